@@ -1,0 +1,85 @@
+import { AppError } from '../../shared/errors.js';
+
+/**
+ * Where passwords live. The app never writes a secret anywhere else: not in settings, not in a
+ * log. Implementations: the OS keychain (keytar), and an in-memory store for a session without one.
+ */
+export interface SecretStore {
+  readonly kind: 'keychain' | 'memory';
+  get(key: string): Promise<string | undefined>;
+  set(key: string, secret: string): Promise<void>;
+  delete(key: string): Promise<boolean>;
+}
+
+export const KEYCHAIN_SERVICE = 'Mua Mail';
+
+export function passwordKey(accountId: string): string {
+  return `account:${accountId}:password`;
+}
+
+type Keytar = {
+  getPassword(service: string, account: string): Promise<string | null>;
+  setPassword(service: string, account: string, password: string): Promise<void>;
+  deletePassword(service: string, account: string): Promise<boolean>;
+};
+
+/** The OS keychain through keytar (Secret Service on Linux, Keychain on macOS, Credential Vault on Windows). */
+export class KeytarSecretStore implements SecretStore {
+  readonly kind = 'keychain' as const;
+  private constructor(
+    private readonly keytar: Keytar,
+    private readonly service: string,
+  ) {}
+
+  static async open(service = KEYCHAIN_SERVICE): Promise<KeytarSecretStore> {
+    let keytar: Keytar;
+    try {
+      const mod = (await import('keytar')) as { default?: Keytar } & Keytar;
+      keytar = mod.default ?? mod;
+    } catch (cause) {
+      throw new AppError('KEYCHAIN_UNAVAILABLE', { cause });
+    }
+    const store = new KeytarSecretStore(keytar, service);
+    // A probe read tells at once whether a Secret Service answers, instead of at the first save.
+    await store.get('probe');
+    return store;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return (await this.call(() => this.keytar.getPassword(this.service, key))) ?? undefined;
+  }
+
+  async set(key: string, secret: string): Promise<void> {
+    await this.call(() => this.keytar.setPassword(this.service, key, secret));
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return this.call(() => this.keytar.deletePassword(this.service, key));
+  }
+
+  private async call<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (cause) {
+      throw new AppError('KEYCHAIN_UNAVAILABLE', { cause });
+    }
+  }
+}
+
+/** Keeps secrets for this run only: used when no keychain can be reached, and in unit tests. */
+export class MemorySecretStore implements SecretStore {
+  readonly kind = 'memory' as const;
+  private readonly secrets = new Map<string, string>();
+
+  async get(key: string): Promise<string | undefined> {
+    return this.secrets.get(key);
+  }
+
+  async set(key: string, secret: string): Promise<void> {
+    this.secrets.set(key, secret);
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return this.secrets.delete(key);
+  }
+}

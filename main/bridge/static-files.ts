@@ -1,0 +1,74 @@
+import { readFile, stat } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+/**
+ * The same policy the Electron window enforces, sent as a header so the browser applies it
+ * before the page runs: only our own scripts and styles, our own bridge, nothing remote.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "frame-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ');
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Cache-Control': 'no-store',
+};
+
+/** Serves the built renderer from `root`; never a file outside it. */
+export async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<void> {
+  const base = resolve(root);
+  let relative: string;
+  try {
+    relative = decodeURIComponent(urlPath.split('?')[0] ?? '/');
+  } catch {
+    return send(res, 400, 'Bad request');
+  }
+  if (relative === '/' || relative === '') relative = '/index.html';
+  const path = normalize(join(base, relative));
+  if (path !== base && !path.startsWith(base + sep)) return send(res, 404, 'Not found');
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) return send(res, 404, 'Not found');
+    const body = await readFile(path);
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
+      'Content-Length': body.length,
+    });
+    res.end(body);
+  } catch {
+    send(res, 404, 'Not found');
+  }
+}
+
+export function send(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(text);
+}

@@ -1,0 +1,50 @@
+import type { Session } from 'electron';
+import { CONTENT_SECURITY_POLICY } from '../bridge/static-files.js';
+import { log } from '../log.js';
+import { isRendererUrl } from './paths.js';
+
+/** The only permission the app asks for: desktop notifications about new mail. */
+const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications']);
+
+/**
+ * Adds our Content-Security-Policy to every response the session receives, the same policy the
+ * web mode sends (one constant, so the two cannot drift). Any CSP a response brings along is
+ * replaced, not merged, so nothing loaded into the window can loosen it.
+ *
+ * Chromium gives no response headers for file: loads, so while the window uses loadFile the
+ * <meta http-equiv> in renderer/index.html is what guards the page; this hook takes over fully
+ * once the window moves to an app:// protocol.
+ */
+export function applyContentSecurityPolicy(session: Session): void {
+  session.webRequest.onHeadersReceived((details, callback) => {
+    const responseHeaders: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(details.responseHeaders ?? {})) {
+      if (name.toLowerCase() !== 'content-security-policy') responseHeaders[name] = value;
+    }
+    responseHeaders['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
+    callback({ responseHeaders });
+  });
+}
+
+/** True for a permission our renderer page may have; everything else, from anywhere, is denied. */
+export function isPermissionAllowed(permission: string, requestingUrl: string, rendererUrl: string): boolean {
+  return ALLOWED_PERMISSIONS.has(permission) && isRendererUrl(requestingUrl, rendererUrl);
+}
+
+/**
+ * Denies camera, microphone, location, clipboard, USB, and every other web permission: a mail
+ * client needs none of them, and a message that found a way to run script must not get them.
+ * Both handlers are set because Chromium asks the check handler for some APIs and the request
+ * handler for others.
+ */
+export function restrictPermissions(session: Session, rendererUrl: string): void {
+  session.setPermissionRequestHandler((_webContents, permission, callback, details) => {
+    const allowed = isPermissionAllowed(permission, details.requestingUrl, rendererUrl);
+    if (!allowed) log.warn('permission request denied', { permission });
+    callback(allowed);
+  });
+  // A check may come without a requesting URL; then the asking page's own URL stands in.
+  session.setPermissionCheckHandler((webContents, permission, _origin, details) =>
+    isPermissionAllowed(permission, details.requestingUrl ?? webContents?.getURL() ?? '', rendererUrl),
+  );
+}

@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { openSecretStore } from './accounts/open-secret-store.js';
+import { openSettingsFile } from './accounts/settings-store.js';
+import { defaultDataDir } from './app-paths.js';
+import { startBridge } from './bridge/bridge-server.js';
+import { createMailService } from './service.js';
+
+/**
+ * `npm run web`: the whole app from plain Node, served to a browser tab on 127.0.0.1 over the
+ * loopback bridge. Used where Electron cannot start, and by the browser tests.
+ */
+const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR] [--no-open]
+  --port N        listen on 127.0.0.1:N (default: a free port)
+  --data-dir DIR  profile folder for settings and the local store (default: ${defaultDataDir()})
+  --no-open       print the URL but do not open a browser`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'no-open': { type: 'boolean', default: false },
+      'renderer-dir': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a number from 0 to 65535.`);
+
+  const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const here = dirname(fileURLToPath(import.meta.url));
+  const staticRoot = resolve(values['renderer-dir'] ?? join(here, '..', 'renderer'));
+
+  const { store, warning } = await openSecretStore();
+  if (warning) console.log(warning);
+  const service = createMailService({ settingsFile: openSettingsFile(dataDir), secrets: store });
+  const bridge = await startBridge({ dispatch: service.dispatch, bus: service.bus, staticRoot, port });
+
+  console.log(`Profile folder: ${dataDir}`);
+  console.log(`Mua Mail is running at ${bridge.url}`);
+  if (!values['no-open']) openInBrowser(bridge.url);
+
+  const stop = () => void bridge.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+function openInBrowser(url: string): void {
+  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const child = spawn(command, [url], { detached: true, stdio: 'ignore' });
+  child.on('error', () => console.log('Open the URL above in your browser.'));
+  child.unref();
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  console.error(USAGE);
+  process.exit(1);
+});

@@ -1,0 +1,142 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { ContractClient } from '../shared/contract.js';
+import type { AppErrorDto } from '../shared/errors.js';
+import type { Account, MessageDetail, MessageSummary } from '../shared/schemas.js';
+import { ErrorAlert } from './components/ErrorAlert.js';
+import { AccountForm } from './features/accounts/AccountForm.js';
+import { Compose } from './features/compose/Compose.js';
+import { EMPTY_DRAFT, replyDraft, type Draft } from './features/compose/reply-draft.js';
+import { MessageList } from './features/mailbox/MessageList.js';
+import { Reader } from './features/reader/Reader.js';
+
+type View = { kind: 'mailbox' } | { kind: 'add-account' } | { kind: 'compose'; draft: Draft };
+
+export function App({ client }: { client: ContractClient }) {
+  const [accounts, setAccounts] = useState<Account[]>();
+  const [accountId, setAccountId] = useState<string>();
+  const [view, setView] = useState<View>({ kind: 'mailbox' });
+  const [messages, setMessages] = useState<MessageSummary[]>([]);
+  const [loading, setLoading] = useState(false);
+  const [opened, setOpened] = useState<MessageDetail>();
+  const [error, setError] = useState<AppErrorDto>();
+  const [status, setStatus] = useState('');
+
+  const account = accounts?.find((a) => a.id === accountId);
+
+  useEffect(() => {
+    void client.invoke('accounts.list', {}).then((reply) => {
+      if (!reply.ok) return setError(reply.error);
+      setAccounts(reply.value);
+      setAccountId((current) => current ?? reply.value[0]?.id);
+      if (reply.value.length === 0) setView({ kind: 'add-account' });
+    });
+    return client.on('accounts.changed', ({ accounts: next }) => setAccounts(next));
+  }, [client]);
+
+  const refresh = useCallback(async () => {
+    if (!accountId) return;
+    setLoading(true);
+    setError(undefined);
+    const reply = await client.invoke('messages.list', { accountId, folder: 'INBOX', limit: 100 });
+    setLoading(false);
+    if (reply.ok) setMessages(reply.value);
+    else setError(reply.error);
+  }, [client, accountId]);
+
+  useEffect(() => {
+    setMessages([]);
+    setOpened(undefined);
+    void refresh();
+  }, [refresh]);
+
+  async function open(uid: number) {
+    if (!accountId) return;
+    setError(undefined);
+    const reply = await client.invoke('message.open', { accountId, folder: 'INBOX', uid });
+    if (!reply.ok) return setError(reply.error);
+    setOpened(reply.value);
+    setMessages((list) => list.map((m) => (m.uid === uid ? { ...m, unread: false } : m)));
+  }
+
+  return (
+    <div className="app">
+      <nav className="sidebar" aria-label="Accounts">
+        <h1>Mua Mail</h1>
+        <ul className="account-list">
+          {(accounts ?? []).map((a) => (
+            <li key={a.id}>
+              <button
+                type="button"
+                aria-pressed={a.id === accountId}
+                onClick={() => {
+                  setAccountId(a.id);
+                  setView({ kind: 'mailbox' });
+                }}
+              >
+                {a.email}
+              </button>
+            </li>
+          ))}
+        </ul>
+        <button type="button" onClick={() => setView({ kind: 'add-account' })}>
+          Add account
+        </button>
+      </nav>
+
+      <main className="content">
+        <p role="status" className="status">
+          {status}
+        </p>
+        {view.kind === 'add-account' ? (
+          <AccountForm
+            client={client}
+            onSaved={(saved) => {
+              setAccounts((list) => [...(list ?? []).filter((a) => a.id !== saved.id), saved]);
+              setAccountId(saved.id);
+              setView({ kind: 'mailbox' });
+              setStatus(`Added ${saved.email}.`);
+            }}
+            onCancel={accounts?.length ? () => setView({ kind: 'mailbox' }) : undefined}
+          />
+        ) : view.kind === 'compose' && account ? (
+          <Compose
+            client={client}
+            account={account}
+            initial={view.draft}
+            onSent={(result) => {
+              setView({ kind: 'mailbox' });
+              setStatus(`Message sent to ${result.accepted.join(', ')}.`);
+            }}
+            onDiscard={() => setView({ kind: 'mailbox' })}
+          />
+        ) : account ? (
+          <div className="mailbox">
+            <section className="list-pane" aria-label="Inbox">
+              <div className="toolbar">
+                <h2>Inbox</h2>
+                <button type="button" onClick={() => setView({ kind: 'compose', draft: EMPTY_DRAFT })}>
+                  Compose
+                </button>
+                <button type="button" onClick={() => void refresh()} disabled={loading}>
+                  Refresh
+                </button>
+              </div>
+              <ErrorAlert error={error} />
+              {loading && messages.length === 0 ? <p>Loading…</p> : null}
+              <MessageList messages={messages} selectedUid={opened?.uid} onOpen={(uid) => void open(uid)} />
+            </section>
+            <section className="reader-pane" aria-label="Reading pane">
+              {opened ? (
+                <Reader message={opened} onReply={() => setView({ kind: 'compose', draft: replyDraft(opened) })} />
+              ) : (
+                <p className="empty">Select a message to read it.</p>
+              )}
+            </section>
+          </div>
+        ) : (
+          <ErrorAlert error={error} />
+        )}
+      </main>
+    </div>
+  );
+}

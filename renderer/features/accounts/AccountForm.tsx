@@ -1,0 +1,116 @@
+import { useState, type FormEvent } from 'react';
+import type { ContractClient } from '../../../shared/contract.js';
+import type { AppErrorDto } from '../../../shared/errors.js';
+import type { Account, Security } from '../../../shared/schemas.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { Field, SelectField } from '../../components/Field.js';
+import { defaultPort, isDefaultPort } from './default-ports.js';
+
+type Props = {
+  client: ContractClient;
+  onSaved: (account: Account) => void;
+  onCancel?: () => void;
+};
+
+/** Manual account settings: who you are, where mail comes from and where it goes. */
+export function AccountForm({ client, onSaved, onCancel }: Props) {
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [imapHost, setImapHost] = useState('');
+  const [imapSecurity, setImapSecurity] = useState<Security>('tls');
+  const [imapPort, setImapPort] = useState(String(defaultPort('imap', 'tls')));
+  const [smtpHost, setSmtpHost] = useState('');
+  const [smtpSecurity, setSmtpSecurity] = useState<Security>('starttls');
+  const [smtpPort, setSmtpPort] = useState(String(defaultPort('smtp', 'starttls')));
+  const [error, setError] = useState<AppErrorDto>();
+  const [saving, setSaving] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setSaving(true);
+    setError(undefined);
+    const reply = await client.invoke('accounts.add', {
+      name,
+      email,
+      password,
+      imap: { host: imapHost, port: Number(imapPort), security: imapSecurity },
+      smtp: { host: smtpHost, port: Number(smtpPort), security: smtpSecurity },
+    });
+    setSaving(false);
+    if (reply.ok) onSaved(reply.value);
+    else setError(reply.error);
+  }
+
+  function changeSecurity(protocol: 'imap' | 'smtp', next: Security) {
+    const [port, setPort, setSecurity] =
+      protocol === 'imap' ? [imapPort, setImapPort, setImapSecurity] : [smtpPort, setSmtpPort, setSmtpSecurity];
+    setSecurity(next);
+    // Follow the standard port unless the person typed their own.
+    if (isDefaultPort(protocol, Number(port))) setPort(String(defaultPort(protocol, next)));
+  }
+
+  return (
+    <form className="account-form" aria-label="Account settings" onSubmit={submit}>
+      <h2>Add account</h2>
+      <Field label="Name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" required />
+      <Field
+        label="Email address"
+        type="email"
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+        autoComplete="email"
+        required
+      />
+      <Field
+        label="Password"
+        type="password"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        autoComplete="current-password"
+        required
+      />
+      <fieldset>
+        <legend>Incoming mail (IMAP)</legend>
+        <Field label="IMAP server" value={imapHost} onChange={(e) => setImapHost(e.target.value)} required />
+        <SelectField label="IMAP security" value={imapSecurity} onChange={(v) => changeSecurity('imap', v as Security)}>
+          <option value="tls">SSL/TLS</option>
+          <option value="starttls">STARTTLS</option>
+        </SelectField>
+        <Field
+          label="IMAP port"
+          inputMode="numeric"
+          value={imapPort}
+          onChange={(e) => setImapPort(e.target.value)}
+          required
+        />
+      </fieldset>
+      <fieldset>
+        <legend>Outgoing mail (SMTP)</legend>
+        <Field label="SMTP server" value={smtpHost} onChange={(e) => setSmtpHost(e.target.value)} required />
+        <SelectField label="SMTP security" value={smtpSecurity} onChange={(v) => changeSecurity('smtp', v as Security)}>
+          <option value="starttls">STARTTLS</option>
+          <option value="tls">SSL/TLS</option>
+        </SelectField>
+        <Field
+          label="SMTP port"
+          inputMode="numeric"
+          value={smtpPort}
+          onChange={(e) => setSmtpPort(e.target.value)}
+          required
+        />
+      </fieldset>
+      <ErrorAlert error={error} />
+      <div className="actions">
+        <button type="submit" disabled={saving}>
+          Save
+        </button>
+        {onCancel ? (
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        ) : null}
+      </div>
+    </form>
+  );
+}

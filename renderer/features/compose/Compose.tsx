@@ -1,0 +1,70 @@
+import { useId, useState, type FormEvent } from 'react';
+import type { ContractClient } from '../../../shared/contract.js';
+import type { AppErrorDto } from '../../../shared/errors.js';
+import type { Account, SendResult } from '../../../shared/schemas.js';
+import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { Field } from '../../components/Field.js';
+import { splitAddresses } from '../../format.js';
+import type { Draft } from './reply-draft.js';
+
+type Props = {
+  client: ContractClient;
+  account: Account;
+  initial: Draft;
+  onSent: (result: SendResult) => void;
+  onDiscard: () => void;
+};
+
+export function Compose({ client, account, initial, onSent, onDiscard }: Props) {
+  const [draft, setDraft] = useState<Draft>(initial);
+  const [error, setError] = useState<AppErrorDto>();
+  const [sending, setSending] = useState(false);
+  const messageId = useId();
+
+  const set = (field: keyof Draft) => (e: { target: { value: string } }) =>
+    setDraft((d) => ({ ...d, [field]: e.target.value }));
+
+  async function send(event: FormEvent) {
+    event.preventDefault();
+    setSending(true);
+    setError(undefined);
+    const reply = await client.invoke('mail.send', {
+      accountId: account.id,
+      to: splitAddresses(draft.to),
+      cc: splitAddresses(draft.cc),
+      bcc: splitAddresses(draft.bcc),
+      subject: draft.subject,
+      text: draft.text,
+      inReplyTo: draft.inReplyTo,
+      references: draft.references,
+    });
+    setSending(false);
+    if (reply.ok) onSent(reply.value);
+    else setError(reply.error);
+  }
+
+  return (
+    <form className="compose" aria-label="New message" onSubmit={send}>
+      <p className="from">
+        From: {account.name} &lt;{account.email}&gt;
+      </p>
+      <Field label="To" value={draft.to} onChange={set('to')} autoComplete="off" />
+      <Field label="Cc" value={draft.cc} onChange={set('cc')} autoComplete="off" />
+      <Field label="Bcc" value={draft.bcc} onChange={set('bcc')} autoComplete="off" />
+      <Field label="Subject" value={draft.subject} onChange={set('subject')} autoComplete="off" />
+      <div className="field">
+        <label htmlFor={messageId}>Message</label>
+        <textarea id={messageId} value={draft.text} onChange={set('text')} rows={14} />
+      </div>
+      <ErrorAlert error={error} />
+      <div className="actions">
+        <button type="submit" disabled={sending}>
+          Send
+        </button>
+        <button type="button" onClick={onDiscard} disabled={sending}>
+          Discard
+        </button>
+      </div>
+    </form>
+  );
+}

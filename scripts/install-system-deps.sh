@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The Debian packages the project needs beyond Node: libsecret to build keytar, D-Bus and
+# gnome-keyring for a Secret Service in tests, Chromium for the browser tests, and the real mail
+# servers of the test bed. Run as root (or through sudo). Safe to run again.
+set -euo pipefail
+
+PACKAGES=(
+  libsecret-1-dev dbus gnome-keyring
+  chromium
+  dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix
+  openssl ca-certificates
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system packages: all present"
+  exit 0
+fi
+echo "system packages: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# Postfix asks how it is used; the test bed brings its own configuration, so "No configuration".
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "system packages: done"

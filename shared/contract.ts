@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { appErrorSchema, type AppErrorDto } from './errors.js';
+import {
+  accountIdSchema,
+  accountInputSchema,
+  accountSchema,
+  messageDetailSchema,
+  messageSummarySchema,
+  outgoingMessageSchema,
+  sendResultSchema,
+} from './schemas.js';
+
+/**
+ * The single source of truth for what crosses between main and the renderer.
+ * Requests are named as commands; events are named in the past tense. Both transports
+ * (Electron IPC and the loopback bridge) carry exactly this.
+ */
+export const requests = {
+  'accounts.list': {
+    input: z.object({}).strict(),
+    output: z.array(accountSchema),
+  },
+  'accounts.add': {
+    input: accountInputSchema.strict(),
+    output: accountSchema,
+  },
+  'accounts.remove': {
+    input: z.object({ accountId: accountIdSchema }).strict(),
+    output: z.object({ removed: z.boolean() }),
+  },
+  'messages.list': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        folder: z.string().min(1).max(1000).default('INBOX'),
+        limit: z.number().int().min(1).max(500).default(50),
+      })
+      .strict(),
+    output: z.array(messageSummarySchema),
+  },
+  'message.open': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        folder: z.string().min(1).max(1000).default('INBOX'),
+        uid: z.number().int().positive(),
+      })
+      .strict(),
+    output: messageDetailSchema,
+  },
+  'mail.send': {
+    input: outgoingMessageSchema.strict(),
+    output: sendResultSchema,
+  },
+} as const;
+
+export const events = {
+  'accounts.changed': z.object({ accounts: z.array(accountSchema) }),
+  'mail.sent': z.object({ accountId: accountIdSchema, messageId: z.string(), accepted: z.array(z.string()) }),
+} as const;
+
+export type RequestChannel = keyof typeof requests;
+export type EventName = keyof typeof events;
+
+/** What the caller passes (defaults may be left out). */
+export type RequestInput<C extends RequestChannel> = z.input<(typeof requests)[C]['input']>;
+/** What the handler receives, after validation and defaults. */
+export type ParsedInput<C extends RequestChannel> = z.output<(typeof requests)[C]['input']>;
+export type RequestOutput<C extends RequestChannel> = z.output<(typeof requests)[C]['output']>;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+/** Every reply on either transport is one of these: a value, or a typed error. Never a throw. */
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: AppErrorDto };
+
+export const replySchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: appErrorSchema }),
+]);
+
+export const requestChannels = Object.keys(requests) as RequestChannel[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isRequestChannel(name: unknown): name is RequestChannel {
+  return typeof name === 'string' && Object.hasOwn(requests, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}
+
+/** The one typed surface the renderer sees, whichever transport carries it. */
+export interface ContractClient {
+  invoke<C extends RequestChannel>(channel: C, input: RequestInput<C>): Promise<Reply<RequestOutput<C>>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** Names used by the Electron transport (in their own module so the preload can stay free of zod). */
+export { ELECTRON_EVENT_CHANNEL, ELECTRON_INVOKE_CHANNEL } from './ipc-channels.js';
+
+/** The loopback bridge's wire format. */
+export const bridgeRequestSchema = z.object({
+  id: z.number().int().nonnegative(),
+  channel: z.string().max(100),
+  input: z.unknown(),
+});
+export type BridgeRequest = z.infer<typeof bridgeRequestSchema>;
+export type BridgeMessage =
+  | { kind: 'reply'; id: number; reply: Reply<unknown> }
+  | { kind: 'event'; event: EventName; payload: unknown };

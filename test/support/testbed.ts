@@ -1,0 +1,30 @@
+import { inject } from 'vitest';
+
+export type TestbedUser = { email: string; password: string };
+
+/** What test/testbed/testbed.sh writes to testbed.json once the servers are up. */
+export type Testbed = {
+  domain: string;
+  caFile: string;
+  stateDir: string;
+  imap: { host: string; starttlsPort: number; tlsPort: number };
+  pop3: { host: string; starttlsPort: number; tlsPort: number };
+  smtp: { host: string; submissionPort: number; tlsPort: number };
+  users: TestbedUser[];
+};
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    testbed: Testbed;
+  }
+}
+
+export function testbed(): Testbed {
+  return inject('testbed');
+}
+
+export function user(local: 'alice' | 'bob' | 'carol'): TestbedUser {
+  const found = testbed().users.find((u) => u.email.startsWith(`${local}@`));
+  if (!found) throw new Error(`the test bed has no user ${local}`);
+  return found;
+}
