@@ -24,5 +24,5 @@ export DEBIAN_FRONTEND=noninteractive
 # Postfix asks how it is used; the test bed brings its own configuration, so "No configuration".
 echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt-get install -y -qq "${missing[@]}" >/dev/null
 echo "system packages: done"

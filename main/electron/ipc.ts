@@ -1,12 +1,12 @@
-import type { BrowserWindow, IpcMain, IpcMainInvokeEvent, WebFrameMain } from 'electron';
+import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
 import { ELECTRON_INVOKE_CHANNEL, type Reply } from '../../shared/contract.js';
 import { AppError } from '../../shared/errors.js';
 import type { Dispatch } from '../contract/dispatch.js';
 import { log } from '../log.js';
 import { isRendererUrl } from './paths.js';
 
-/** The parts of a frame the sender check reads; WebFrameMain has them all. */
-export type SenderFrame = Pick<WebFrameMain, 'url' | 'parent'> & Partial<Pick<WebFrameMain, 'detached'>>;
+/** The parts of a frame the sender check reads; a WebFrameMain has them all. */
+export type SenderFrame = { readonly url: string; readonly parent: object | null; readonly detached?: boolean };
 
 /**
  * True when `frame` is a top-level frame showing our renderer page. A mail frame (a subframe, or

@@ -43,8 +43,9 @@ async function start(): Promise<void> {
     name: SETTINGS_FILE,
     defaults: { version: 1, accounts: [] },
   });
-  const { store: secrets, warning } = await openSecretStore();
-  if (warning) log.warn('secrets are kept in memory for this session');
+  // Without a keychain this falls back to memory and logs so; the renderer has no channel yet
+  // to tell the user (web mode prints it to the terminal).
+  const { store: secrets } = await openSecretStore();
 
   const service = createMailService({ settingsFile, secrets });
   registerIpc(ipcMain, service.dispatch, trustedSenderCheck(() => mainWindow, paths.rendererUrl));

@@ -38,6 +38,8 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
   };
 }
 
+const guarded = new WeakSet<WebContents>();
+
 /** Mail frames are written with srcdoc; a frame may be (re)set to those and nothing else. */
 const ALLOWED_SUBFRAME_URLS: ReadonlySet<string> = new Set(['about:srcdoc', 'about:blank']);
 
@@ -48,6 +50,9 @@ const ALLOWED_SUBFRAME_URLS: ReadonlySet<string> = new Set(['about:srcdoc', 'abo
  * app ever creates, not only the main window's.
  */
 export function guardNavigation(contents: WebContents, rendererUrl: string): void {
+  // The main window's contents reach here twice (web-contents-created, then createMainWindow).
+  if (guarded.has(contents)) return;
+  guarded.add(contents);
   contents.on('will-navigate', (event) => {
     if (isRendererUrl(event.url, rendererUrl)) return;
     event.preventDefault();

@@ -16,7 +16,7 @@ function run(command: string): string {
  * turns certificate verification off.
  */
 export default function setup(project: TestProject) {
-  const wasUp = /\bup\b/.test(safeStatus());
+  const wasUp = /^testbed: up$/m.test(safeStatus());
   run('up');
   const stateDir = process.env.MUA_TESTBED_DIR ?? '/tmp/mua-testbed';
   const testbed = JSON.parse(readFileSync(join(stateDir, 'testbed.json'), 'utf8')) as Testbed;

@@ -11,6 +11,8 @@
 # loopback and no mail ever leaves the machine.
 set -euo pipefail
 shopt -s nullglob
+# dovecot, postfix and friends live in sbin, which a test runner's PATH may lack.
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
 # ---------------------------------------------------------------- settings --
 STATE=$(realpath -m -- "${MUA_TESTBED_DIR:-/tmp/mua-testbed}")
@@ -18,8 +20,10 @@ DOMAIN=example.test
 # Dovecot listens on 127.0.0.2 on purpose: it treats a connection as secure when
 # the client IP equals the server IP, and clients connect from 127.0.0.1, so on
 # 127.0.0.1 it would accept plaintext LOGIN before STARTTLS despite ssl=required.
-IMAP_HOST=127.0.0.2
-SMTP_HOST=127.0.0.1
+# Overridable so a second testbed (another state dir) can run at the same time on
+# other loopback addresses with the same ports, e.g. 127.0.0.4 and 127.0.0.3.
+IMAP_HOST=${MUA_TESTBED_IMAP_HOST:-127.0.0.2}
+SMTP_HOST=${MUA_TESTBED_SMTP_HOST:-127.0.0.1}
 IMAP_PORT=143 IMAPS_PORT=993 POP3_PORT=110 POP3S_PORT=995
 SUBMISSION_PORT=587 SUBMISSIONS_PORT=465
 VMAIL_USER=mua-vmail
@@ -74,7 +78,7 @@ healthy() { dovecot_pid >/dev/null && postfix_pid >/dev/null && all_ports_open; 
 spawn() {
   local out=$1; shift
   (
-    for fd in /proc/$BASHPID/fd/*; do
+    for fd in "/proc/$BASHPID/fd/"*; do
       fd=${fd##*/}
       if ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null || true; fi
     done
@@ -123,8 +127,9 @@ ensure_packages() {
   local policy=/usr/sbin/policy-rc.d own_policy=0
   if [[ ! -e $policy ]]; then
     printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && own_policy=1
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
   fi
-  local apt=(apt-get -y -q -o DPkg::Lock::Timeout=300 install --no-install-recommends "${missing[@]}")
+  local apt=(apt-get -y -q -o DPkg::Lock::Timeout=300 install --no-install-recommends --no-upgrade "${missing[@]}")
   local rc=0
   DEBIAN_FRONTEND=noninteractive "${apt[@]}" >"/tmp/mua-testbed-apt.log" 2>&1 || rc=$?
   if ((rc)); then
@@ -133,7 +138,7 @@ ensure_packages() {
     rc=0
     DEBIAN_FRONTEND=noninteractive "${apt[@]}" >>"/tmp/mua-testbed-apt.log" 2>&1 || rc=$?
   fi
-  ((own_policy)) && rm -f "$policy"
+  if ((own_policy)); then rm -f "$policy"; trap - EXIT; fi
   ((rc == 0)) || { tail -n 20 /tmp/mua-testbed-apt.log >&2; die "apt-get install failed (log: /tmp/mua-testbed-apt.log)"; }
 }
 
@@ -150,7 +155,10 @@ ensure_vmail_user() {
 ensure_certs() {
   mkdir -p "$TLS"
   chmod 0700 "$TLS"
-  local sans="DNS:localhost,DNS:mail.$DOMAIN,IP:127.0.0.1,IP:127.0.0.2"
+  local sans="DNS:localhost,DNS:mail.$DOMAIN,IP:127.0.0.1,IP:127.0.0.2" ip
+  for ip in "$SMTP_HOST" "$IMAP_HOST"; do
+    [[ $sans == *"IP:$ip"* ]] || sans+=",IP:$ip"
+  done
   # The CA lives for 10 years; it is only regenerated if missing or about to expire.
   if [[ ! -s $TLS/ca.key || ! -s $CA_PEM ]] || ! openssl x509 -checkend 86400 -noout -in "$CA_PEM" >/dev/null 2>&1; then
     say "generating test CA"
@@ -252,6 +260,9 @@ mail_home = $MAILROOT/%d/%n
 mail_location = maildir:~/Maildir
 # Test data is disposable; fsync only costs time.
 mail_fsync = never
+# Maildir++ uses '.' as its on-disk hierarchy separator; listescape stores it as
+# "\\2e" so that folder names like "Projects.2024" work as on real servers.
+mail_plugins = \$mail_plugins listescape
 recipient_delimiter = +
 
 namespace inbox {
@@ -368,7 +379,9 @@ mydomain = $DOMAIN
 myorigin = $DOMAIN
 mydestination =
 mynetworks = 127.0.0.1/32
-inet_interfaces = $SMTP_HOST
+# Postfix accepts only addresses configured on an interface here (lo has just
+# 127.0.0.1); the listeners in master.cf name their address explicitly instead.
+inet_interfaces = loopback-only
 inet_protocols = ipv4
 
 # The resolver is off the machine: never ask it.
@@ -469,14 +482,24 @@ EOF
 # ------------------------------------------------------------ start / stop --
 start_dovecot() {
   : >"$LOGDIR/dovecot-start.out"
+  # A socket left by an older config would be found (ECONNREFUSED) and re-enable
+  # the 5 s connect retries; see the anvil service in dovecot.conf.
+  rm -f "$DV_RUN/anvil-auth-penalty"
+  # Dovecot checks its pid file with kill(pid, 0), which succeeds on the zombie of a
+  # killed master, and then refuses to start ("already running").
+  dovecot_pid >/dev/null || rm -f "$DV_RUN/master.pid"
   spawn "$LOGDIR/dovecot-start.out" dovecot -c "$DV_CONF" ||
     { tail_logs; die "dovecot failed to start"; }
 }
 
 start_postfix() {
   : >"$LOGDIR/postfix-start.out"
-  spawn "$LOGDIR/postfix-start.out" postfix -c "$PF" start ||
-    { tail_logs; die "postfix failed to start"; }
+  if ! spawn "$LOGDIR/postfix-start.out" postfix -c "$PF" start; then
+    tail_logs
+    # Postfix prints its fatal configuration errors only to a terminal; give it one.
+    script -qec "postfix -c '$PF' check" /dev/null </dev/null >&2 || true
+    die "postfix failed to start"
+  fi
 }
 
 # TERM the master, poll quickly (postfix's own `stop` sleeps a whole second per
@@ -490,11 +513,32 @@ stop_pid() {
   return 1
 }
 
+# Children of a master that died hard (SIGKILL, OOM) keep the inherited listening
+# sockets for seconds. Both masters call setsid(), so their children share the
+# master's pid as session id; end those, but only if they run a dovecot/postfix binary
+# (a stale pid file could name a session that is now someone else's).
+reap_session() {
+  local sid=$1 prefix=$2 pid exe pids=()
+  [[ $sid =~ ^[0-9]+$ ]] || return 0
+  while read -r pid; do
+    exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || continue
+    [[ $exe == "$prefix"* || $exe == /usr/sbin/dovecot ]] && pids+=("$pid")
+  done < <(ps -e -o pid=,sid=,stat= | awk -v s="$sid" '$2 == s && $3 !~ /^Z/ { print $1 }')
+  ((${#pids[@]})) || return 0
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  sleep 0.2
+  for pid in "${pids[@]}"; do pid_alive "$pid" && kill -KILL "$pid" 2>/dev/null; done
+  return 0
+}
+
 stop_all() {
-  local pid
-  if pid=$(postfix_pid); then stop_pid "$pid" || say "warning: postfix master $pid did not stop"; fi
-  if pid=$(dovecot_pid); then stop_pid "$pid" || say "warning: dovecot master $pid did not stop"; fi
-  # Children notice their master is gone and exit; wait until the ports are free.
+  local dpid ppid
+  dpid=$(cat "$DV_RUN/master.pid" 2>/dev/null) || dpid=""
+  ppid=$(sed -n '1{s/ //g;p}' "$PF_SPOOL/pid/master.pid" 2>/dev/null) || ppid=""
+  if pid_alive "$ppid"; then stop_pid "$ppid" || say "warning: postfix master $ppid did not stop"; fi
+  if pid_alive "$dpid"; then stop_pid "$dpid" || say "warning: dovecot master $dpid did not stop"; fi
+  reap_session "$ppid" /usr/lib/postfix/
+  reap_session "$dpid" /usr/lib/dovecot/
   wait_ports_closed 5 || say "warning: some testbed port is still listening"
 }
 
@@ -543,6 +587,10 @@ lock() {
 
 preflight() {
   ((EUID == 0)) || die "must run as root (binds ports < 1024, runs dovecot/postfix)"
+  [[ $IMAP_HOST =~ ^127\.[0-9]+\.[0-9]+\.[0-9]+$ && $SMTP_HOST =~ ^127\.[0-9]+\.[0-9]+\.[0-9]+$ ]] ||
+    die "MUA_TESTBED_IMAP_HOST/SMTP_HOST must be loopback (127.x.y.z) addresses"
+  # Clients connect from 127.0.0.1; Dovecot would treat 127.0.0.1 -> 127.0.0.1 as secure.
+  [[ $IMAP_HOST != 127.0.0.1 ]] || die "MUA_TESTBED_IMAP_HOST must not be 127.0.0.1 (plaintext-auth trap)"
   # AF_UNIX paths are limited to 107 bytes.
   ((${#DV_RUN} + 20 < 108)) || die "MUA_TESTBED_DIR is too long for unix socket paths: $STATE"
   # The mail, dovecot and postfix users must be able to reach the state dir.
@@ -618,10 +666,24 @@ cmd_reset() {
   dovecot_pid >/dev/null && up=1
   # Drop open sessions so no process keeps stale indexes of deleted mailboxes;
   # Dovecot recreates Maildir and the special-use folders on the next access.
-  ((up)) && doveadm -c "$DV_CONF" kick "*@$DOMAIN" >/dev/null 2>&1 || true
-  find "$MAILROOT/$DOMAIN" -mindepth 1 -maxdepth 1 -exec rm -rf {} +
+  if ((up)); then doveadm -c "$DV_CONF" kick "*@$DOMAIN" >/dev/null 2>&1 || true; fi
+  # Keep Maildir/dovecot-uidvalidity*: it holds the last UIDVALIDITY handed out, so
+  # recreated mailboxes get a new, higher one. Without it Dovecot derives it from the
+  # clock and a reset within the same second reuses the old UIDVALIDITY, which would
+  # let a client's cached UIDs wrongly survive the reset.
+  local home entry
+  for home in "$MAILROOT/$DOMAIN"/*/; do
+    for entry in "$home".* "$home"*; do
+      case ${entry##*/} in . | .. | Maildir) continue ;; esac
+      rm -rf -- "$entry"
+    done
+    for entry in "$home"Maildir/.* "$home"Maildir/*; do
+      case ${entry##*/} in . | .. | dovecot-uidvalidity*) continue ;; esac
+      rm -rf -- "$entry"
+    done
+  done
   # postsuper works on the queue files directly, whether Postfix runs or not.
-  [[ -d $PF_SPOOL/deferred ]] && postsuper -c "$PF" -d ALL >/dev/null 2>&1 || true
+  if [[ -d $PF_SPOOL/deferred ]]; then postsuper -c "$PF" -d ALL >/dev/null 2>&1 || true; fi
   say "reset: mailboxes and mail queue emptied"
 }
 

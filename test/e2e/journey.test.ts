@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium.js';
+import { testbed, user } from '../support/testbed.js';
+import { startWebApp, type WebApp } from '../support/web-app.js';
+
+const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
+
+let app: WebApp;
+let browser: Browser;
+let page: Page;
+let dataDir: string;
+const foreignRequests: string[] = [];
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'mua-e2e-profile-'));
+  app = await startWebApp(dataDir);
+  browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await context.newPage();
+  page.on('request', (request) => {
+    if (!request.url().startsWith(app.origin) && !request.url().startsWith(app.origin.replace('http', 'ws'))) {
+      foreignRequests.push(request.url());
+    }
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function addAccount(who: 'alice' | 'bob') {
+  const bed = testbed();
+  const u = user(who);
+  await page.getByLabel('Name', { exact: true }).fill(who === 'alice' ? 'Alice Example' : 'Bob Example');
+  await page.getByLabel('Email address').fill(u.email);
+  await page.getByLabel('Password').fill(u.password);
+  await page.getByLabel('IMAP server').fill(bed.imap.host);
+  await page.getByLabel('IMAP security').selectOption('tls');
+  await page.getByLabel('IMAP port').fill(String(bed.imap.tlsPort));
+  await page.getByLabel('SMTP server').fill(bed.smtp.host);
+  await page.getByLabel('SMTP security').selectOption('starttls');
+  await page.getByLabel('SMTP port').fill(String(bed.smtp.submissionPort));
+  await page.screenshot({ path: join(ARTIFACTS, `e2e-01-account-form-${who}.png`) });
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect.poll(() => page.getByRole('status').textContent()).toContain(`Added ${u.email}`);
+}
+
+describe('a person’s first journey, in Chromium through `npm run web`', () => {
+  const subject = `Lunch on Friday? ${randomUUID().slice(0, 8)}`;
+  const body = 'Hi Bob,\nlunch on Friday at noon?\nAlice';
+
+  it('opens on the account form when there is no account yet', async () => {
+    await page.goto(app.url);
+    await expect.poll(() => page.getByRole('heading', { name: 'Add account' }).count()).toBe(1);
+    // The token left the address bar once read.
+    expect(page.url()).not.toContain('token=');
+  });
+
+  it('adds Alice’s account and sends a message to Bob', async () => {
+    await addAccount('alice');
+    await page.getByRole('button', { name: 'Compose' }).click();
+    await page.getByLabel('To', { exact: true }).fill(user('bob').email);
+    await page.getByLabel('Subject').fill(subject);
+    await page.getByLabel('Message').fill(body);
+    await page.screenshot({ path: join(ARTIFACTS, 'e2e-02-compose.png') });
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 20_000 }).toContain('Message sent');
+    expect(await page.getByRole('alert').count()).toBe(0);
+  });
+
+  it('adds Bob’s account and finds the message in his inbox', async () => {
+    await page.getByRole('button', { name: 'Add account' }).click();
+    await addAccount('bob');
+    const row = page.getByRole('list', { name: 'Messages' }).getByRole('listitem').filter({ hasText: subject });
+    await expect
+      .poll(
+        async () => {
+          if ((await row.count()) === 0) await page.getByRole('button', { name: 'Refresh' }).click();
+          return row.count();
+        },
+        { timeout: 20_000, intervals: [500] },
+      )
+      .toBe(1);
+    expect(await row.textContent()).toContain('Alice Example');
+    await page.screenshot({ path: join(ARTIFACTS, 'e2e-03-inbox.png') });
+  });
+
+  it('opens the message and reads its text', async () => {
+    await page.getByRole('list', { name: 'Messages' }).getByRole('button').filter({ hasText: subject }).click();
+    const reader = page.getByRole('article', { name: 'Message' });
+    await expect.poll(() => reader.getByRole('heading').textContent()).toBe(subject);
+    expect(await reader.textContent()).toContain('lunch on Friday at noon?');
+    expect(await page.getByRole('button', { name: 'Reply' }).count()).toBe(1);
+    await page.screenshot({ path: join(ARTIFACTS, 'e2e-04-reader.png') });
+  });
+
+  it('shows a wrong password as an alert a person can read', async () => {
+    await page.getByRole('button', { name: 'Add account' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Carol');
+    await page.getByLabel('Email address').fill('carol@example.test');
+    await page.getByLabel('Password').fill('wrong-password');
+    await page.getByLabel('IMAP server').fill(testbed().imap.host);
+    await page.getByLabel('SMTP server').fill(testbed().smtp.host);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 20_000 }).toContain('did not accept');
+    await page.screenshot({ path: join(ARTIFACTS, 'e2e-05-auth-error.png') });
+  });
+
+  it('loaded nothing from anywhere but its own loopback origin', () => {
+    expect(foreignRequests).toEqual([]);
+  });
+
+  it('kept no password in the profile folder or the server’s output', () => {
+    const files = walk(dataDir);
+    expect(files.length).toBeGreaterThan(0);
+    for (const who of ['alice', 'bob'] as const) {
+      for (const file of files) expect(readFileSync(file, 'utf8')).not.toContain(user(who).password);
+      expect(app.output()).not.toContain(user(who).password);
+    }
+  });
+});
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+}
