@@ -1,0 +1,83 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AccountForm } from '../../renderer/features/accounts/AccountForm.js';
+import { fakeClient } from './fake-client.js';
+
+afterEach(cleanup);
+
+function fill(label: string, value: string) {
+  fireEvent.change(screen.getByLabelText(label), { target: { value } });
+}
+
+describe('the account form', () => {
+  it('names every field as the product promises', () => {
+    render(<AccountForm client={fakeClient({}).client} onSaved={() => {}} />);
+    for (const label of [
+      'Name',
+      'Email address',
+      'Password',
+      'IMAP server',
+      'IMAP port',
+      'IMAP security',
+      'SMTP server',
+      'SMTP port',
+      'SMTP security',
+    ]) {
+      expect(screen.getByLabelText(label)).toBeTruthy();
+    }
+    expect(screen.getByRole('button', { name: 'Save' })).toBeTruthy();
+    expect((screen.getByLabelText('Password') as HTMLInputElement).type).toBe('password');
+  });
+
+  it('follows the standard port when the security changes, unless the person typed their own', () => {
+    render(<AccountForm client={fakeClient({}).client} onSaved={() => {}} />);
+    const imapPort = screen.getByLabelText('IMAP port') as HTMLInputElement;
+    const smtpPort = screen.getByLabelText('SMTP port') as HTMLInputElement;
+    expect([imapPort.value, smtpPort.value]).toEqual(['993', '587']);
+    fireEvent.change(screen.getByLabelText('IMAP security'), { target: { value: 'starttls' } });
+    fireEvent.change(screen.getByLabelText('SMTP security'), { target: { value: 'tls' } });
+    expect([imapPort.value, smtpPort.value]).toEqual(['143', '465']);
+    fill('SMTP port', '2465');
+    fireEvent.change(screen.getByLabelText('SMTP security'), { target: { value: 'starttls' } });
+    expect(smtpPort.value).toBe('2465');
+  });
+
+  it('sends the settings through the contract and reports the saved account', async () => {
+    const saved = { id: 'acc_12345678' };
+    const { client, invoke } = fakeClient({ 'accounts.add': { ok: true, value: saved } });
+    const onSaved = vi.fn();
+    render(<AccountForm client={client} onSaved={onSaved} />);
+    fill('Name', 'Alice');
+    fill('Email address', 'alice@example.test');
+    fill('Password', 'pw');
+    fill('IMAP server', 'imap.example.test');
+    fill('SMTP server', 'smtp.example.test');
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalledWith(saved));
+    expect(invoke).toHaveBeenCalledWith('accounts.add', {
+      name: 'Alice',
+      email: 'alice@example.test',
+      password: 'pw',
+      imap: { host: 'imap.example.test', port: 993, security: 'tls' },
+      smtp: { host: 'smtp.example.test', port: 587, security: 'starttls' },
+    });
+  });
+
+  it('shows a refusal in an alert, with the server’s words', async () => {
+    const { client } = fakeClient({
+      'accounts.add': {
+        ok: false,
+        error: { code: 'INVALID_ARGUMENT', message: '“alice@” is not a valid email address.', serverReply: 'n/a' },
+      },
+    });
+    const onSaved = vi.fn();
+    render(<AccountForm client={client} onSaved={onSaved} />);
+    // Submitted directly: the browser's own required-field check would stop an empty form first.
+    fireEvent.submit(screen.getByRole('form', { name: 'Account settings' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('“alice@” is not a valid email address.');
+    expect(alert.textContent).toContain('Server said: n/a');
+    expect(onSaved).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,97 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Account, MessageDetail } from '../../shared/schemas.js';
+import { Compose } from '../../renderer/features/compose/Compose.js';
+import { EMPTY_DRAFT, replyDraft } from '../../renderer/features/compose/reply-draft.js';
+import { splitAddresses } from '../../renderer/format.js';
+import { fakeClient } from './fake-client.js';
+
+afterEach(cleanup);
+
+const account: Account = {
+  id: 'acc_12345678',
+  name: 'Alice',
+  email: 'alice@example.test',
+  imap: { host: 'h.test', port: 993, security: 'tls' },
+  smtp: { host: 'h.test', port: 587, security: 'starttls' },
+};
+
+describe('compose', () => {
+  it('splits typed recipients into addresses, with or without display names', () => {
+    expect(splitAddresses('Bob <bob@example.test>, carol@example.test; ,')).toEqual([
+      'bob@example.test',
+      'carol@example.test',
+    ]);
+  });
+
+  it('sends To, Cc, Bcc, Subject and Message through mail.send', async () => {
+    const { client, invoke } = fakeClient({
+      'mail.send': { ok: true, value: { messageId: '<1@example.test>', accepted: ['bob@example.test'], rejected: [], serverReply: '250 ok' } },
+    });
+    const onSent = vi.fn();
+    render(<Compose client={client} account={account} initial={EMPTY_DRAFT} onSent={onSent} onDiscard={() => {}} />);
+    fireEvent.change(screen.getByLabelText('To'), { target: { value: 'Bob <bob@example.test>' } });
+    fireEvent.change(screen.getByLabelText('Cc'), { target: { value: 'carol@example.test' } });
+    fireEvent.change(screen.getByLabelText('Bcc'), { target: { value: 'dave@example.test' } });
+    fireEvent.change(screen.getByLabelText('Subject'), { target: { value: 'Hi' } });
+    fireEvent.change(screen.getByLabelText('Message'), { target: { value: 'Hello Bob' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    await waitFor(() => expect(onSent).toHaveBeenCalled());
+    expect(invoke).toHaveBeenCalledWith('mail.send', {
+      accountId: account.id,
+      to: ['bob@example.test'],
+      cc: ['carol@example.test'],
+      bcc: ['dave@example.test'],
+      subject: 'Hi',
+      text: 'Hello Bob',
+      inReplyTo: undefined,
+      references: [],
+    });
+  });
+
+  it('keeps the draft and shows the error when sending fails', async () => {
+    const { client } = fakeClient({
+      'mail.send': { ok: false, error: { code: 'AUTH_FAILED', message: 'The server did not accept the password.', serverReply: '535 5.7.8 no' } },
+    });
+    const onSent = vi.fn();
+    render(<Compose client={client} account={account} initial={{ ...EMPTY_DRAFT, to: 'bob@example.test', text: 'keep me' }} onSent={onSent} onDiscard={() => {}} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('535 5.7.8 no');
+    expect((screen.getByLabelText('Message') as HTMLTextAreaElement).value).toBe('keep me');
+    expect(onSent).not.toHaveBeenCalled();
+  });
+});
+
+describe('a reply', () => {
+  const original: MessageDetail = {
+    uid: 4,
+    messageId: '<orig@example.test>',
+    from: { name: 'Bob', address: 'bob@example.test' },
+    subject: 'Lunch',
+    date: '2026-11-20T12:00:00.000Z',
+    unread: false,
+    size: 100,
+    to: [{ name: '', address: 'alice@example.test' }],
+    cc: [],
+    replyTo: [],
+    references: ['<root@example.test>'],
+    text: 'Friday?\nBob',
+  };
+
+  it('goes to the sender, threads under the original and quotes it', () => {
+    const draft = replyDraft(original);
+    expect(draft.to).toBe('Bob <bob@example.test>');
+    expect(draft.subject).toBe('Re: Lunch');
+    expect(draft.inReplyTo).toBe('<orig@example.test>');
+    expect(draft.references).toEqual(['<root@example.test>', '<orig@example.test>']);
+    expect(draft.text).toContain('> Friday?\n> Bob');
+  });
+
+  it('goes to Reply-To when there is one, and does not stack “Re:”', () => {
+    const draft = replyDraft({ ...original, subject: 'Re: Lunch', replyTo: [{ name: '', address: 'list@example.test' }] });
+    expect(draft.to).toBe('list@example.test');
+    expect(draft.subject).toBe('Re: Lunch');
+  });
+});
