@@ -3,6 +3,7 @@ import type { SecretStore } from './accounts/secret-store.js';
 import { AccountSettings, type KeyValueFile } from './accounts/settings-store.js';
 import { createDispatcher } from './contract/dispatch.js';
 import { EventBus } from './contract/event-bus.js';
+import { createInProcessClient } from './contract/in-process-client.js';
 import type { HandlerTable } from './contract/handler-table.js';
 import { withImap } from './imap/connect.js';
 import { listMessages } from './imap/list-messages.js';
@@ -55,7 +56,8 @@ export function createMailService({ settingsFile, secrets }: ServiceOptions) {
     },
   };
 
-  return { handlers, dispatch: createDispatcher(handlers), bus, secretsKind: secrets.kind };
+  const dispatch = createDispatcher(handlers);
+  return { handlers, dispatch, bus, client: createInProcessClient(dispatch, bus), secretsKind: secrets.kind };
 }
 
 export type MailService = ReturnType<typeof createMailService>;

@@ -68,8 +68,8 @@ describe('a person’s first journey, in Chromium through `npm run web`', () => 
     await addAccount('alice');
     await page.getByRole('button', { name: 'Compose' }).click();
     await page.getByLabel('To', { exact: true }).fill(user('bob').email);
-    await page.getByLabel('Subject').fill(subject);
-    await page.getByLabel('Message').fill(body);
+    await page.getByLabel('Subject', { exact: true }).fill(subject);
+    await page.getByLabel('Message', { exact: true }).fill(body);
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-02-compose.png') });
     await page.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => page.getByRole('status').textContent(), { timeout: 20_000 }).toContain('Message sent');
@@ -86,7 +86,7 @@ describe('a person’s first journey, in Chromium through `npm run web`', () => 
           if ((await row.count()) === 0) await page.getByRole('button', { name: 'Refresh' }).click();
           return row.count();
         },
-        { timeout: 20_000, intervals: [500] },
+        { timeout: 20_000, interval: 500 },
       )
       .toBe(1);
     expect(await row.textContent()).toContain('Alice Example');
@@ -100,6 +100,15 @@ describe('a person’s first journey, in Chromium through `npm run web`', () => 
     expect(await reader.textContent()).toContain('lunch on Friday at noon?');
     expect(await page.getByRole('button', { name: 'Reply' }).count()).toBe(1);
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-04-reader.png') });
+  });
+
+  it('replies to Alice with the subject, recipient and quote filled in', async () => {
+    await page.getByRole('button', { name: 'Reply' }).click();
+    expect(await page.getByLabel('To', { exact: true }).inputValue()).toBe(`Alice Example <${user('alice').email}>`);
+    expect(await page.getByLabel('Subject', { exact: true }).inputValue()).toBe(`Re: ${subject}`);
+    expect(await page.getByLabel('Message', { exact: true }).inputValue()).toContain('> lunch on Friday at noon?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 20_000 }).toContain('Message sent');
   });
 
   it('shows a wrong password as an alert a person can read', async () => {

@@ -18,6 +18,8 @@ function run(command: string): string {
 export default function setup(project: TestProject) {
   const wasUp = /^testbed: up$/m.test(safeStatus());
   run('up');
+  // Every run starts from empty mailboxes, so no test sees another run's mail.
+  run('reset');
   const stateDir = process.env.MUA_TESTBED_DIR ?? '/tmp/mua-testbed';
   const testbed = JSON.parse(readFileSync(join(stateDir, 'testbed.json'), 'utf8')) as Testbed;
   process.env.NODE_EXTRA_CA_CERTS = testbed.caFile;

@@ -8,12 +8,12 @@ import { waitFor } from '../../support/wait-for.js';
 describe('sending through SMTP submission and reading it over IMAP', () => {
   async function sendAndRead(smtp: 'submission' | 'tls', imap: 'tls' | 'starttls') {
     const app = inMemoryService();
-    const alice = value(await app.dispatch('accounts.add', testbedAccount('alice', { smtp })));
-    const bob = value(await app.dispatch('accounts.add', testbedAccount('bob', { imap })));
+    const alice = value(await app.client.invoke('accounts.add', testbedAccount('alice', { smtp })));
+    const bob = value(await app.client.invoke('accounts.add', testbedAccount('bob', { imap })));
     const subject = `Hello over ${smtp} ${randomUUID()}`;
 
     const sent = value(
-      await app.dispatch('mail.send', {
+      await app.client.invoke('mail.send', {
         accountId: alice.id,
         to: [user('bob').email],
         subject,
@@ -26,18 +26,18 @@ describe('sending through SMTP submission and reading it over IMAP', () => {
     expect(sent.messageId).toMatch(/^<[^@]+@example\.test>$/);
 
     const row = await waitFor(async () => {
-      const list = value(await app.dispatch('messages.list', { accountId: bob.id }));
+      const list = value(await app.client.invoke('messages.list', { accountId: bob.id }));
       return list.find((m) => m.subject === subject);
     }, 'the message in bob’s inbox');
     expect(row).toMatchObject({ unread: true, from: { name: 'Alice', address: user('alice').email } });
     expect(row.messageId).toBe(sent.messageId);
 
-    const opened = value(await app.dispatch('message.open', { accountId: bob.id, uid: row.uid }));
+    const opened = value(await app.client.invoke('message.open', { accountId: bob.id, uid: row.uid }));
     expect(opened.text).toBe('Hi Bob,\nthis went through Postfix.\n');
     expect(opened.to).toEqual([{ name: '', address: user('bob').email }]);
     expect(opened.unread).toBe(false);
 
-    const after = value(await app.dispatch('messages.list', { accountId: bob.id }));
+    const after = value(await app.client.invoke('messages.list', { accountId: bob.id }));
     expect(after.find((m) => m.uid === row.uid)?.unread).toBe(false);
   }
 
@@ -47,12 +47,12 @@ describe('sending through SMTP submission and reading it over IMAP', () => {
 
   it('keeps Bcc recipients out of the delivered header but delivers to them', async () => {
     const app = inMemoryService();
-    const alice = value(await app.dispatch('accounts.add', testbedAccount('alice')));
-    const carol = value(await app.dispatch('accounts.add', testbedAccount('carol')));
-    const bob = value(await app.dispatch('accounts.add', testbedAccount('bob')));
+    const alice = value(await app.client.invoke('accounts.add', testbedAccount('alice')));
+    const carol = value(await app.client.invoke('accounts.add', testbedAccount('carol')));
+    const bob = value(await app.client.invoke('accounts.add', testbedAccount('bob')));
     const subject = `Bcc ${randomUUID()}`;
     value(
-      await app.dispatch('mail.send', {
+      await app.client.invoke('mail.send', {
         accountId: alice.id,
         to: [user('bob').email],
         bcc: [user('carol').email],
@@ -62,10 +62,10 @@ describe('sending through SMTP submission and reading it over IMAP', () => {
     );
     for (const reader of [bob, carol]) {
       const row = await waitFor(async () => {
-        const list = value(await app.dispatch('messages.list', { accountId: reader.id }));
+        const list = value(await app.client.invoke('messages.list', { accountId: reader.id }));
         return list.find((m) => m.subject === subject);
       }, `the message in ${reader.email}`);
-      const opened = value(await app.dispatch('message.open', { accountId: reader.id, uid: row.uid }));
+      const opened = value(await app.client.invoke('message.open', { accountId: reader.id, uid: row.uid }));
       expect(opened.cc).toEqual([]);
       expect(JSON.stringify(opened)).not.toContain('carol@');
     }
@@ -73,8 +73,8 @@ describe('sending through SMTP submission and reading it over IMAP', () => {
 
   it('reports a wrong password as AUTH_FAILED with the server’s reply', async () => {
     const app = inMemoryService();
-    const alice = value(await app.dispatch('accounts.add', testbedAccount('alice', { password: 'not-the-password' })));
-    const reply = await app.dispatch('mail.send', {
+    const alice = value(await app.client.invoke('accounts.add', testbedAccount('alice', { password: 'not-the-password' })));
+    const reply = await app.client.invoke('mail.send', {
       accountId: alice.id,
       to: [user('bob').email],
       subject: 'never sent',
@@ -89,8 +89,8 @@ describe('sending through SMTP submission and reading it over IMAP', () => {
 
   it('reports a recipient outside the test domain as refused by the server', async () => {
     const app = inMemoryService();
-    const alice = value(await app.dispatch('accounts.add', testbedAccount('alice')));
-    const reply = await app.dispatch('mail.send', {
+    const alice = value(await app.client.invoke('accounts.add', testbedAccount('alice')));
+    const reply = await app.client.invoke('mail.send', {
       accountId: alice.id,
       to: ['someone@elsewhere.invalid'],
       subject: 'relay attempt',
@@ -104,8 +104,8 @@ describe('sending through SMTP submission and reading it over IMAP', () => {
 describe('reading over IMAP with a wrong password', () => {
   it('reports AUTH_FAILED with the server’s text', async () => {
     const app = inMemoryService();
-    const bob = value(await app.dispatch('accounts.add', testbedAccount('bob', { password: 'wrong-password' })));
-    const reply = await app.dispatch('messages.list', { accountId: bob.id });
+    const bob = value(await app.client.invoke('accounts.add', testbedAccount('bob', { password: 'wrong-password' })));
+    const reply = await app.client.invoke('messages.list', { accountId: bob.id });
     expect(reply).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
     if (!reply.ok) expect(reply.error.serverReply).toMatch(/authentication failed/i);
   });

@@ -32,8 +32,8 @@ describe('STARTTLS is required, never optional', () => {
       return '250 ok';
     });
     const app = inMemoryService();
-    const alice = value(await app.dispatch('accounts.add', account(server.port, 'starttls')));
-    const reply = await app.dispatch('mail.send', {
+    const alice = value(await app.client.invoke('accounts.add', account(server.port, 'starttls')));
+    const reply = await app.client.invoke('mail.send', {
       accountId: alice.id,
       to: ['bob@example.test'],
       subject: 'secret',
@@ -56,8 +56,8 @@ describe('STARTTLS is required, never optional', () => {
       return `${tag} NO not here`;
     });
     const app = inMemoryService();
-    const alice = value(await app.dispatch('accounts.add', account(server.port, 'starttls')));
-    const reply = await app.dispatch('messages.list', { accountId: alice.id });
+    const alice = value(await app.client.invoke('accounts.add', account(server.port, 'starttls')));
+    const reply = await app.client.invoke('messages.list', { accountId: alice.id });
     expect(reply).toMatchObject({ ok: false, error: { code: 'TLS_REQUIRED' } });
     const commands = server.received.map((l) => l.split(' ')[1]?.toUpperCase());
     expect(commands).not.toContain('LOGIN');
@@ -88,8 +88,8 @@ describe('certificates are verified', () => {
     await new Promise<void>((resolve) => smtp!.listen(0, '127.0.0.1', () => resolve()));
     const port = (smtp.server.address() as AddressInfo).port;
     const app = inMemoryService();
-    const alice = value(await app.dispatch('accounts.add', account(port, 'tls')));
-    const reply = await app.dispatch('mail.send', {
+    const alice = value(await app.client.invoke('accounts.add', account(port, 'tls')));
+    const reply = await app.client.invoke('mail.send', {
       accountId: alice.id,
       to: ['bob@example.test'],
       subject: 'x',
@@ -104,8 +104,8 @@ describe('certificates are verified', () => {
     const port = probe.port;
     await probe.close();
     const app = inMemoryService();
-    const alice = value(await app.dispatch('accounts.add', account(port, 'tls')));
-    const reply = await app.dispatch('mail.send', { accountId: alice.id, to: ['b@example.test'], subject: 'x', text: 'x' });
+    const alice = value(await app.client.invoke('accounts.add', account(port, 'tls')));
+    const reply = await app.client.invoke('mail.send', { accountId: alice.id, to: ['b@example.test'], subject: 'x', text: 'x' });
     expect(reply).toMatchObject({ ok: false, error: { code: 'CONNECTION_REFUSED' } });
     if (!reply.ok) expect(reply.error.message).toContain(`127.0.0.1 refused the connection on port ${port}`);
   });
