@@ -8,20 +8,37 @@ import type { HandlerTable } from './contract/handler-table.js';
 import { withImap } from './imap/connect.js';
 import { listMessages } from './imap/list-messages.js';
 import { openMessage } from './imap/open-message.js';
-import { sendMessage } from './smtp/send-message.js';
+import { appendSentCopy } from './imap/append-sent-copy.js';
+import { Outbox, type OutboxOptions } from './outbox/outbox.js';
+import { PooledSmtpSender } from './smtp/pooled-sender.js';
 
 export type ServiceOptions = {
   settingsFile: KeyValueFile;
   secrets: SecretStore;
+  /** The outbox's folder inside the profile. */
+  outboxDir: string;
+  /** Overrides for the outbox's timing (tests shorten the undo window and the retry delays). */
+  outbox?: Pick<OutboxOptions, 'undoDelayMs' | 'retry' | 'fault'>;
 };
 
 /**
  * The composition root: builds the services and the one handler table that both transports
  * (Electron IPC and the loopback bridge) dispatch to.
  */
-export function createMailService({ settingsFile, secrets }: ServiceOptions) {
+export function createMailService({ settingsFile, secrets, outboxDir, outbox: outboxOptions }: ServiceOptions) {
   const accounts = new AccountService(new AccountSettings(settingsFile), secrets);
   const bus = new EventBus();
+  const sender = new PooledSmtpSender();
+  const outbox = new Outbox({
+    dir: outboxDir,
+    credentials: (accountId) => accounts.credentials(accountId),
+    send: (account, password, submission) => sender.send(account, password, submission),
+    fileSentCopy: (account, password, raw) => withImap(account, password, (client) => appendSentCopy(client, raw)),
+    undoDelayMs: undoDelayFrom(settingsFile),
+    ...outboxOptions,
+    onChange: (items) => bus.emit('outbox.changed', { items }),
+    onSent: (item) => bus.emit('mail.sent', { accountId: item.accountId, messageId: item.messageId, accepted: item.accepted ?? [] }),
+  });
 
   const handlers: HandlerTable = {
     'accounts.list': async () => accounts.list(),
@@ -48,16 +65,40 @@ export function createMailService({ settingsFile, secrets }: ServiceOptions) {
       return withImap(account, password, (client) => openMessage(client, folder, uid));
     },
 
-    'mail.send': async (message) => {
-      const { account, password } = await accounts.credentials(message.accountId);
-      const result = await sendMessage(account, password, message);
-      bus.emit('mail.sent', { accountId: account.id, messageId: result.messageId, accepted: result.accepted });
-      return result;
+    'mail.send': async ({ sendAt, ...message }) => {
+      // Checked now, not at send time: a message for an account without a password is refused at once.
+      const { account } = await accounts.credentials(message.accountId);
+      return outbox.enqueue(account, message, sendAt === undefined ? undefined : Date.parse(sendAt));
     },
+
+    'outbox.list': async () => outbox.list(),
+
+    'outbox.cancel': async ({ id }) => ({ draft: outbox.cancel(id) }),
+
+    'outbox.retry': async ({ id }) => outbox.retryNow(id),
   };
 
   const dispatch = createDispatcher(handlers);
-  return { handlers, dispatch, bus, client: createInProcessClient(dispatch, bus), secretsKind: secrets.kind };
+  return {
+    handlers,
+    dispatch,
+    bus,
+    client: createInProcessClient(dispatch, bus),
+    secretsKind: secrets.kind,
+    outbox,
+    /** Resumes the outbox: whatever was queued when the app last stopped goes out now. */
+    start: () => outbox.start(),
+    stop: async () => {
+      await outbox.stop();
+      sender.close();
+    },
+  };
+}
+
+/** The undo-send window, in seconds, from the settings file (default 5). */
+function undoDelayFrom(settingsFile: KeyValueFile): number | undefined {
+  const seconds = settingsFile.get('undoSendSeconds');
+  return typeof seconds === 'number' && seconds >= 0 && seconds <= 60 ? seconds * 1000 : undefined;
 }
 
 export type MailService = ReturnType<typeof createMailService>;

@@ -43,14 +43,20 @@ async function main(): Promise<void> {
 
   const { store, warning } = await openSecretStore();
   if (warning) console.log(warning);
-  const service = createMailService({ settingsFile: openSettingsFile(dataDir), secrets: store });
+  const service = createMailService({
+    settingsFile: openSettingsFile(dataDir),
+    secrets: store,
+    outboxDir: join(dataDir, 'outbox'),
+  });
+  // Whatever was queued when the app last stopped (or crashed) goes out now.
+  service.start();
   const bridge = await startBridge({ dispatch: service.dispatch, bus: service.bus, staticRoot, port });
 
   console.log(`Profile folder: ${dataDir}`);
   console.log(`Mua Mail is running at ${bridge.url}`);
   if (!values['no-open']) openInBrowser(bridge.url);
 
-  const stop = () => void bridge.close().then(() => process.exit(0));
+  const stop = () => void Promise.allSettled([bridge.close(), service.stop()]).then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

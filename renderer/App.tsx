@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ContractClient } from '../shared/contract.js';
 import type { AppErrorDto } from '../shared/errors.js';
+import type { OutboxItem } from '../shared/outbox.js';
 import type { Account, MessageDetail, MessageSummary } from '../shared/schemas.js';
 import { ErrorAlert } from './components/ErrorAlert.js';
 import { AccountForm } from './features/accounts/AccountForm.js';
 import { Compose } from './features/compose/Compose.js';
-import { EMPTY_DRAFT, replyDraft, type Draft } from './features/compose/reply-draft.js';
+import { draftFromOutgoing, EMPTY_DRAFT, replyDraft, type Draft } from './features/compose/reply-draft.js';
 import { MessageList } from './features/mailbox/MessageList.js';
+import { SendStatus } from './features/outbox/SendStatus.js';
 import { Reader } from './features/reader/Reader.js';
 
 type View = { kind: 'mailbox' } | { kind: 'add-account' } | { kind: 'compose'; draft: Draft };
@@ -20,6 +22,8 @@ export function App({ client }: { client: ContractClient }) {
   const [opened, setOpened] = useState<MessageDetail>();
   const [error, setError] = useState<AppErrorDto>();
   const [status, setStatus] = useState('');
+  // The message last handed to the outbox; its progress replaces the status line until the next notice.
+  const [sending, setSending] = useState<OutboxItem>();
 
   const account = accounts?.find((a) => a.id === accountId);
 
@@ -30,8 +34,34 @@ export function App({ client }: { client: ContractClient }) {
       setAccountId((current) => current ?? reply.value[0]?.id);
       if (reply.value.length === 0) setView({ kind: 'add-account' });
     });
-    return client.on('accounts.changed', ({ accounts: next }) => setAccounts(next));
+    const offAccounts = client.on('accounts.changed', ({ accounts: next }) => setAccounts(next));
+    const offOutbox = client.on('outbox.changed', ({ items }) =>
+      setSending((current) => (current ? (items.find((i) => i.id === current.id) ?? current) : current)),
+    );
+    return () => {
+      offAccounts();
+      offOutbox();
+    };
   }, [client]);
+
+  function notify(text: string) {
+    setSending(undefined);
+    setStatus(text);
+  }
+
+  async function undo(item: OutboxItem) {
+    const reply = await client.invoke('outbox.cancel', { id: item.id });
+    if (!reply.ok) return setError(reply.error);
+    setAccountId(item.accountId);
+    notify('Message taken back. It was not sent.');
+    setView({ kind: 'compose', draft: draftFromOutgoing(reply.value.draft) });
+  }
+
+  async function retry(item: OutboxItem) {
+    const reply = await client.invoke('outbox.retry', { id: item.id });
+    if (reply.ok) setSending(reply.value);
+    else setError(reply.error);
+  }
 
   const refresh = useCallback(async () => {
     if (!accountId) return;
@@ -84,9 +114,13 @@ export function App({ client }: { client: ContractClient }) {
       </nav>
 
       <main className="content">
-        <p role="status" className="status">
-          {status}
-        </p>
+        <div className="status">
+          {sending ? (
+            <SendStatus item={sending} onUndo={() => void undo(sending)} onRetry={() => void retry(sending)} />
+          ) : (
+            <p role="status">{status}</p>
+          )}
+        </div>
         {view.kind === 'add-account' ? (
           <AccountForm
             client={client}
@@ -94,7 +128,7 @@ export function App({ client }: { client: ContractClient }) {
               setAccounts((list) => [...(list ?? []).filter((a) => a.id !== saved.id), saved]);
               setAccountId(saved.id);
               setView({ kind: 'mailbox' });
-              setStatus(`Added ${saved.email}.`);
+              notify(`Added ${saved.email}.`);
             }}
             onCancel={accounts?.length ? () => setView({ kind: 'mailbox' }) : undefined}
           />
@@ -103,9 +137,9 @@ export function App({ client }: { client: ContractClient }) {
             client={client}
             account={account}
             initial={view.draft}
-            onSent={(result) => {
+            onQueued={(item) => {
               setView({ kind: 'mailbox' });
-              setStatus(`Message sent to ${result.accepted.join(', ')}.`);
+              setSending(item);
             }}
             onDiscard={() => setView({ kind: 'mailbox' })}
           />

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { appErrorSchema, type AppErrorDto } from './errors.js';
+import { outboxItemSchema } from './outbox.js';
 import {
   accountIdSchema,
   accountInputSchema,
@@ -7,7 +8,6 @@ import {
   messageDetailSchema,
   messageSummarySchema,
   outgoingMessageSchema,
-  sendResultSchema,
 } from './schemas.js';
 
 /**
@@ -48,15 +48,35 @@ export const requests = {
       .strict(),
     output: messageDetailSchema,
   },
+  /** Puts the message in the durable outbox and returns at once; outbox.changed tells the rest. */
   'mail.send': {
-    input: outgoingMessageSchema.strict(),
-    output: sendResultSchema,
+    input: outgoingMessageSchema
+      .extend({
+        /** Send later: not before this moment (ISO 8601). Absent: after the undo window. */
+        sendAt: z.iso.datetime({ offset: true }).optional(),
+      })
+      .strict(),
+    output: outboxItemSchema,
+  },
+  'outbox.list': {
+    input: z.object({}).strict(),
+    output: z.array(outboxItemSchema),
+  },
+  /** Undo send: takes a message that has not gone yet back out of the outbox, for the composer. */
+  'outbox.cancel': {
+    input: z.object({ id: z.uuid() }).strict(),
+    output: z.object({ draft: outgoingMessageSchema }),
+  },
+  'outbox.retry': {
+    input: z.object({ id: z.uuid() }).strict(),
+    output: outboxItemSchema,
   },
 } as const;
 
 export const events = {
   'accounts.changed': z.object({ accounts: z.array(accountSchema) }),
   'mail.sent': z.object({ accountId: accountIdSchema, messageId: z.string(), accepted: z.array(z.string()) }),
+  'outbox.changed': z.object({ items: z.array(outboxItemSchema) }),
 } as const;
 
 export type RequestChannel = keyof typeof requests;

@@ -41,8 +41,14 @@ export const accountInputSchema = z.object({
   password: z.string().min(1, 'Enter the password.').max(4096),
   imap: serverSettingsSchema,
   smtp: serverSettingsSchema,
+  /**
+   * Who files the copy of sent mail: we do, by IMAP APPEND to Sent, or the provider does it
+   * itself (Gmail, many Exchange servers), where a second copy would be a duplicate.
+   */
+  sentCopy: z.enum(['append', 'provider']).default('append'),
 });
-export type AccountInput = z.infer<typeof accountInputSchema>;
+export type AccountInput = z.input<typeof accountInputSchema>;
+export type ParsedAccountInput = z.output<typeof accountInputSchema>;
 
 export const accountIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'Not an account id.');
 

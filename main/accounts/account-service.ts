@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors.js';
-import type { Account, AccountInput } from '../../shared/schemas.js';
+import type { Account, ParsedAccountInput } from '../../shared/schemas.js';
 import type { AccountSettings } from './settings-store.js';
 import { passwordKey, type SecretStore } from './secret-store.js';
 
@@ -17,7 +17,7 @@ export class AccountService {
     return this.settings.list();
   }
 
-  async add(input: AccountInput): Promise<Account> {
+  async add(input: ParsedAccountInput): Promise<Account> {
     const { password, ...settings } = input;
     const account: Account = { id: randomUUID(), ...settings };
     // The secret goes first: an account whose password could not be kept is not saved at all.

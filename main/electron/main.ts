@@ -1,5 +1,6 @@
 import { app, BrowserWindow, ipcMain } from 'electron';
 import Store from 'electron-store';
+import { join } from 'node:path';
 import { ELECTRON_EVENT_CHANNEL } from '../../shared/contract.js';
 import { openSecretStore } from '../accounts/open-secret-store.js';
 import { SETTINGS_FILE } from '../accounts/settings-store.js';
@@ -47,7 +48,10 @@ async function start(): Promise<void> {
   // to tell the user (web mode prints it to the terminal).
   const { store: secrets } = await openSecretStore();
 
-  const service = createMailService({ settingsFile, secrets });
+  const service = createMailService({ settingsFile, secrets, outboxDir: join(app.getPath('userData'), 'outbox') });
+  // Whatever was queued when the app last stopped (or crashed) goes out now.
+  service.start();
+  app.on('before-quit', () => void service.stop());
   registerIpc(ipcMain, service.dispatch, trustedSenderCheck(() => mainWindow, paths.rendererUrl));
 
   // Events go to our window only; payloads were checked against the contract by the bus.

@@ -15,6 +15,7 @@ const account: Account = {
   email: 'alice@example.test',
   imap: { host: 'h.test', port: 993, security: 'tls' },
   smtp: { host: 'h.test', port: 587, security: 'starttls' },
+  sentCopy: 'append',
 };
 
 describe('compose', () => {
@@ -27,10 +28,23 @@ describe('compose', () => {
 
   it('sends To, Cc, Bcc, Subject and Message through mail.send', async () => {
     const { client, invoke } = fakeClient({
-      'mail.send': { ok: true, value: { messageId: '<1@example.test>', accepted: ['bob@example.test'], rejected: [], serverReply: '250 ok' } },
+      'mail.send': {
+        ok: true,
+        value: {
+          id: '6f1c4a52-2f0e-4a8e-9d55-0c2b7c1f3a10',
+          accountId: account.id,
+          messageId: '<1@example.test>',
+          subject: 'Hi',
+          recipients: ['bob@example.test'],
+          state: 'scheduled',
+          sendAt: new Date().toISOString(),
+          attempts: 0,
+          sentCopy: 'pending',
+        },
+      },
     });
     const onSent = vi.fn();
-    render(<Compose client={client} account={account} initial={EMPTY_DRAFT} onSent={onSent} onDiscard={() => {}} />);
+    render(<Compose client={client} account={account} initial={EMPTY_DRAFT} onQueued={onSent} onDiscard={() => {}} />);
     fireEvent.change(screen.getByLabelText('To'), { target: { value: 'Bob <bob@example.test>' } });
     fireEvent.change(screen.getByLabelText('Cc'), { target: { value: 'carol@example.test' } });
     fireEvent.change(screen.getByLabelText('Bcc'), { target: { value: 'dave@example.test' } });
@@ -55,7 +69,7 @@ describe('compose', () => {
       'mail.send': { ok: false, error: { code: 'AUTH_FAILED', message: 'The server did not accept the password.', serverReply: '535 5.7.8 no' } },
     });
     const onSent = vi.fn();
-    render(<Compose client={client} account={account} initial={{ ...EMPTY_DRAFT, to: 'bob@example.test', text: 'keep me' }} onSent={onSent} onDiscard={() => {}} />);
+    render(<Compose client={client} account={account} initial={{ ...EMPTY_DRAFT, to: 'bob@example.test', text: 'keep me' }} onQueued={onSent} onDiscard={() => {}} />);
     fireEvent.click(screen.getByRole('button', { name: 'Send' }));
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('535 5.7.8 no');

@@ -1,6 +1,12 @@
 import { MemorySecretStore } from '../../main/accounts/secret-store.js';
 import type { KeyValueFile } from '../../main/accounts/settings-store.js';
-import { createMailService } from '../../main/service.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMailService, type ServiceOptions } from '../../main/service.js';
+import type { RequestInput } from '../../shared/contract.js';
+import type { OutboxItem } from '../../shared/outbox.js';
+import { waitFor } from './wait-for.js';
 import type { Reply } from '../../shared/contract.js';
 import type { AccountInput, Security } from '../../shared/schemas.js';
 import { testbed, user, type TestbedUser } from './testbed.js';
@@ -10,9 +16,48 @@ export function memorySettings(): KeyValueFile {
   return { get: (k) => data.get(k), set: (k, v) => void data.set(k, v) };
 }
 
-/** A whole service, as the app builds it, with settings and secrets in memory. */
-export function inMemoryService() {
-  return createMailService({ settingsFile: memorySettings(), secrets: new MemorySecretStore() });
+/** Retries within a test's patience: 50 ms, then 100, capped at 400. */
+export const FAST_RETRY = { firstDelayMs: 50, maxDelayMs: 400, giveUpAfterMs: 60_000 };
+
+/**
+ * A whole service, as the app builds it, with settings and secrets in memory, its outbox in a
+ * fresh temporary folder, no undo window and fast retries.
+ */
+export function inMemoryService(outbox: ServiceOptions['outbox'] = {}) {
+  const service = createMailService({
+    settingsFile: memorySettings(),
+    secrets: new MemorySecretStore(),
+    outboxDir: mkdtempSync(join(tmpdir(), 'mua-outbox-')),
+    outbox: { undoDelayMs: 0, retry: FAST_RETRY, ...outbox },
+  });
+  service.start();
+  return service;
+}
+
+type Service = ReturnType<typeof inMemoryService>;
+type Send = RequestInput<'mail.send'>;
+
+/** Puts a message in the outbox and waits until it has been sent, or has failed for good. */
+export async function sendAndSettle(app: Service, message: Send, timeoutMs = 15_000): Promise<OutboxItem> {
+  const queued = value(await app.client.invoke('mail.send', message));
+  return settled(app, queued.id, timeoutMs);
+}
+
+export function settled(app: Service, id: string, timeoutMs = 15_000): Promise<OutboxItem> {
+  return outboxItem(app, id, (item) => item.state === 'sent' || item.state === 'failed', timeoutMs);
+}
+
+/** Waits until the outbox item matches `predicate`. */
+export function outboxItem(
+  app: Service,
+  id: string,
+  predicate: (item: OutboxItem) => boolean,
+  timeoutMs = 15_000,
+): Promise<OutboxItem> {
+  return waitFor(async () => {
+    const item = app.outbox.list().find((i) => i.id === id);
+    return item && predicate(item) ? item : undefined;
+  }, `outbox item ${id}`, timeoutMs);
 }
 
 type Choice = { smtp?: 'submission' | 'tls'; imap?: 'tls' | 'starttls'; password?: string };

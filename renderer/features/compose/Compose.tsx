@@ -1,7 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { ContractClient } from '../../../shared/contract.js';
 import type { AppErrorDto } from '../../../shared/errors.js';
-import type { Account, SendResult } from '../../../shared/schemas.js';
+import type { OutboxItem } from '../../../shared/outbox.js';
+import type { Account } from '../../../shared/schemas.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Field } from '../../components/Field.js';
 import { splitAddresses } from '../../format.js';
@@ -11,11 +12,12 @@ type Props = {
   client: ContractClient;
   account: Account;
   initial: Draft;
-  onSent: (result: SendResult) => void;
+  /** The message is safely in the outbox; the rest of its journey shows in the status. */
+  onQueued: (item: OutboxItem) => void;
   onDiscard: () => void;
 };
 
-export function Compose({ client, account, initial, onSent, onDiscard }: Props) {
+export function Compose({ client, account, initial, onQueued, onDiscard }: Props) {
   const [draft, setDraft] = useState<Draft>(initial);
   const [error, setError] = useState<AppErrorDto>();
   const [sending, setSending] = useState(false);
@@ -39,7 +41,7 @@ export function Compose({ client, account, initial, onSent, onDiscard }: Props) 
       references: draft.references,
     });
     setSending(false);
-    if (reply.ok) onSent(reply.value);
+    if (reply.ok) onQueued(reply.value);
     else setError(reply.error);
   }
 

@@ -1,4 +1,4 @@
-import type { MessageDetail } from '../../../shared/schemas.js';
+import type { MessageDetail, OutgoingMessage } from '../../../shared/schemas.js';
 import { formatAddress } from '../../format.js';
 
 export type Draft = {
@@ -31,5 +31,18 @@ export function replyDraft(message: MessageDetail): Draft {
     text: `\n\nOn ${new Date(message.date).toLocaleString()}, ${who} wrote:\n${quoted}\n`,
     inReplyTo: message.messageId,
     references: references.slice(-20),
+  };
+}
+
+/** A message taken back out of the outbox (undo send), as the composer shows it. */
+export function draftFromOutgoing(message: OutgoingMessage): Draft {
+  return {
+    to: message.to.join(', '),
+    cc: (message.cc ?? []).join(', '),
+    bcc: (message.bcc ?? []).join(', '),
+    subject: message.subject,
+    text: message.text,
+    inReplyTo: message.inReplyTo,
+    references: message.references ?? [],
   };
 }

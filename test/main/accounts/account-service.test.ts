@@ -12,6 +12,7 @@ const input = {
   password: 'correct horse battery staple',
   imap: { host: 'imap.example.test', port: 993, security: 'tls' as const },
   smtp: { host: 'smtp.example.test', port: 587, security: 'starttls' as const },
+  sentCopy: 'append' as const,
 };
 
 describe('accounts', () => {

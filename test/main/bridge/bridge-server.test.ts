@@ -21,6 +21,7 @@ beforeAll(async () => {
   service = createMailService({
     settingsFile: { get: (k) => data.get(k), set: (k, v) => void data.set(k, v) },
     secrets: new MemorySecretStore(),
+    outboxDir: mkdtempSync(join(tmpdir(), 'mua-outbox-')),
   });
   bridge = await startBridge({ dispatch: service.dispatch, bus: service.bus, staticRoot });
 });

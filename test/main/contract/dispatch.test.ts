@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { requestChannels } from '../../../shared/contract.js';
 import { AppError } from '../../../shared/errors.js';
@@ -13,13 +16,13 @@ function memoryFile(): KeyValueFile {
 }
 
 function tableOf(overrides: Partial<HandlerTable>): HandlerTable {
-  const { handlers } = createMailService({ settingsFile: memoryFile(), secrets: new MemorySecretStore() });
+  const { handlers } = createMailService({ settingsFile: memoryFile(), secrets: new MemorySecretStore(), outboxDir: mkdtempSync(join(tmpdir(), 'mua-outbox-')) });
   return { ...handlers, ...overrides };
 }
 
 describe('the handler table', () => {
   it('has a handler for every request channel in the contract, and no other', () => {
-    const { handlers } = createMailService({ settingsFile: memoryFile(), secrets: new MemorySecretStore() });
+    const { handlers } = createMailService({ settingsFile: memoryFile(), secrets: new MemorySecretStore(), outboxDir: mkdtempSync(join(tmpdir(), 'mua-outbox-')) });
     expect(Object.keys(handlers).sort()).toEqual([...requestChannels].sort());
     for (const channel of requestChannels) expect(typeof handlers[channel]).toBe('function');
   });

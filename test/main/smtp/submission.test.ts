@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { inMemoryService, testbedAccount, value } from '../../support/accounts.js';
+import { inMemoryService, sendAndSettle, testbedAccount, value } from '../../support/accounts.js';
 import { user } from '../../support/testbed.js';
 import { waitFor } from '../../support/wait-for.js';
 
@@ -12,17 +12,15 @@ describe('sending through SMTP submission and reading it over IMAP', () => {
     const bob = value(await app.client.invoke('accounts.add', testbedAccount('bob', { imap })));
     const subject = `Hello over ${smtp} ${randomUUID()}`;
 
-    const sent = value(
-      await app.client.invoke('mail.send', {
-        accountId: alice.id,
-        to: [user('bob').email],
-        subject,
-        text: 'Hi Bob,\nthis went through Postfix.\n',
-      }),
-    );
+    const sent = await sendAndSettle(app, {
+      accountId: alice.id,
+      to: [user('bob').email],
+      subject,
+      text: 'Hi Bob,\nthis went through Postfix.\n',
+    });
+    expect(sent.state).toBe('sent');
     expect(sent.accepted).toEqual([user('bob').email]);
     expect(sent.rejected).toEqual([]);
-    expect(sent.serverReply).toMatch(/^250 /);
     expect(sent.messageId).toMatch(/^<[^@]+@example\.test>$/);
 
     const row = await waitFor(async () => {
@@ -51,15 +49,14 @@ describe('sending through SMTP submission and reading it over IMAP', () => {
     const carol = value(await app.client.invoke('accounts.add', testbedAccount('carol')));
     const bob = value(await app.client.invoke('accounts.add', testbedAccount('bob')));
     const subject = `Bcc ${randomUUID()}`;
-    value(
-      await app.client.invoke('mail.send', {
-        accountId: alice.id,
-        to: [user('bob').email],
-        bcc: [user('carol').email],
-        subject,
-        text: 'blind copy',
-      }),
-    );
+    const sent = await sendAndSettle(app, {
+      accountId: alice.id,
+      to: [user('bob').email],
+      bcc: [user('carol').email],
+      subject,
+      text: 'blind copy',
+    });
+    expect(sent.accepted?.sort()).toEqual([user('bob').email, user('carol').email]);
     for (const reader of [bob, carol]) {
       const row = await waitFor(async () => {
         const list = value(await app.client.invoke('messages.list', { accountId: reader.id }));
@@ -74,30 +71,31 @@ describe('sending through SMTP submission and reading it over IMAP', () => {
   it('reports a wrong password as AUTH_FAILED with the server’s reply', async () => {
     const app = inMemoryService();
     const alice = value(await app.client.invoke('accounts.add', testbedAccount('alice', { password: 'not-the-password' })));
-    const reply = await app.client.invoke('mail.send', {
+    const item = await sendAndSettle(app, {
       accountId: alice.id,
       to: [user('bob').email],
       subject: 'never sent',
       text: 'x',
     });
-    expect(reply.ok).toBe(false);
-    if (reply.ok) return;
-    expect(reply.error.code).toBe('AUTH_FAILED');
-    expect(reply.error.serverReply).toMatch(/^535[ -]/);
-    expect(JSON.stringify(reply)).not.toContain('not-the-password');
+    expect(item.state).toBe('failed');
+    expect(item.attempts).toBe(1);
+    expect(item.error?.code).toBe('AUTH_FAILED');
+    expect(item.error?.serverReply).toMatch(/^535[ -]/);
+    expect(JSON.stringify(item)).not.toContain('not-the-password');
   });
 
   it('reports a recipient outside the test domain as refused by the server', async () => {
     const app = inMemoryService();
     const alice = value(await app.client.invoke('accounts.add', testbedAccount('alice')));
-    const reply = await app.client.invoke('mail.send', {
+    const item = await sendAndSettle(app, {
       accountId: alice.id,
       to: ['someone@elsewhere.invalid'],
       subject: 'relay attempt',
       text: 'x',
     });
-    expect(reply).toMatchObject({ ok: false, error: { code: 'RECIPIENT_REJECTED' } });
-    if (!reply.ok) expect(reply.error.serverReply).toMatch(/^5\d\d/);
+    expect(item).toMatchObject({ state: 'failed', error: { code: 'RECIPIENT_REJECTED' } });
+    expect(item.error?.serverReply).toMatch(/^5\d\d/);
+    expect(item.error?.details?.enhancedStatus).toMatch(/^5\.\d+\.\d+$/);
   });
 });
 

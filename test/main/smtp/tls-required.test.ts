@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
-import { inMemoryService, value } from '../../support/accounts.js';
+import { inMemoryService, outboxItem, sendAndSettle, value } from '../../support/accounts.js';
 import { startLineServer, type LineServer } from '../../support/fake-line-server.js';
 
 const PASSWORD = 'never-in-plaintext-9';
@@ -33,13 +33,13 @@ describe('STARTTLS is required, never optional', () => {
     });
     const app = inMemoryService();
     const alice = value(await app.client.invoke('accounts.add', account(server.port, 'starttls')));
-    const reply = await app.client.invoke('mail.send', {
+    const item = await sendAndSettle(app, {
       accountId: alice.id,
       to: ['bob@example.test'],
       subject: 'secret',
       text: 'secret body',
     });
-    expect(reply).toMatchObject({ ok: false, error: { code: 'TLS_REQUIRED' } });
+    expect(item).toMatchObject({ state: 'failed', error: { code: 'TLS_REQUIRED' } });
     const verbs = server.received.map((l) => l.split(' ')[0]!.toUpperCase());
     expect(verbs.slice(0, 2)).toEqual(['EHLO', 'STARTTLS']);
     expect(verbs).not.toContain('AUTH');
@@ -89,13 +89,13 @@ describe('certificates are verified', () => {
     const port = (smtp.server.address() as AddressInfo).port;
     const app = inMemoryService();
     const alice = value(await app.client.invoke('accounts.add', account(port, 'tls')));
-    const reply = await app.client.invoke('mail.send', {
+    const item = await sendAndSettle(app, {
       accountId: alice.id,
       to: ['bob@example.test'],
       subject: 'x',
       text: 'x',
     });
-    expect(reply).toMatchObject({ ok: false, error: { code: 'TLS_UNTRUSTED' } });
+    expect(item).toMatchObject({ state: 'failed', error: { code: 'TLS_UNTRUSTED' } });
     expect(authAttempts).toBe(0);
   });
 
@@ -105,8 +105,11 @@ describe('certificates are verified', () => {
     await probe.close();
     const app = inMemoryService();
     const alice = value(await app.client.invoke('accounts.add', account(port, 'tls')));
-    const reply = await app.client.invoke('mail.send', { accountId: alice.id, to: ['b@example.test'], subject: 'x', text: 'x' });
-    expect(reply).toMatchObject({ ok: false, error: { code: 'CONNECTION_REFUSED' } });
-    if (!reply.ok) expect(reply.error.message).toContain(`127.0.0.1 refused the connection on port ${port}`);
+    const queued = value(await app.client.invoke('mail.send', { accountId: alice.id, to: ['b@example.test'], subject: 'x', text: 'x' }));
+    // A refused connection is worth retrying: the message waits, with the reason shown.
+    const item = await outboxItem(app, queued.id, (i) => i.state === 'retrying');
+    expect(item.error?.code).toBe('CONNECTION_REFUSED');
+    expect(item.error?.message).toContain(`127.0.0.1 refused the connection on port ${port}`);
+    expect(Date.parse(item.retryAt!)).toBeGreaterThan(Date.now() - 1000);
   });
 });

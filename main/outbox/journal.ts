@@ -1,0 +1,113 @@
+import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, fsyncSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { appErrorSchema } from '../../shared/errors.js';
+import { appendDurably, syncFolder } from './durable-file.js';
+
+/**
+ * The outbox's memory: an append-only log of what happened to each message, one JSON line per
+ * event, each written and fsynced before anything that depends on it. State is the log replayed.
+ * A log (rather than rewriting a state file) keeps the step that records the server's final 250
+ * to a single write: the window in which a crash could make us send twice.
+ */
+const rejectedSchema = z.object({ address: z.string(), reply: z.string() });
+
+export const journalRecordSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('queued'),
+    id: z.string(),
+    at: z.number(),
+    accountId: z.string(),
+    messageId: z.string(),
+    subject: z.string(),
+    envelope: z.object({ from: z.string(), to: z.array(z.string()) }),
+    size: z.number(),
+    sendAt: z.number(),
+  }),
+  z.object({ type: z.literal('attempt'), id: z.string(), at: z.number() }),
+  z.object({
+    type: z.literal('deferred'),
+    id: z.string(),
+    at: z.number(),
+    error: appErrorSchema,
+    retryAt: z.number(),
+  }),
+  z.object({
+    type: z.literal('accepted'),
+    id: z.string(),
+    at: z.number(),
+    accepted: z.array(z.string()),
+    rejected: z.array(rejectedSchema),
+    reply: z.string(),
+  }),
+  z.object({ type: z.literal('failed'), id: z.string(), at: z.number(), error: appErrorSchema }),
+  z.object({ type: z.literal('cancelled'), id: z.string(), at: z.number() }),
+  z.object({ type: z.literal('retry-requested'), id: z.string(), at: z.number() }),
+  z.object({ type: z.literal('filed'), id: z.string(), at: z.number(), outcome: z.enum(['appended', 'skipped']) }),
+  z.object({
+    type: z.literal('filing-deferred'),
+    id: z.string(),
+    at: z.number(),
+    error: appErrorSchema,
+    retryAt: z.number(),
+  }),
+]);
+
+export type JournalRecord = z.infer<typeof journalRecordSchema>;
+export type RejectedRecipient = z.infer<typeof rejectedSchema>;
+
+export class Journal {
+  private fd: number;
+
+  private constructor(
+    private readonly path: string,
+    readonly records: JournalRecord[],
+  ) {
+    this.fd = openSync(path, 'a', 0o600);
+  }
+
+  /**
+   * Reads the log back. A torn last line (the process died mid-write) is dropped: its event never
+   * became durable, so nothing depended on it.
+   */
+  static open(path: string): Journal {
+    const records: JournalRecord[] = [];
+    if (existsSync(path)) {
+      const lines = readFileSync(path, 'utf8').split('\n');
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        try {
+          const parsed = journalRecordSchema.safeParse(JSON.parse(line));
+          if (parsed.success) records.push(parsed.data);
+        } catch {
+          // Only the last line can be torn; any other unreadable line is skipped, not fatal.
+        }
+      }
+    }
+    return new Journal(path, records);
+  }
+
+  append(record: JournalRecord): void {
+    appendDurably(this.fd, JSON.stringify(record) + '\n');
+    this.records.push(record);
+  }
+
+  /** Rewrites the log with only the records still needed, atomically. */
+  compact(keep: (record: JournalRecord) => boolean): void {
+    const kept = this.records.filter(keep);
+    const temporary = join(dirname(this.path), 'journal.compacting');
+    writeFileSync(temporary, kept.map((r) => JSON.stringify(r) + '\n').join(''), { mode: 0o600 });
+    const fd = openSync(temporary, 'r');
+    fsyncSync(fd);
+    closeSync(fd);
+    closeSync(this.fd);
+    renameSync(temporary, this.path);
+    syncFolder(dirname(this.path));
+    this.fd = openSync(this.path, 'a', 0o600);
+    this.records.splice(0, this.records.length, ...kept);
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}

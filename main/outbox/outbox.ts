@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { AppError } from '../../shared/errors.js';
+import type { OutboxItem } from '../../shared/outbox.js';
+import type { Account } from '../../shared/schemas.js';
+import type { Credentials } from '../accounts/account-service.js';
+import { log } from '../log.js';
+import { composeMessage, type ParsedOutgoing } from '../mime/compose-message.js';
+import type { Accepted, Submission } from '../smtp/pooled-sender.js';
+import { writeFileDurably } from './durable-file.js';
+import { Journal, type JournalRecord } from './journal.js';
+import { apply, replay, toDto, type Entry } from './outbox-state.js';
+import { classifyFailure, DEFAULT_RETRY_POLICY, gaveUp, retryDelay, type RetryPolicy } from './retry-policy.js';
+
+/** Named moments a crash test stops the process at. */
+export type FaultPoint = 'before-attempt' | 'before-connect' | 'after-accepted-record';
+
+export type OutboxOptions = {
+  /** The outbox's folder (journal and message files). */
+  dir: string;
+  credentials: (accountId: string) => Promise<Credentials>;
+  send: (account: Account, password: string, submission: Submission) => Promise<Accepted>;
+  /** Files the copy in Sent (IMAP APPEND); absent, no copy is filed. */
+  fileSentCopy?: (account: Account, password: string, raw: Readable) => Promise<void>;
+  undoDelayMs?: number;
+  retry?: RetryPolicy;
+  now?: () => number;
+  onChange?: (items: OutboxItem[]) => void;
+  onSent?: (item: OutboxItem) => void;
+  fault?: (point: FaultPoint) => void;
+};
+
+export const DEFAULT_UNDO_DELAY_MS = 5_000;
+
+/**
+ * The durable queue between "Send" and the server. A message is on disk, fsynced, before
+ * `enqueue` returns; from then on a crash at any moment loses nothing, and the journal records
+ * the server's acceptance in one write, so a message is sent again only if the process died in
+ * the instant between the server's final 250 and that write.
+ */
+export class Outbox {
+  private readonly journal: Journal;
+  private readonly entries: Map<string, Entry>;
+  private readonly busyAccounts = new Set<string>();
+  private readonly filing = new Set<string>();
+  private readonly running = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly now: () => number;
+  private readonly retry: RetryPolicy;
+  private readonly messagesDir: string;
+
+  constructor(private readonly options: OutboxOptions) {
+    this.now = options.now ?? Date.now;
+    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.messagesDir = join(options.dir, 'messages');
+    mkdirSync(this.messagesDir, { recursive: true, mode: 0o700 });
+    this.journal = Journal.open(join(options.dir, 'journal.jsonl'));
+    this.entries = replay(this.journal.records);
+    this.compact();
+  }
+
+  /** Resumes whatever was waiting when the app last stopped. */
+  start(): void {
+    this.pump();
+  }
+
+  list(): OutboxItem[] {
+    const now = this.now();
+    return [...this.entries.values()].filter((e) => e.phase !== 'cancelled').map((e) => toDto(e, now));
+  }
+
+  async enqueue(account: Account, message: ParsedOutgoing, sendAt?: number): Promise<OutboxItem> {
+    const id = randomUUID();
+    const mail = composeMessage(account, message);
+    const composer = new MailComposer(mail);
+    const size = await writeFileDurably(this.messagePath(id), composer.compile().createReadStream());
+    await writeFileDurably(this.draftPath(id), JSON.stringify(message));
+    const earliest = this.now() + (this.options.undoDelayMs ?? DEFAULT_UNDO_DELAY_MS);
+    this.record({
+      type: 'queued',
+      id,
+      at: this.now(),
+      accountId: account.id,
+      messageId: mail.messageId,
+      subject: message.subject,
+      envelope: { from: mail.envelope!.from as string, to: mail.envelope!.to as string[] },
+      size,
+      sendAt: Math.max(earliest, sendAt ?? 0),
+    });
+    this.pump();
+    return toDto(this.entries.get(id)!, this.now());
+  }
+
+  /** Takes a message back before it goes (undo send), returning what was written. */
+  cancel(id: string): ParsedOutgoing {
+    const entry = this.entries.get(id);
+    if (!entry || entry.phase === 'cancelled') throw new AppError('NOT_FOUND', { message: 'That message is no longer in the outbox.' });
+    if (entry.phase === 'sending' || entry.phase === 'sent') {
+      throw new AppError('INVALID_ARGUMENT', { message: 'That message has already gone to the server and cannot be taken back.' });
+    }
+    const draft = JSON.parse(readFileSync(this.draftPath(id), 'utf8')) as ParsedOutgoing;
+    this.record({ type: 'cancelled', id, at: this.now() });
+    this.removeFiles(id);
+    return draft;
+  }
+
+  /** Puts a failed message back in the queue, at once. */
+  retryNow(id: string): OutboxItem {
+    const entry = this.entries.get(id);
+    if (!entry || entry.phase === 'cancelled') throw new AppError('NOT_FOUND', { message: 'That message is no longer in the outbox.' });
+    if (entry.phase !== 'failed' && entry.phase !== 'retrying') {
+      throw new AppError('INVALID_ARGUMENT', { message: 'Only a message that failed or is waiting to retry can be retried.' });
+    }
+    this.record({ type: 'retry-requested', id, at: this.now() });
+    this.pump();
+    return toDto(entry, this.now());
+  }
+
+  /** Stops scheduling and waits for sends in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await Promise.allSettled([...this.running]);
+    this.journal.close();
+  }
+
+  /** Resolves once nothing is due and nothing is in flight (tests, and shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private record(record: JournalRecord): void {
+    this.journal.append(record);
+    apply(this.entries, record);
+    this.options.onChange?.(this.list());
+  }
+
+  private pump(): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    const now = this.now();
+    let nextWake = Infinity;
+    for (const entry of this.entries.values()) {
+      const due = dueAt(entry);
+      if (due !== undefined) {
+        if (due <= now && !this.busyAccounts.has(entry.accountId)) this.track(this.drainAccount(entry.accountId));
+        else nextWake = Math.min(nextWake, due);
+      }
+      const fileDue = this.filingDueAt(entry);
+      if (fileDue !== undefined) {
+        if (fileDue <= now && !this.filing.has(entry.id)) this.track(this.fileCopy(entry));
+        else if (!this.filing.has(entry.id)) nextWake = Math.min(nextWake, fileDue);
+      }
+    }
+    if (nextWake !== Infinity) {
+      this.timer = setTimeout(() => this.pump(), Math.max(0, nextWake - now) + 5);
+      this.timer.unref();
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    this.running.add(work);
+    void work.finally(() => {
+      this.running.delete(work);
+      this.pump();
+    });
+  }
+
+  /** Sends the account's due messages one after another over its pooled connection. */
+  private async drainAccount(accountId: string): Promise<void> {
+    this.busyAccounts.add(accountId);
+    try {
+      for (;;) {
+        if (this.stopped) return;
+        const now = this.now();
+        const next = [...this.entries.values()]
+          .filter((e) => e.accountId === accountId && (dueAt(e) ?? Infinity) <= now)
+          .sort((a, b) => dueAt(a)! - dueAt(b)!)[0];
+        if (!next) return;
+        await this.attempt(next);
+      }
+    } finally {
+      this.busyAccounts.delete(accountId);
+    }
+  }
+
+  private async attempt(entry: Entry): Promise<void> {
+    this.options.fault?.('before-attempt');
+    this.record({ type: 'attempt', id: entry.id, at: this.now() });
+    let credentials: Credentials;
+    try {
+      credentials = await this.options.credentials(entry.accountId);
+    } catch (error) {
+      const appError = error instanceof AppError ? error : new AppError('INTERNAL');
+      this.record({ type: 'failed', id: entry.id, at: this.now(), error: appError.toDto() });
+      return;
+    }
+    const { account, password } = credentials;
+    let accepted: Accepted;
+    try {
+      this.options.fault?.('before-connect');
+      accepted = await this.options.send(account, password, {
+        envelope: entry.envelope,
+        raw: () => createReadStream(this.messagePath(entry.id)),
+      });
+    } catch (error) {
+      this.recordFailure(entry, account, error);
+      return;
+    }
+    // The one write that stands between the server's 250 and a duplicate after a crash.
+    this.record({ type: 'accepted', id: entry.id, at: this.now(), ...accepted });
+    this.options.fault?.('after-accepted-record');
+    if (!this.options.fileSentCopy) this.record({ type: 'filed', id: entry.id, at: this.now(), outcome: 'skipped' });
+    this.options.onSent?.(toDto(entry, this.now()));
+  }
+
+  private recordFailure(entry: Entry, account: Account, raw: unknown): void {
+    const { transient, error } = classifyFailure(raw, account.smtp.host, account.smtp.port);
+    const queuedAt = this.journal.records.find((r) => r.type === 'queued' && r.id === entry.id)?.at ?? this.now();
+    const tooOld = this.now() - queuedAt > this.retry.giveUpAfterMs;
+    if (transient && !tooOld) {
+      const retryAt = this.now() + retryDelay(entry.attempts, this.retry);
+      this.record({ type: 'deferred', id: entry.id, at: this.now(), error: error.toDto(), retryAt });
+    } else {
+      const final = transient ? gaveUp(error, entry.attempts) : error;
+      this.record({ type: 'failed', id: entry.id, at: this.now(), error: final.toDto() });
+    }
+    log.warn('send attempt failed', { code: error.code, transient, attempts: entry.attempts });
+  }
+
+  private filingDueAt(entry: Entry): number | undefined {
+    if (entry.phase !== 'sent' || !this.options.fileSentCopy) return undefined;
+    if (entry.filing === 'pending') return entry.sentAt ?? 0;
+    if (entry.filing === 'deferred') return entry.filingRetryAt ?? 0;
+    return undefined;
+  }
+
+  /** Files the copy in Sent. Failing here never sends the message again: it only retries the copy. */
+  private async fileCopy(entry: Entry): Promise<void> {
+    this.filing.add(entry.id);
+    try {
+      const { account, password } = await this.options.credentials(entry.accountId);
+      if (account.sentCopy === 'provider') {
+        this.record({ type: 'filed', id: entry.id, at: this.now(), outcome: 'skipped' });
+      } else {
+        await this.options.fileSentCopy!(account, password, createReadStream(this.messagePath(entry.id)));
+        this.record({ type: 'filed', id: entry.id, at: this.now(), outcome: 'appended' });
+      }
+      this.removeFiles(entry.id);
+    } catch (error) {
+      const appError = error instanceof AppError ? error : new AppError('INTERNAL');
+      const attempts = this.journal.records.filter((r) => r.type === 'filing-deferred' && r.id === entry.id).length + 1;
+      const retryAt = this.now() + retryDelay(attempts, this.retry);
+      this.record({ type: 'filing-deferred', id: entry.id, at: this.now(), error: appError.toDto(), retryAt });
+    } finally {
+      this.filing.delete(entry.id);
+    }
+  }
+
+  /** Drops what is finished: sent and filed, or cancelled. Failed messages stay for the user. */
+  private compact(): void {
+    const finished = new Set(
+      [...this.entries.values()]
+        .filter((e) => e.phase === 'cancelled' || (e.phase === 'sent' && (e.filing === 'appended' || e.filing === 'skipped')))
+        .map((e) => e.id),
+    );
+    if (finished.size === 0) return;
+    this.journal.compact((record) => !finished.has(record.id));
+    for (const id of finished) {
+      this.entries.delete(id);
+      this.removeFiles(id);
+    }
+  }
+
+  private removeFiles(id: string): void {
+    rmSync(this.messagePath(id), { force: true });
+    rmSync(this.draftPath(id), { force: true });
+  }
+
+  private messagePath(id: string): string {
+    return join(this.messagesDir, `${id}.eml`);
+  }
+
+  private draftPath(id: string): string {
+    return join(this.messagesDir, `${id}.draft.json`);
+  }
+}
+
+function dueAt(entry: Entry): number | undefined {
+  if (entry.phase === 'queued') return entry.sendAt;
+  if (entry.phase === 'retrying') return entry.retryAt;
+  return undefined;
+}
