@@ -5,6 +5,7 @@ import {
   accountIdSchema,
   accountInputSchema,
   accountSchema,
+  fingerprint256Schema,
   messageDetailSchema,
   messageSummarySchema,
   outgoingMessageSchema,
@@ -27,6 +28,17 @@ export const requests = {
   'accounts.remove': {
     input: z.object({ accountId: accountIdSchema }).strict(),
     output: z.object({ removed: z.boolean() }),
+  },
+  /**
+   * After a TLS_UNTRUSTED, the person trusts exactly the certificate they were shown (its
+   * fingerprint from the error's details) for that account's server. Main looks at the server
+   * again and refuses if it now presents another certificate.
+   */
+  'accounts.trustCertificate': {
+    input: z
+      .object({ accountId: accountIdSchema, protocol: z.enum(['smtp', 'imap']), fingerprint256: fingerprint256Schema })
+      .strict(),
+    output: accountSchema,
   },
   'messages.list': {
     input: z

@@ -28,6 +28,14 @@ export const emailAddress = z
 export const securitySchema = z.enum(['tls', 'starttls']);
 export type Security = z.infer<typeof securitySchema>;
 
+/**
+ * Outgoing mail may also go without any encryption (ports 25 and 2525 of some providers and
+ * local relays), but only when the account says so in as many words: 'none' never tries TLS,
+ * and 'tls' / 'starttls' never fall back to it.
+ */
+export const smtpSecuritySchema = z.enum(['tls', 'starttls', 'none']);
+export type SmtpSecurity = z.infer<typeof smtpSecuritySchema>;
+
 export const serverSettingsSchema = z.object({
   host: hostName,
   port,
@@ -35,12 +43,37 @@ export const serverSettingsSchema = z.object({
 });
 export type ServerSettings = z.infer<typeof serverSettingsSchema>;
 
+export const smtpServerSettingsSchema = serverSettingsSchema.extend({ security: smtpSecuritySchema });
+export type SmtpServerSettings = z.infer<typeof smtpServerSettingsSchema>;
+
+/** A certificate's SHA-256 fingerprint as Node writes it: 32 bytes in upper-case hex, colon-separated. */
+export const fingerprint256Schema = z
+  .string()
+  .trim()
+  .transform((v) => v.toUpperCase())
+  .pipe(z.string().regex(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/, 'Not a SHA-256 certificate fingerprint.'));
+
+/**
+ * One certificate the person chose to trust for one server, although no authority vouches for
+ * it (self-signed, unknown issuer, or issued for another name). It is accepted for `host` only,
+ * and only that exact certificate; it is set by accounts.trustCertificate, never by accounts.add.
+ */
+export const pinnedCertificateSchema = z.object({
+  host: hostName,
+  fingerprint256: fingerprint256Schema,
+  pem: z
+    .string()
+    .max(64 * 1024)
+    .regex(/^-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\r?\n?$/, 'Not a PEM certificate.'),
+});
+export type PinnedCertificate = z.infer<typeof pinnedCertificateSchema>;
+
 export const accountInputSchema = z.object({
   name: singleLine('The name').pipe(z.string().trim().min(1, 'Enter your name.').max(200)),
   email: emailAddress,
   password: z.string().min(1, 'Enter the password.').max(4096),
   imap: serverSettingsSchema,
-  smtp: serverSettingsSchema,
+  smtp: smtpServerSettingsSchema,
   /**
    * Who files the copy of sent mail: we do, by IMAP APPEND to Sent, or the provider does it
    * itself (Gmail, many Exchange servers), where a second copy would be a duplicate.
@@ -52,7 +85,12 @@ export type ParsedAccountInput = z.output<typeof accountInputSchema>;
 
 export const accountIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'Not an account id.');
 
-export const accountSchema = accountInputSchema.omit({ password: true }).extend({ id: accountIdSchema });
+/** A stored account: what was added, plus a pinned certificate per server where the person trusted one. */
+export const accountSchema = accountInputSchema.omit({ password: true }).extend({
+  id: accountIdSchema,
+  imap: serverSettingsSchema.extend({ pinnedCertificate: pinnedCertificateSchema.optional() }),
+  smtp: smtpServerSettingsSchema.extend({ pinnedCertificate: pinnedCertificateSchema.optional() }),
+});
 export type Account = z.infer<typeof accountSchema>;
 
 export const mailboxAddressSchema = z.object({ name: z.string(), address: z.string() });

@@ -18,10 +18,10 @@ export async function findSentFolder(client: ImapFlow): Promise<string> {
 }
 
 /** Files a copy of a sent message in Sent, already marked read. */
-export async function appendSentCopy(client: ImapFlow, raw: Readable): Promise<void> {
+export async function appendSentCopy(client: ImapFlow, raw: () => Readable): Promise<void> {
   const folder = await findSentFolder(client);
   const chunks: Buffer[] = [];
   // APPEND needs the literal's length up front, so the copy is read once here.
-  for await (const chunk of raw) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  for await (const chunk of raw()) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
   await client.append(folder, Buffer.concat(chunks), ['\\Seen']);
 }

@@ -23,8 +23,8 @@ export type OutboxOptions = {
   dir: string;
   credentials: (accountId: string) => Promise<Credentials>;
   send: (account: Account, password: string, submission: Submission) => Promise<Accepted>;
-  /** Files the copy in Sent (IMAP APPEND); absent, no copy is filed. */
-  fileSentCopy?: (account: Account, password: string, raw: Readable) => Promise<void>;
+  /** Files the copy in Sent (IMAP APPEND); absent, no copy is filed. `raw` opens the message when called. */
+  fileSentCopy?: (account: Account, password: string, raw: () => Readable) => Promise<void>;
   undoDelayMs?: number;
   retry?: RetryPolicy;
   now?: () => number;
@@ -247,7 +247,7 @@ export class Outbox {
       if (account.sentCopy === 'provider') {
         this.record({ type: 'filed', id: entry.id, at: this.now(), outcome: 'skipped' });
       } else {
-        await this.options.fileSentCopy!(account, password, createReadStream(this.messagePath(entry.id)));
+        await this.options.fileSentCopy!(account, password, () => createReadStream(this.messagePath(entry.id)));
         this.record({ type: 'filed', id: entry.id, at: this.now(), outcome: 'appended' });
       }
       this.removeFiles(entry.id);

@@ -23,15 +23,21 @@ export const FAST_RETRY = { firstDelayMs: 50, maxDelayMs: 400, giveUpAfterMs: 60
  * A whole service, as the app builds it, with settings and secrets in memory, its outbox in a
  * fresh temporary folder, no undo window and fast retries.
  */
-export function inMemoryService(outbox: ServiceOptions['outbox'] = {}) {
-  const service = createMailService({
+export function inMemoryService(outbox: ServiceOptions['outbox'] = {}, profile: Profile = newProfile()) {
+  const service = createMailService({ ...profile, outbox: { undoDelayMs: 0, retry: FAST_RETRY, ...outbox } });
+  service.start();
+  return Object.assign(service, { profile });
+}
+
+/** What a restart keeps: settings, secrets and the outbox folder. */
+export type Profile = Pick<ServiceOptions, 'settingsFile' | 'secrets' | 'outboxDir'>;
+
+export function newProfile(): Profile {
+  return {
     settingsFile: memorySettings(),
     secrets: new MemorySecretStore(),
     outboxDir: mkdtempSync(join(tmpdir(), 'mua-outbox-')),
-    outbox: { undoDelayMs: 0, retry: FAST_RETRY, ...outbox },
-  });
-  service.start();
-  return service;
+  };
 }
 
 type Service = ReturnType<typeof inMemoryService>;

@@ -1,0 +1,86 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Outbox } from '../../../main/outbox/outbox.js';
+import type { Account } from '../../../shared/schemas.js';
+import { FAST_RETRY, inMemoryService, sendAndSettle, testbedAccount, value } from '../../support/accounts.js';
+import { user } from '../../support/testbed.js';
+import { waitFor } from '../../support/wait-for.js';
+
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const stop of stops.splice(0)) await stop();
+});
+
+describe('the copy in Sent', () => {
+  it('is filed in the account’s Sent folder over IMAP, marked read, after the server accepts', async () => {
+    const app = inMemoryService();
+    stops.push(() => app.stop());
+    const alice = value(await app.client.invoke('accounts.add', testbedAccount('alice')));
+    const subject = `Filed ${randomUUID()}`;
+    const sent = await sendAndSettle(app, { accountId: alice.id, to: [user('bob').email], subject, text: 'copy me' });
+    expect(sent.state).toBe('sent');
+    const filed = await waitFor(async () => {
+      const item = app.outbox.list().find((i) => i.id === sent.id);
+      return item?.sentCopy === 'filed' ? item : undefined;
+    }, 'the Sent copy');
+    expect(filed.sentCopy).toBe('filed');
+    const inSent = value(await app.client.invoke('messages.list', { accountId: alice.id, folder: 'Sent' }));
+    const copy = inSent.filter((m) => m.subject === subject);
+    expect(copy).toHaveLength(1);
+    expect(copy[0]).toMatchObject({ unread: false, messageId: sent.messageId });
+  });
+
+  it('is not filed when the account says its provider files sent mail itself', async () => {
+    const app = inMemoryService();
+    stops.push(() => app.stop());
+    const alice = value(await app.client.invoke('accounts.add', { ...testbedAccount('alice'), sentCopy: 'provider' }));
+    const subject = `Not filed ${randomUUID()}`;
+    const sent = await sendAndSettle(app, { accountId: alice.id, to: [user('bob').email], subject, text: 'x' });
+    await waitFor(async () => app.outbox.list().find((i) => i.id === sent.id && i.sentCopy === 'not-needed'), 'the decision');
+    const inSent = value(await app.client.invoke('messages.list', { accountId: alice.id, folder: 'Sent' }));
+    expect(inSent.filter((m) => m.subject === subject)).toEqual([]);
+  });
+
+  it('is retried when APPEND fails, and the message is never sent again', async () => {
+    const account: Account = {
+      id: 'acc_sentcopy1',
+      name: 'Alice',
+      email: 'alice@example.test',
+      imap: { host: '127.0.0.1', port: 993, security: 'tls' },
+      smtp: { host: '127.0.0.1', port: 465, security: 'tls' },
+      sentCopy: 'append',
+    };
+    let sends = 0;
+    let appends = 0;
+    const outbox = new Outbox({
+      dir: mkdtempSync(join(tmpdir(), 'mua-outbox-')),
+      credentials: async () => ({ account, password: 'pw' }),
+      send: async () => {
+        sends++;
+        return { accepted: ['bob@example.test'], rejected: [], reply: '250 2.0.0 Ok' };
+      },
+      fileSentCopy: async () => {
+        if (++appends < 3) throw new Error('NO [TRYCREATE] server busy');
+      },
+      undoDelayMs: 0,
+      retry: FAST_RETRY,
+    });
+    stops.push(() => outbox.stop());
+    outbox.start();
+    const item = await outbox.enqueue(account, {
+      accountId: account.id,
+      to: ['bob@example.test'],
+      cc: [],
+      bcc: [],
+      subject: 'x',
+      text: 'x',
+      references: [],
+    });
+    await waitFor(async () => outbox.list().find((i) => i.id === item.id && i.sentCopy === 'filed'), 'the copy to be filed');
+    expect(appends).toBe(3);
+    expect(sends).toBe(1);
+  });
+});
