@@ -1,19 +1,38 @@
 import { AppError } from '../../shared/errors.js';
 
-/** Node's TLS verification failures, by the codes OpenSSL reports through node:tls. */
-const TLS_TRUST_CODES = new Set([
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_REVOKED',
-  'CERT_UNTRUSTED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'HOSTNAME_MISMATCH',
+/**
+ * Node's TLS verification failures, by the codes OpenSSL (and node:tls's own name check) report,
+ * each with the plain reason the app shows and stores in an error's `details.reason`.
+ */
+const TLS_TRUST_CODES = new Map<string, TrustFailureReason>([
+  ['SELF_SIGNED_CERT_IN_CHAIN', 'unknown-issuer'],
+  ['DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed'],
+  ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unknown-issuer'],
+  ['UNABLE_TO_GET_ISSUER_CERT', 'unknown-issuer'],
+  ['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'unknown-issuer'],
+  ['CERT_HAS_EXPIRED', 'expired'],
+  ['CERT_NOT_YET_VALID', 'not-yet-valid'],
+  ['CERT_REVOKED', 'revoked'],
+  ['CERT_UNTRUSTED', 'untrusted'],
+  ['ERR_TLS_CERT_ALTNAME_INVALID', 'hostname-mismatch'],
+  ['HOSTNAME_MISMATCH', 'hostname-mismatch'],
+  // Ours (see net/tls-options.ts): the pinned certificate was offered as the issuer of another one.
+  ['PINNED_CERTIFICATE_AS_ISSUER', 'untrusted'],
 ]);
+
+export type TrustFailureReason =
+  | 'self-signed'
+  | 'unknown-issuer'
+  | 'hostname-mismatch'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'revoked'
+  | 'untrusted';
+
+/** The plain reason for a TLS verification code, or undefined when the code is not about trust. */
+export function trustFailureReason(code: string | undefined): TrustFailureReason | undefined {
+  return code === undefined ? undefined : TLS_TRUST_CODES.get(code);
+}
 
 /** Walks an error and its causes, since protocol libraries wrap the socket's own error. */
 function* chain(error: unknown): Generator<Record<string, unknown>> {
@@ -44,7 +63,10 @@ export function networkError(error: unknown, host: string, port: number): AppErr
   const has = (...wanted: string[]) => codes.some((c) => wanted.includes(c));
   const tlsCode = codes.find((c) => TLS_TRUST_CODES.has(c));
   if (tlsCode) {
-    return new AppError('TLS_UNTRUSTED', { details: { ...details, reason: tlsCode }, cause: error });
+    return new AppError('TLS_UNTRUSTED', {
+      details: { ...details, reason: TLS_TRUST_CODES.get(tlsCode)!, tlsCode },
+      cause: error,
+    });
   }
   if (has('ECONNREFUSED')) {
     return new AppError('CONNECTION_REFUSED', {
