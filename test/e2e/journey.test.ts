@@ -72,6 +72,13 @@ describe('a person’s first journey, in Chromium through `npm run web`', () => 
     await page.getByLabel('Message', { exact: true }).fill(body);
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-02-compose.png') });
     await page.getByRole('button', { name: 'Send' }).click();
+    // The undo window: the message waits in the outbox and can be taken back to the composer.
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/Sending in \d+ s/);
+    await page.screenshot({ path: join(ARTIFACTS, 'e2e-02b-undo-window.png') });
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => page.getByLabel('Subject', { exact: true }).inputValue()).toBe(subject);
+    expect(await page.getByLabel('Message', { exact: true }).inputValue()).toBe(body);
+    await page.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => page.getByRole('status').textContent(), { timeout: 20_000 }).toContain('Message sent');
     expect(await page.getByRole('alert').count()).toBe(0);
   });

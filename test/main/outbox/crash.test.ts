@@ -57,10 +57,11 @@ const KILL_POINTS: KillPoint[] = [
 describe('a crash at any point of a send', () => {
   for (const point of KILL_POINTS) {
     it(`loses nothing and sends exactly once when killed ${point.where === 'server' ? 'by the test ' : ''}${point.at}`, async () => {
-      let victim: ChildProcess | undefined;
+      const victims: ChildProcess[] = [];
       const killNow = async () => {
+        const victim = victims[0];
         if (!victim || victim.exitCode !== null || victim.signalCode !== null) return false;
-        const gone = new Promise((r) => victim!.once('exit', r));
+        const gone = new Promise((r) => victim.once('exit', r));
         victim.kill('SIGKILL');
         await gone;
         return true;
@@ -96,7 +97,7 @@ describe('a crash at any point of a send', () => {
         QUEUE_SUBJECT: subject,
         ...(point.where === 'process' ? { CRASH_AT: point.at } : {}),
       });
-      victim = first.child;
+      victims.push(first.child);
       const firstExit = await first.exited;
       expect(firstExit.signal, firstExit.output).toBe('SIGKILL');
 
