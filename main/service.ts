@@ -1,6 +1,7 @@
 import { AccountService } from './accounts/account-service.js';
 import type { SecretStore } from './accounts/secret-store.js';
 import { AccountSettings, type KeyValueFile } from './accounts/settings-store.js';
+import { trustCertificate } from './accounts/trust-certificate.js';
 import { createDispatcher } from './contract/dispatch.js';
 import { EventBus } from './contract/event-bus.js';
 import { createInProcessClient } from './contract/in-process-client.js';
@@ -26,7 +27,8 @@ export type ServiceOptions = {
  * (Electron IPC and the loopback bridge) dispatch to.
  */
 export function createMailService({ settingsFile, secrets, outboxDir, outbox: outboxOptions }: ServiceOptions) {
-  const accounts = new AccountService(new AccountSettings(settingsFile), secrets);
+  const accountSettings = new AccountSettings(settingsFile);
+  const accounts = new AccountService(accountSettings, secrets);
   const bus = new EventBus();
   const sender = new PooledSmtpSender();
   const outbox = new Outbox({
@@ -36,7 +38,7 @@ export function createMailService({ settingsFile, secrets, outboxDir, outbox: ou
     fileSentCopy: (account, password, raw) => withImap(account, password, (client) => appendSentCopy(client, raw)),
     undoDelayMs: undoDelayFrom(settingsFile),
     ...outboxOptions,
-    onChange: (items) => bus.emit('outbox.changed', { items }),
+    onChange: (change) => bus.emit('outbox.changed', change),
     onSent: (item) => bus.emit('mail.sent', { accountId: item.accountId, messageId: item.messageId, accepted: item.accepted ?? [] }),
   });
 
@@ -53,6 +55,12 @@ export function createMailService({ settingsFile, secrets, outboxDir, outbox: ou
       const removed = await accounts.remove(accountId);
       if (removed) bus.emit('accounts.changed', { accounts: accounts.list() });
       return { removed };
+    },
+
+    'accounts.trustCertificate': async (input) => {
+      const account = await trustCertificate(accountSettings, input);
+      bus.emit('accounts.changed', { accounts: accounts.list() });
+      return account;
     },
 
     'messages.list': async ({ accountId, folder, limit }) => {

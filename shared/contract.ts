@@ -88,7 +88,8 @@ export const requests = {
 export const events = {
   'accounts.changed': z.object({ accounts: z.array(accountSchema) }),
   'mail.sent': z.object({ accountId: accountIdSchema, messageId: z.string(), accepted: z.array(z.string()) }),
-  'outbox.changed': z.object({ items: z.array(outboxItemSchema) }),
+  /** The messages whose state changed, and the ids of those taken out (undo send). */
+  'outbox.changed': z.object({ items: z.array(outboxItemSchema), removed: z.array(z.string()) }),
 } as const;
 
 export type RequestChannel = keyof typeof requests;

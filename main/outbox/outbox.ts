@@ -28,7 +28,7 @@ export type OutboxOptions = {
   undoDelayMs?: number;
   retry?: RetryPolicy;
   now?: () => number;
-  onChange?: (items: OutboxItem[]) => void;
+  onChange?: (change: { items: OutboxItem[]; removed: string[] }) => void;
   onSent?: (item: OutboxItem) => void;
   fault?: (point: FaultPoint) => void;
 };
@@ -136,7 +136,11 @@ export class Outbox {
   private record(record: JournalRecord): void {
     this.journal.append(record);
     apply(this.entries, record);
-    this.options.onChange?.(this.list());
+    // Only the message that changed is announced: a long queue would otherwise cost O(n) per step.
+    const entry = this.entries.get(record.id);
+    if (!entry) return;
+    if (entry.phase === 'cancelled') this.options.onChange?.({ items: [], removed: [entry.id] });
+    else this.options.onChange?.({ items: [toDto(entry, this.now())], removed: [] });
   }
 
   private pump(): void {

@@ -75,6 +75,8 @@ describe('the copy in Sent', () => {
       to: ['bob@example.test'],
       cc: [],
       bcc: [],
+      replyTo: [],
+      attachments: [],
       subject: 'x',
       text: 'x',
       references: [],
