@@ -35,6 +35,7 @@ export function createMailService({ settingsFile, secrets, outboxDir, outbox: ou
     dir: outboxDir,
     credentials: (accountId) => accounts.credentials(accountId),
     send: (account, password, submission) => sender.send(account, password, submission),
+    preflight: (account, size) => sender.limits.checkMessageSize(account, size),
     fileSentCopy: (account, password, raw) => withImap(account, password, (client) => appendSentCopy(client, raw)),
     undoDelayMs: undoDelayFrom(settingsFile),
     ...outboxOptions,

@@ -18,11 +18,62 @@ const hostName = z
 
 const port = z.number().int().min(1, 'Ports run from 1 to 65535.').max(65535, 'Ports run from 1 to 65535.');
 
-export const emailAddress = z
-  .string()
-  .trim()
-  .refine((v) => !/[\r\n]/.test(v), { message: 'An address must be a single line.' })
-  .pipe(z.email({ error: (issue) => `“${String(issue.input)}” is not a valid email address.` }));
+/**
+ * An address as a person types it, internationalized ones included (RFC 6531): the local part
+ * is a dot-atom whose characters may also be any printable non-ASCII character, the domain a
+ * host name whose labels may be Unicode (IDNA; the envelope carries its A-label form, nodemailer
+ * converts it). Quoted local parts, IP-literal domains and single-label hosts are refused, as
+ * zod's email() does. Sending to a UTF-8 local part needs a server that offers SMTPUTF8; the
+ * sender checks that before the message goes (main/smtp/server-limits.ts).
+ */
+export function isEmailAddress(value: string): boolean {
+  if (value.length > 254) return false;
+  const at = value.lastIndexOf('@');
+  if (at < 1) return false;
+  const local = value.slice(0, at);
+  const domain = value.slice(at + 1);
+  if (new TextEncoder().encode(local).length > 64) return false;
+  if (!/^[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-\P{ASCII}]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-\P{ASCII}]+)*$/u.test(local)) return false;
+  // Control, format (bidi overrides), separator and unassigned characters have no place in an address.
+  if (/[\p{C}\p{Z}]/u.test(local)) return false;
+  return isMailDomain(domain);
+}
+
+/** A host name of at least two labels (Unicode labels allowed), its top level alphabetic or an A-label. */
+function isMailDomain(domain: string): boolean {
+  if (domain.length === 0 || domain.length > 253 || /[\p{C}\p{Z}]/u.test(domain)) return false;
+  let ascii: string;
+  try {
+    // WHATWG URL does IDNA processing (UTS #46) in browsers and in Node alike.
+    ascii = /^[\x21-\x7e]+$/.test(domain) ? domain.toLowerCase() : new URL(`http://${domain}/`).hostname;
+  } catch {
+    return false;
+  }
+  const labels = ascii.split('.');
+  if (labels.length < 2 || ascii.length > 253) return false;
+  if (!labels.every((label) => /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i.test(label))) return false;
+  return /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/i.test(labels[labels.length - 1]!);
+}
+
+/**
+ * An address typed into the field `label` names: a CR or LF is refused before anything else
+ * (and before trimming, which would otherwise quietly drop a trailing one), and the error names
+ * the field and quotes the bad address.
+ */
+export const emailAddressIn = (label: string) =>
+  singleLine(label === 'The email address' ? label : `An address in ${label}`)
+    .transform((v) => v.trim())
+    .pipe(
+      z.string().refine(isEmailAddress, {
+        error: (issue) =>
+          label === 'The email address'
+            ? `“${String(issue.input)}” is not a valid email address.`
+            : `${label}: “${String(issue.input)}” is not a valid email address.`,
+      }),
+    );
+
+/** The account's own address. */
+export const emailAddress = emailAddressIn('The email address');
 
 /** SSL/TLS from the first byte, or STARTTLS (always required: we never fall back to plaintext). */
 export const securitySchema = z.enum(['tls', 'starttls']);
@@ -43,7 +94,19 @@ export const serverSettingsSchema = z.object({
 });
 export type ServerSettings = z.infer<typeof serverSettingsSchema>;
 
-export const smtpServerSettingsSchema = serverSettingsSchema.extend({ security: smtpSecuritySchema });
+/**
+ * How the client authenticates on the submission server. 'auto' (also when absent) takes the
+ * first of PLAIN, LOGIN, CRAM-MD5 that the server lists in its EHLO AUTH line; a named method is
+ * used as is; 'XOAUTH2' sends the account's stored secret as an OAuth 2.0 access token; 'none'
+ * sends no AUTH at all (a relay that trusts the network).
+ */
+export const smtpAuthMethodSchema = z.enum(['auto', 'PLAIN', 'LOGIN', 'CRAM-MD5', 'XOAUTH2', 'none']);
+export type SmtpAuthMethod = z.infer<typeof smtpAuthMethodSchema>;
+
+export const smtpServerSettingsSchema = serverSettingsSchema.extend({
+  security: smtpSecuritySchema,
+  authMethod: smtpAuthMethodSchema.optional(),
+});
 export type SmtpServerSettings = z.infer<typeof smtpServerSettingsSchema>;
 
 /** A certificate's SHA-256 fingerprint as Node writes it: 32 bytes in upper-case hex, colon-separated. */
@@ -88,8 +151,8 @@ export const accountIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'Not an
 /** A stored account: what was added, plus a pinned certificate per server where the person trusted one. */
 export const accountSchema = accountInputSchema.omit({ password: true }).extend({
   id: accountIdSchema,
-  imap: serverSettingsSchema.extend({ pinnedCertificate: pinnedCertificateSchema.optional() }),
-  smtp: smtpServerSettingsSchema.extend({ pinnedCertificate: pinnedCertificateSchema.optional() }),
+  imap: accountInputSchema.shape.imap.extend({ pinnedCertificate: pinnedCertificateSchema.optional() }),
+  smtp: accountInputSchema.shape.smtp.extend({ pinnedCertificate: pinnedCertificateSchema.optional() }),
 });
 export type Account = z.infer<typeof accountSchema>;
 
@@ -119,20 +182,93 @@ export const messageDetailSchema = messageSummarySchema.extend({
 });
 export type MessageDetail = z.infer<typeof messageDetailSchema>;
 
-const messageIdRef = z
-  .string()
-  .max(998)
-  .regex(/^<[^<>\s]+>$/, 'A message reference must look like <id@host>.');
+const messageIdRefIn = (label: string) =>
+  singleLine(label).pipe(
+    z
+      .string()
+      .max(998)
+      .regex(/^<[^<>\s]+>$/, `${label}: a message reference must look like <id@host>.`),
+  );
+
+/** Attachments together may decode to at most this many bytes (what most providers accept, before base64). */
+export const MAX_ATTACHMENTS_BYTES = 25 * 1024 * 1024;
+const MAX_ATTACHMENTS_LABEL = '25 MB';
+
+const isBase64 = (v: string) => v.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(v);
+
+/** How many bytes a (valid, unwrapped) base64 string decodes to. */
+export function base64DecodedLength(v: string): number {
+  const padding = v.endsWith('==') ? 2 : v.endsWith('=') ? 1 : 0;
+  return (v.length / 4) * 3 - padding;
+}
+
+const megabytes = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+
+export const attachmentSchema = z.object({
+  filename: singleLine('An attachment’s file name').pipe(
+    z
+      .string()
+      .min(1, 'An attachment needs a file name.')
+      .max(255, 'An attachment’s file name may be at most 255 characters long.')
+      .refine((v) => !/[\x00-\x1f\x7f]/.test(v), 'An attachment’s file name may not contain control characters.'),
+  ),
+  contentType: singleLine('An attachment’s content type').pipe(
+    z
+      .string()
+      .max(255)
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/,
+        'An attachment’s content type must be a MIME type such as image/png.',
+      )
+      .refine((v) => !/^multipart\//i.test(v), 'An attachment cannot be a multipart/* body; attach it as application/octet-stream.'),
+  ),
+  /** The file's bytes, base64 without line breaks. */
+  contentBase64: z
+    .string()
+    .max(Math.ceil(MAX_ATTACHMENTS_BYTES / 3) * 4, `Attachments may come to at most ${MAX_ATTACHMENTS_LABEL} in all.`)
+    .refine(isBase64, 'An attachment’s content must be base64 (without line breaks).'),
+  /** For an image the HTML shows as <img src="cid:…">: its Content-ID, without the angle brackets. */
+  contentId: singleLine('An inline image’s content ID')
+    .pipe(
+      z
+        .string()
+        .min(1)
+        .max(250)
+        .regex(/^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.@-]+$/, 'An inline image’s content ID may contain only letters, digits, @, dots and - _ + ='),
+    )
+    .optional(),
+  /** Shown in the text rather than offered as a file (Content-Disposition: inline). Default: inline when it has a contentId. */
+  inline: z.boolean().optional(),
+});
+export type OutgoingAttachment = z.infer<typeof attachmentSchema>;
 
 export const outgoingMessageSchema = z.object({
   accountId: accountIdSchema,
-  to: z.array(emailAddress).min(1, 'Add at least one recipient in To.').max(500),
-  cc: z.array(emailAddress).max(500).default([]),
-  bcc: z.array(emailAddress).max(500).default([]),
+  to: z.array(emailAddressIn('To')).min(1, 'Add at least one recipient in To.').max(500),
+  cc: z.array(emailAddressIn('Cc')).max(500).default([]),
+  bcc: z.array(emailAddressIn('Bcc')).max(500).default([]),
+  replyTo: z.array(emailAddressIn('Reply-To')).max(20).optional(),
   subject: singleLine('The subject').pipe(z.string().max(998)),
   text: z.string().max(25 * 1024 * 1024),
-  inReplyTo: messageIdRef.optional(),
-  references: z.array(messageIdRef).max(100).default([]),
+  /** The same message as HTML: sent as multipart/alternative beside `text`. */
+  html: z.string().max(25 * 1024 * 1024).optional(),
+  attachments: z
+    .array(attachmentSchema)
+    .max(100, 'A message may carry at most 100 attachments.')
+    .optional()
+    .superRefine((attachments = [], ctx) => {
+      const total = attachments.reduce((sum, a) => sum + base64DecodedLength(a.contentBase64), 0);
+      if (total > MAX_ATTACHMENTS_BYTES) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `Attachments may come to at most ${MAX_ATTACHMENTS_LABEL} in all; these come to ${megabytes(total)}.`,
+        });
+      }
+      const ids = attachments.flatMap((a) => (a.contentId ? [a.contentId.toLowerCase()] : []));
+      if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', message: 'Two inline images have the same content ID.' });
+    }),
+  inReplyTo: messageIdRefIn('In-Reply-To').optional(),
+  references: z.array(messageIdRefIn('References')).max(100).default([]),
 });
 export type OutgoingMessage = z.input<typeof outgoingMessageSchema>;
 

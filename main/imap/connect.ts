@@ -1,20 +1,24 @@
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import type { Account } from '../../shared/schemas.js';
+import type { ProbeTarget } from '../net/peer-certificate.js';
+import { verifiedTlsOptions } from '../net/tls-options.js';
+import { withCertificateDetails } from '../net/untrusted-certificate.js';
 import { imapError } from './imap-errors.js';
 
 /**
  * The imapflow options for an account. STARTTLS, when chosen, is required (`doSTARTTLS: true`
- * fails rather than continuing in plaintext) and certificates are always verified.
+ * fails rather than continuing in plaintext) and certificates are always verified (a certificate
+ * the person pinned for this host included, see net/tls-options.ts).
  */
 export function imapOptions(account: Account, password: string): ImapFlowOptions {
-  const { host, port, security } = account.imap;
+  const { host, port, security, pinnedCertificate } = account.imap;
   return {
     host,
     port,
     secure: security === 'tls',
     doSTARTTLS: security === 'starttls' ? true : undefined,
     auth: { user: account.email, pass: password },
-    tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2' },
+    tls: verifiedTlsOptions(host, pinnedCertificate),
     logger: false,
     connectionTimeout: 15_000,
     greetingTimeout: 15_000,
@@ -34,7 +38,8 @@ export async function withImap<T>(account: Account, password: string, job: (clie
     await client.connect();
   } catch (error) {
     client.close();
-    throw imapError(error, account.imap.host, account.imap.port);
+    // An untrusted certificate goes out with the certificate's facts, for the person to judge.
+    throw await withCertificateDetails(imapError(error, account.imap.host, account.imap.port), imapProbeTarget(account), account.imap.pinnedCertificate);
   }
   try {
     return await job(client);
@@ -43,4 +48,10 @@ export async function withImap<T>(account: Account, password: string, job: (clie
   } finally {
     await client.logout().catch(() => client.close());
   }
+}
+
+/** Where the certificate probe goes after a TLS_UNTRUSTED: the same server, the same way. */
+export function imapProbeTarget(account: Account): ProbeTarget {
+  const { host, port, security } = account.imap;
+  return { protocol: 'imap', host, port, security };
 }

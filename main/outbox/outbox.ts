@@ -31,6 +31,8 @@ export type OutboxOptions = {
   onChange?: (change: { items: OutboxItem[]; removed: string[] }) => void;
   onSent?: (item: OutboxItem) => void;
   fault?: (point: FaultPoint) => void;
+  /** Refuses, at Send, a message the server is already known to refuse (its SIZE, say). */
+  preflight?: (account: Account, size: number) => void;
 };
 
 export const DEFAULT_UNDO_DELAY_MS = 5_000;
@@ -78,6 +80,12 @@ export class Outbox {
     const mail = composeMessage(account, message);
     const composer = new MailComposer(mail);
     const size = await writeFileDurably(this.messagePath(id), composer.compile().createReadStream());
+    try {
+      this.options.preflight?.(account, size);
+    } catch (error) {
+      this.removeFiles(id);
+      throw error;
+    }
     await writeFileDurably(this.draftPath(id), JSON.stringify(message));
     const earliest = this.now() + (this.options.undoDelayMs ?? DEFAULT_UNDO_DELAY_MS);
     this.record({
@@ -210,6 +218,7 @@ export class Outbox {
       accepted = await this.options.send(account, password, {
         envelope: entry.envelope,
         raw: () => createReadStream(this.messagePath(entry.id)),
+        size: entry.size,
       });
     } catch (error) {
       this.recordFailure(entry, account, error);

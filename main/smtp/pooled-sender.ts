@@ -2,12 +2,16 @@ import nodemailer from 'nodemailer';
 import type { Readable } from 'node:stream';
 import type { Account } from '../../shared/schemas.js';
 import type { RejectedRecipient } from '../outbox/journal.js';
+import { messageTooLarge, ServerLimits, sizeLimitFromError } from './server-limits.js';
+import { untrustedWithDetails } from './smtp-errors.js';
 import { smtpTransportOptions } from './transport-options.js';
 
 export type Submission = {
   envelope: { from: string; to: string[] };
   /** The finished message, streamed: it is never held whole in memory here. */
   raw: () => Readable;
+  /** Its size in bytes: checked against the server's SIZE before connecting, and declared in MAIL FROM. */
+  size?: number;
 };
 
 export type Accepted = { accepted: string[]; rejected: RejectedRecipient[]; reply: string };
@@ -21,13 +25,38 @@ type Pool = { key: string; transport: ReturnType<typeof nodemailer.createTranspo
 export class PooledSmtpSender {
   private readonly pools = new Map<string, Pool>();
 
-  constructor(private readonly idleMs = 30_000) {}
+  constructor(
+    private readonly idleMs = 30_000,
+    /** What each server said in EHLO (SIZE, SMTPUTF8), for the pre-flight checks. */
+    readonly limits = new ServerLimits(),
+  ) {}
 
   async send(account: Account, password: string, submission: Submission): Promise<Accepted> {
+    // Pre-flight, before any connection: a message over the server's known SIZE, or an
+    // internationalized address for a server without SMTPUTF8, fails here.
+    try {
+      if (submission.size !== undefined) this.limits.checkMessageSize(account, submission.size);
+      await this.limits.checkInternationalized(account, submission.envelope);
+    } catch (error) {
+      throw await untrustedWithDetails(error, account);
+    }
     const pool = this.poolFor(account, password);
     clearTimeout(pool.idle);
     try {
-      const info = await pool.transport.sendMail({ envelope: submission.envelope, raw: submission.raw() });
+      const info = await pool.transport.sendMail({
+        envelope: {
+          ...submission.envelope,
+          // SIZE=n in MAIL FROM where the server offers SIZE; nodemailer also refuses, before
+          // MAIL FROM, a message over the SIZE the server has just declared in EHLO.
+          size: submission.size,
+          // BODY=8BITMIME where the server offers it. The raw message is opaque here, and the
+          // declaration says the body *may* hold 8-bit octets (RFC 6152), so it is always made,
+          // as Thunderbird does; SMTPUTF8 nodemailer adds itself for a UTF-8 address.
+          use8BitMime: true,
+        },
+        raw: submission.raw(),
+      });
+      this.limits.learnFromEhlo(account, (info as { ehlo?: string[] }).ehlo);
       const rejectedErrors = (info as { rejectedErrors?: { recipient?: string; response?: string }[] }).rejectedErrors ?? [];
       return {
         accepted: info.accepted.map(addressOf),
@@ -38,6 +67,16 @@ export class PooledSmtpSender {
         }),
         reply: info.response,
       };
+    } catch (error) {
+      const limit = sizeLimitFromError(error);
+      if (limit !== undefined) {
+        // Learned now, so the next attempt is refused before connecting.
+        this.limits.learnSizeLimit(account, limit);
+        if (submission.size !== undefined) throw messageTooLarge(submission.size, limit, account.smtp.host);
+      }
+      // An untrusted certificate goes out with the certificate's facts, for the person to judge;
+      // every other failure goes out as it came, for the outbox to classify.
+      throw await untrustedWithDetails(error, account);
     } finally {
       pool.idle = setTimeout(() => this.closeAccount(account.id), this.idleMs);
       pool.idle.unref();

@@ -1,5 +1,8 @@
 import { AppError } from '../../shared/errors.js';
+import type { Account } from '../../shared/schemas.js';
 import { networkError } from '../net/network-errors.js';
+import { withCertificateDetails } from '../net/untrusted-certificate.js';
+import { smtpProbeTarget } from './transport-options.js';
 
 type NodemailerError = Error & {
   code?: string;
@@ -64,4 +67,15 @@ export function smtpError(error: unknown, host: string, port: number): AppError 
 
 function tooLarge(serverReply: string | undefined, details: Record<string, string>, cause: unknown): AppError {
   return new AppError('MESSAGE_TOO_LARGE', { serverReply, details, cause });
+}
+
+/**
+ * The failure as it came (for the outbox to classify), or, for an untrusted certificate, a
+ * TLS_UNTRUSTED with the certificate's facts for the person to judge (net/untrusted-certificate.ts).
+ */
+export async function untrustedWithDetails(error: unknown, account: Account): Promise<unknown> {
+  const mapped = smtpError(error, account.smtp.host, account.smtp.port);
+  const target = smtpProbeTarget(account);
+  if (mapped.code !== 'TLS_UNTRUSTED' || !target) return error;
+  return withCertificateDetails(mapped, target, account.smtp.pinnedCertificate);
 }

@@ -10,7 +10,7 @@ async function violations(filePath: string, code: string): Promise<string[]> {
 
 describe('the import-layering rule', () => {
   it('keeps main/ and Node out of the renderer', async () => {
-    expect(await violations('renderer/x.ts', "import { sendMessage } from '../main/smtp/send-message.js';")).toHaveLength(1);
+    expect(await violations('renderer/x.ts', "import { smtpTransportOptions } from '../main/smtp/transport-options.js';")).toHaveLength(1);
     expect(await violations('renderer/features/x.ts', "import { readFile } from 'node:fs';")).toHaveLength(1);
     expect(await violations('renderer/x.ts', "import { ipcRenderer } from 'electron';")).toHaveLength(1);
     expect(await violations('renderer/x.ts', "import { requests } from '../shared/contract.js';")).toEqual([]);

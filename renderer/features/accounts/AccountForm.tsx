@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { ContractClient } from '../../../shared/contract.js';
 import type { AppErrorDto } from '../../../shared/errors.js';
-import type { Account, Security } from '../../../shared/schemas.js';
+import type { Account, Security, SmtpSecurity } from '../../../shared/schemas.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Field, SelectField } from '../../components/Field.js';
 import { defaultPort, isDefaultPort } from './default-ports.js';
@@ -21,7 +21,7 @@ export function AccountForm({ client, onSaved, onCancel }: Props) {
   const [imapSecurity, setImapSecurity] = useState<Security>('tls');
   const [imapPort, setImapPort] = useState(String(defaultPort('imap', 'tls')));
   const [smtpHost, setSmtpHost] = useState('');
-  const [smtpSecurity, setSmtpSecurity] = useState<Security>('starttls');
+  const [smtpSecurity, setSmtpSecurity] = useState<SmtpSecurity>('starttls');
   const [smtpPort, setSmtpPort] = useState(String(defaultPort('smtp', 'starttls')));
   const [error, setError] = useState<AppErrorDto>();
   const [saving, setSaving] = useState(false);
@@ -42,12 +42,15 @@ export function AccountForm({ client, onSaved, onCancel }: Props) {
     else setError(reply.error);
   }
 
-  function changeSecurity(protocol: 'imap' | 'smtp', next: Security) {
-    const [port, setPort, setSecurity] =
-      protocol === 'imap' ? [imapPort, setImapPort, setImapSecurity] : [smtpPort, setSmtpPort, setSmtpSecurity];
-    setSecurity(next);
-    // Follow the standard port unless the person typed their own.
-    if (isDefaultPort(protocol, Number(port))) setPort(String(defaultPort(protocol, next)));
+  // Follow the standard port when the security changes, unless the person typed their own.
+  function changeImapSecurity(next: Security) {
+    setImapSecurity(next);
+    if (isDefaultPort('imap', Number(imapPort))) setImapPort(String(defaultPort('imap', next)));
+  }
+
+  function changeSmtpSecurity(next: SmtpSecurity) {
+    setSmtpSecurity(next);
+    if (isDefaultPort('smtp', Number(smtpPort))) setSmtpPort(String(defaultPort('smtp', next)));
   }
 
   return (
@@ -73,7 +76,7 @@ export function AccountForm({ client, onSaved, onCancel }: Props) {
       <fieldset>
         <legend>Incoming mail (IMAP)</legend>
         <Field label="IMAP server" value={imapHost} onChange={(e) => setImapHost(e.target.value)} required />
-        <SelectField label="IMAP security" value={imapSecurity} onChange={(v) => changeSecurity('imap', v as Security)}>
+        <SelectField label="IMAP security" value={imapSecurity} onChange={(v) => changeImapSecurity(v as Security)}>
           <option value="tls">SSL/TLS</option>
           <option value="starttls">STARTTLS</option>
         </SelectField>
@@ -88,10 +91,17 @@ export function AccountForm({ client, onSaved, onCancel }: Props) {
       <fieldset>
         <legend>Outgoing mail (SMTP)</legend>
         <Field label="SMTP server" value={smtpHost} onChange={(e) => setSmtpHost(e.target.value)} required />
-        <SelectField label="SMTP security" value={smtpSecurity} onChange={(v) => changeSecurity('smtp', v as Security)}>
+        <SelectField label="SMTP security" value={smtpSecurity} onChange={(v) => changeSmtpSecurity(v as SmtpSecurity)}>
           <option value="starttls">STARTTLS</option>
           <option value="tls">SSL/TLS</option>
+          <option value="none">No encryption</option>
         </SelectField>
+        {smtpSecurity === 'none' ? (
+          <p role="note" className="warning-note">
+            Without encryption your password and mail cross the network readable by anyone on the way. Choose this
+            only for a server that offers nothing else, such as a relay on your own network.
+          </p>
+        ) : null}
         <Field
           label="SMTP port"
           inputMode="numeric"

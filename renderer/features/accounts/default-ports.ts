@@ -1,12 +1,15 @@
-import type { Security } from '../../../shared/schemas.js';
+import type { Security, SmtpSecurity } from '../../../shared/schemas.js';
 
-const PORTS = {
+const PORTS: { imap: Record<Security, number>; smtp: Record<SmtpSecurity, number> } = {
   imap: { tls: 993, starttls: 143 },
-  smtp: { tls: 465, starttls: 587 },
-} as const;
+  // 'none' is SMTP only, and only when the person chooses it: the form warns when they do.
+  smtp: { tls: 465, starttls: 587, none: 25 },
+};
 
-export function defaultPort(protocol: keyof typeof PORTS, security: Security): number {
-  return PORTS[protocol][security];
+export function defaultPort(protocol: 'imap', security: Security): number;
+export function defaultPort(protocol: 'smtp', security: SmtpSecurity): number;
+export function defaultPort(protocol: keyof typeof PORTS, security: SmtpSecurity): number {
+  return (PORTS[protocol] as Record<SmtpSecurity, number>)[security];
 }
 
 export function isDefaultPort(protocol: keyof typeof PORTS, port: number): boolean {

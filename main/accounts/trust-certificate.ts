@@ -1,0 +1,51 @@
+import { AppError } from '../../shared/errors.js';
+import type { ParsedInput } from '../../shared/contract.js';
+import type { Account, PinnedCertificate } from '../../shared/schemas.js';
+import { imapProbeTarget } from '../imap/connect.js';
+import { probePeerCertificate } from '../net/peer-certificate.js';
+import { normalizeFingerprint } from '../net/tls-options.js';
+import { untrustedCertificateError, type CertificateProbe } from '../net/untrusted-certificate.js';
+import { smtpProbeTarget } from '../smtp/transport-options.js';
+import type { AccountSettings } from './settings-store.js';
+
+/**
+ * accounts.trustCertificate: pins the certificate a person approved for one server of one
+ * account. The server is asked again for its certificate (see net/peer-certificate.ts), and the
+ * pin is stored only if it still presents exactly the certificate whose fingerprint the person
+ * saw; otherwise nothing changes. The pin lives with that account's server settings and is used
+ * for that host only (net/tls-options.ts); verification stays on for everything else.
+ */
+export async function trustCertificate(
+  settings: AccountSettings,
+  { accountId, protocol, fingerprint256 }: ParsedInput<'accounts.trustCertificate'>,
+  probe: CertificateProbe = probePeerCertificate,
+): Promise<Account> {
+  const account = settings.get(accountId);
+  if (!account) throw new AppError('NOT_FOUND', { message: 'That account no longer exists.' });
+  const target = protocol === 'smtp' ? smtpProbeTarget(account) : imapProbeTarget(account);
+  if (!target) {
+    throw new AppError('INVALID_ARGUMENT', {
+      message: 'This account sends without encryption, so there is no certificate to trust.',
+    });
+  }
+  const live = await probe(target);
+  if (normalizeFingerprint(live.fingerprint256) !== normalizeFingerprint(fingerprint256)) {
+    throw untrustedCertificateError(live, target, live.reason ?? 'untrusted', {
+      message: `${target.host} now presents a different certificate from the one you approved, so nothing was trusted. Compare the new fingerprint with your provider’s before you trust it.`,
+    });
+  }
+  const now = Date.now();
+  if (Date.parse(live.validTo) < now || Date.parse(live.validFrom) > now) {
+    // OpenSSL checks the dates of a pinned certificate too, so a pin would not help.
+    throw untrustedCertificateError(live, target, Date.parse(live.validTo) < now ? 'expired' : 'not-yet-valid', {
+      message: `The certificate of ${target.host} is valid only from ${live.validFrom} to ${live.validTo}, so trusting it would not help. Check this computer’s date and time, or ask your provider to renew it.`,
+    });
+  }
+  const pinnedCertificate: PinnedCertificate = { host: target.host, fingerprint256: live.fingerprint256, pem: live.pem };
+  const updated: Account =
+    protocol === 'smtp'
+      ? { ...account, smtp: { ...account.smtp, pinnedCertificate } }
+      : { ...account, imap: { ...account.imap, pinnedCertificate } };
+  settings.save(updated);
+  return updated;
+}

@@ -1,0 +1,181 @@
+/**
+ * Benchmark (issue 3): our outbox end to end (enqueue → final 250) against a plain nodemailer
+ * loop over one pooled connection, the library's own limit, in the same run, through the test
+ * bed's real Postfix on 587 with STARTTLS and AUTH.
+ *
+ *   npm run bench:outbox            (brings the test bed up itself; needs root like the tests)
+ *
+ * Data: 500 small text messages (about 1 KB), then 20 messages with a 5 MB binary attachment
+ * (about 6.8 MB on the wire). Each side runs twice, alternating, and the better run of each is
+ * compared. Peak RSS above the idle baseline is sampled every 10 ms while the 5 MB messages go.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { Outbox } from '../../main/outbox/outbox.js';
+import { PooledSmtpSender } from '../../main/smtp/pooled-sender.js';
+import { smtpTransportOptions } from '../../main/smtp/transport-options.js';
+import type { Account } from '../../shared/schemas.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const TESTBED = join(ROOT, 'test', 'testbed', 'testbed.sh');
+
+if (!process.env.MUA_BENCH_CHILD) {
+  // The test CA must be known to Node from the start: bring the test bed up, then run again.
+  execFileSync('bash', [TESTBED, 'up'], { stdio: 'inherit' });
+  const bed = JSON.parse(readFileSync('/tmp/mua-testbed/testbed.json', 'utf8')) as { caFile: string };
+  const again = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: bed.caFile, MUA_BENCH_CHILD: '1', MUA_LOG: 'silent' },
+  });
+  process.exit(again.status ?? 1);
+}
+
+type Bed = {
+  stateDir: string;
+  smtp: { host: string; submissionPort: number };
+  imap: { host: string; tlsPort: number };
+  users: { email: string; password: string }[];
+};
+const bed = JSON.parse(readFileSync('/tmp/mua-testbed/testbed.json', 'utf8')) as Bed;
+const alice = bed.users.find((u) => u.email.startsWith('alice@'))!;
+const bob = bed.users.find((u) => u.email.startsWith('bob@'))!;
+const account: Account = {
+  id: 'acc_benchmark',
+  name: 'Alice Bench',
+  email: alice.email,
+  imap: { host: bed.imap.host, port: bed.imap.tlsPort, security: 'tls' },
+  smtp: { host: bed.smtp.host, port: bed.smtp.submissionPort, security: 'starttls' },
+  sentCopy: 'provider',
+};
+
+const SMALL = 500;
+const LARGE = 20;
+const LARGE_BYTES = 5 * 1024 * 1024;
+const attachment = randomBytes(LARGE_BYTES);
+const attachmentBase64 = attachment.toString('base64');
+const smallText = 'Hello Bob,\n' + 'This is a benchmark message of about one kilobyte. '.repeat(18) + '\nAlice\n';
+
+function resetMailboxes() {
+  execFileSync('bash', [TESTBED, 'reset'], { stdio: 'ignore' });
+}
+
+/** The library's limit: nodemailer's own pool, one connection, every message handed over at once. */
+async function referenceRun(count: number, large: boolean): Promise<number> {
+  const transport = nodemailer.createTransport({
+    ...smtpTransportOptions(account, alice.password),
+    pool: true,
+    maxConnections: 1,
+    maxMessages: Infinity,
+  });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: count }, (_, n) =>
+      transport.sendMail({
+        from: { name: account.name, address: account.email },
+        to: bob.email,
+        subject: `Reference ${n}`,
+        text: smallText,
+        attachments: large ? [{ filename: 'blob.bin', content: attachment, contentType: 'application/octet-stream' }] : undefined,
+      }),
+    ),
+  );
+  const elapsed = performance.now() - started;
+  transport.close();
+  return elapsed;
+}
+
+/** Ours: each message written durably to the outbox, then sent over the pooled connection. */
+async function outboxRun(count: number, large: boolean, sampleMemory = false): Promise<{ ms: number; peakRssMb?: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'mua-bench-outbox-'));
+  const sender = new PooledSmtpSender();
+  let sent = 0;
+  let done!: () => void;
+  const allSent = new Promise<void>((resolve) => (done = resolve));
+  const outbox = new Outbox({
+    dir,
+    credentials: async () => ({ account, password: alice.password }),
+    send: (a, p, submission) => sender.send(a, p, submission),
+    undoDelayMs: 0,
+    onSent: () => {
+      if (++sent === count) done();
+    },
+  });
+  outbox.start();
+  let peak = 0;
+  let sampler: NodeJS.Timeout | undefined;
+  (globalThis as { gc?: () => void }).gc?.();
+  const baseline = process.memoryUsage().rss;
+  if (sampleMemory) sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss - baseline)), 10);
+  const started = performance.now();
+  for (let n = 0; n < count; n++) {
+    // One message is composed at a time, as a person clicks Send: the outbox keeps it on disk.
+    await outbox.enqueue(account, {
+      accountId: account.id,
+      to: [bob.email],
+      cc: [],
+      bcc: [],
+      replyTo: [],
+      subject: `Outbox ${n}`,
+      text: smallText,
+      references: [],
+      attachments: large
+        ? [{ filename: 'blob.bin', contentType: 'application/octet-stream', contentBase64: attachmentBase64 }]
+        : [],
+    } as never);
+  }
+  await allSent;
+  const ms = performance.now() - started;
+  clearInterval(sampler);
+  await outbox.stop();
+  sender.close();
+  rmSync(dir, { recursive: true, force: true });
+  return sampleMemory ? { ms, peakRssMb: peak / 1024 / 1024 } : { ms };
+}
+
+function line(label: string, count: number, ms: number) {
+  return `${label.padEnd(34)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${(count / (ms / 1000)).toFixed(1).padStart(7)} msg/s`;
+}
+
+async function main() {
+  console.log(`Outbox benchmark — ${cpus().length} cores, Node ${process.version}, Postfix on ${bed.smtp.host}:${bed.smtp.submissionPort} (STARTTLS + AUTH)`);
+  resetMailboxes();
+  // Warm-up: first TLS handshakes, Postfix's first LMTP connection.
+  await referenceRun(5, false);
+  await outboxRun(5, false);
+
+  const smallRef: number[] = [];
+  const smallOurs: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    smallRef.push(await referenceRun(SMALL, false));
+    resetMailboxes();
+    smallOurs.push((await outboxRun(SMALL, false)).ms);
+    resetMailboxes();
+  }
+  const largeRef: number[] = [];
+  const largeOurs: number[] = [];
+  const peaks: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    largeRef.push(await referenceRun(LARGE, true));
+    resetMailboxes();
+    const ours = await outboxRun(LARGE, true, true);
+    largeOurs.push(ours.ms);
+    peaks.push(ours.peakRssMb!);
+    resetMailboxes();
+  }
+  const best = (xs: number[]) => Math.min(...xs);
+  console.log(`\n${SMALL} small messages (runs: reference ${smallRef.map((x) => x.toFixed(0)).join(', ')} ms; outbox ${smallOurs.map((x) => x.toFixed(0)).join(', ')} ms)`);
+  console.log(line('  nodemailer pool (reference)', SMALL, best(smallRef)));
+  console.log(line('  outbox, enqueue to final 250', SMALL, best(smallOurs)));
+  console.log(`  ratio outbox / reference: ${(best(smallOurs) / best(smallRef)).toFixed(3)} (target ≤ 1.15)`);
+  console.log(`\n${LARGE} messages with a 5 MB attachment (runs: reference ${largeRef.map((x) => x.toFixed(0)).join(', ')} ms; outbox ${largeOurs.map((x) => x.toFixed(0)).join(', ')} ms)`);
+  console.log(line('  nodemailer pool (reference)', LARGE, best(largeRef)));
+  console.log(line('  outbox, enqueue to final 250', LARGE, best(largeOurs)));
+  console.log(`  ratio outbox / reference: ${(best(largeOurs) / best(largeRef)).toFixed(3)} (target ≤ 1.15)`);
+  console.log(`  outbox peak RSS above idle while sending: ${peaks.map((p) => p.toFixed(1)).join(' / ')} MB (one message is ${(LARGE_BYTES / 1024 / 1024).toFixed(0)} MB raw, ~6.8 MB encoded)`);
+}
+
+await main();
