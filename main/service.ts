@@ -82,7 +82,7 @@ export function createMailService({ settingsFile, secrets, outboxDir, outbox: ou
 
     'outbox.list': async () => outbox.list(),
 
-    'outbox.cancel': async ({ id }) => ({ draft: outbox.cancel(id) }),
+    'outbox.cancel': async ({ id }) => ({ draft: await outbox.cancel(id) }),
 
     'outbox.retry': async ({ id }) => outbox.retryNow(id),
   };

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, fsyncSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { appErrorSchema } from '../../shared/errors.js';
@@ -87,8 +87,15 @@ export class Journal {
     return new Journal(path, records);
   }
 
-  append(record: JournalRecord): void {
-    appendDurably(this.fd, JSON.stringify(record) + '\n');
+  /**
+   * Appends a record. `durable: false` skips the fsync for records whose loss in a crash is
+   * harmless (an attempt that left no trace is simply made again); the next durable append
+   * flushes them along.
+   */
+  append(record: JournalRecord, { durable = true }: { durable?: boolean } = {}): void {
+    const line = JSON.stringify(record) + '\n';
+    if (durable) appendDurably(this.fd, line);
+    else writeSync(this.fd, line);
     this.records.push(record);
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer';
@@ -10,6 +10,7 @@ import type { Credentials } from '../accounts/account-service.js';
 import { log } from '../log.js';
 import { composeMessage, type ParsedOutgoing } from '../mime/compose-message.js';
 import type { Accepted, Submission } from '../smtp/pooled-sender.js';
+import { draftFromMessage } from './draft-from-message.js';
 import { writeFileDurably } from './durable-file.js';
 import { Journal, type JournalRecord } from './journal.js';
 import { apply, replay, toDto, type Entry } from './outbox-state.js';
@@ -86,7 +87,6 @@ export class Outbox {
       this.removeFiles(id);
       throw error;
     }
-    await writeFileDurably(this.draftPath(id), JSON.stringify(message));
     const earliest = this.now() + (this.options.undoDelayMs ?? DEFAULT_UNDO_DELAY_MS);
     this.record({
       type: 'queued',
@@ -104,16 +104,19 @@ export class Outbox {
   }
 
   /** Takes a message back before it goes (undo send), returning what was written. */
-  cancel(id: string): ParsedOutgoing {
+  async cancel(id: string): Promise<ParsedOutgoing> {
     const entry = this.entries.get(id);
     if (!entry || entry.phase === 'cancelled') throw new AppError('NOT_FOUND', { message: 'That message is no longer in the outbox.' });
     if (entry.phase === 'sending' || entry.phase === 'sent') {
       throw new AppError('INVALID_ARGUMENT', { message: 'That message has already gone to the server and cannot be taken back.' });
     }
-    const draft = JSON.parse(readFileSync(this.draftPath(id), 'utf8')) as ParsedOutgoing;
+    // Recorded first: from here on the scheduler will not pick it, whatever the parse costs.
     this.record({ type: 'cancelled', id, at: this.now() });
-    this.removeFiles(id);
-    return draft;
+    try {
+      return await draftFromMessage(createReadStream(this.messagePath(id)), entry.accountId, entry.envelope.to);
+    } finally {
+      this.removeFiles(id);
+    }
   }
 
   /** Puts a failed message back in the queue, at once. */
@@ -141,8 +144,8 @@ export class Outbox {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
-  private record(record: JournalRecord): void {
-    this.journal.append(record);
+  private record(record: JournalRecord, durable = true): void {
+    this.journal.append(record, { durable });
     apply(this.entries, record);
     // Only the message that changed is announced: a long queue would otherwise cost O(n) per step.
     const entry = this.entries.get(record.id);
@@ -202,7 +205,8 @@ export class Outbox {
 
   private async attempt(entry: Entry): Promise<void> {
     this.options.fault?.('before-attempt');
-    this.record({ type: 'attempt', id: entry.id, at: this.now() });
+    // Not fsynced: if a crash loses it, the message is still queued and goes again, as it would anyway.
+    this.record({ type: 'attempt', id: entry.id, at: this.now() }, false);
     let credentials: Credentials;
     try {
       credentials = await this.options.credentials(entry.accountId);
@@ -227,7 +231,7 @@ export class Outbox {
     // The one write that stands between the server's 250 and a duplicate after a crash.
     this.record({ type: 'accepted', id: entry.id, at: this.now(), ...accepted });
     this.options.fault?.('after-accepted-record');
-    if (!this.options.fileSentCopy) this.record({ type: 'filed', id: entry.id, at: this.now(), outcome: 'skipped' });
+    if (!this.options.fileSentCopy) this.record({ type: 'filed', id: entry.id, at: this.now(), outcome: 'skipped' }, false);
     this.options.onSent?.(toDto(entry, this.now()));
   }
 
@@ -291,7 +295,6 @@ export class Outbox {
 
   private removeFiles(id: string): void {
     rmSync(this.messagePath(id), { force: true });
-    rmSync(this.draftPath(id), { force: true });
   }
 
   private messagePath(id: string): string {

@@ -57,6 +57,30 @@ describe('the outbox', () => {
     expect(readdirSync(join(app.profile.outboxDir, 'messages'))).toEqual([]);
   });
 
+  it('gives back everything that was written when a message is taken back', async () => {
+    fake = await startFakeSmtp();
+    const app = service({ undoDelayMs: 60_000 });
+    const alice = value(await app.client.invoke('accounts.add', fake.account()));
+    const bytes = Buffer.from(Array.from({ length: 256 }, (_, n) => n));
+    const written = {
+      accountId: alice.id,
+      to: ['bob@example.test'],
+      cc: ['carol@example.test'],
+      bcc: ['dave@example.test'],
+      replyTo: ['list@example.test'],
+      subject: 'Привет, 世界 🌍',
+      text: 'Plain text\nwith two lines',
+      html: '<p>Rich <b>text</b></p>',
+      inReplyTo: '<parent@example.test>',
+      references: ['<root@example.test>', '<parent@example.test>'],
+      attachments: [{ filename: 'bytes.bin', contentType: 'application/octet-stream', contentBase64: bytes.toString('base64') }],
+    };
+    const item = value(await app.client.invoke('mail.send', written));
+    const { draft } = value(await app.client.invoke('outbox.cancel', { id: item.id }));
+    expect(draft).toMatchObject(written);
+    expect(draft.html).toContain('<p>Rich <b>text</b></p>');
+  });
+
   it('sends at the end of the undo window', async () => {
     fake = await startFakeSmtp();
     const app = service({ undoDelayMs: 300 });
