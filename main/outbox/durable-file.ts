@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { fsyncSync, openSync, closeSync, writeSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 
@@ -9,19 +10,19 @@ const BLOCK_BYTES = 1024 * 1024;
  * temporary name, are fsynced, then renamed into place, and the folder is fsynced so the rename
  * itself survives a power cut.
  *
- * The file calls are synchronous on purpose: each costs microseconds to a fraction of a
- * millisecond here, while the promise API's round trips through the thread pool made a small
- * message's durable write three times slower (measured in test/bench/outbox-throughput.ts).
- * The content is streamed in blocks of up to 1 MiB, so a large message never sits whole in
- * memory and a small one (whose composer emits many tiny chunks) costs a single write.
+ * Every call goes through the thread pool, so the main process never blocks on the disk, and
+ * the content is written in blocks of up to 1 MiB: a large message never sits whole in memory,
+ * and a small one (whose composer emits many tiny chunks) costs a single write.
  */
 export async function writeFileDurably(path: string, content: Readable | Buffer | string): Promise<number> {
   const temporary = `${path}.partial`;
-  const fd = openSync(temporary, 'w', 0o600);
+  const handle = await open(temporary, 'w', 0o600);
   let size = 0;
   try {
     if (typeof content === 'string' || Buffer.isBuffer(content)) {
-      size = writeAll(fd, Buffer.from(content));
+      const bytes = Buffer.from(content);
+      await handle.writeFile(bytes);
+      size = bytes.length;
     } else {
       let pending: Buffer[] = [];
       let pendingBytes = 0;
@@ -30,29 +31,34 @@ export async function writeFileDurably(path: string, content: Readable | Buffer 
         pending.push(bytes);
         pendingBytes += bytes.length;
         if (pendingBytes >= BLOCK_BYTES) {
-          size += writeAll(fd, Buffer.concat(pending, pendingBytes));
+          await handle.write(Buffer.concat(pending, pendingBytes));
+          size += pendingBytes;
           pending = [];
           pendingBytes = 0;
         }
       }
-      if (pendingBytes > 0) size += writeAll(fd, Buffer.concat(pending, pendingBytes));
+      if (pendingBytes > 0) await handle.write(Buffer.concat(pending, pendingBytes));
+      size += pendingBytes;
     }
-    fsyncSync(fd);
+    await handle.sync();
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
-  renameSync(temporary, path);
-  syncFolder(dirname(path));
+  await rename(temporary, path);
+  await syncFolder(dirname(path));
   return size;
 }
 
-function writeAll(fd: number, bytes: Buffer): number {
-  let offset = 0;
-  while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-  return bytes.length;
+export async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
-export function syncFolder(folder: string): void {
+export function syncFolderNow(folder: string): void {
   const fd = openSync(folder, 'r');
   try {
     fsyncSync(fd);
@@ -61,8 +67,9 @@ export function syncFolder(folder: string): void {
   }
 }
 
-/** One write and one fsync: the shortest durable step there is. */
-export function appendDurably(fd: number, line: string): void {
-  writeSync(fd, line);
-  fsyncSync(fd);
+/** Writes all of `bytes` at the end of the file: one call, in the kernel before it returns. */
+export function appendNow(fd: number, line: string): void {
+  const bytes = Buffer.from(line);
+  let offset = 0;
+  while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
 }

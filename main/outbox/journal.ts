@@ -1,8 +1,9 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { appErrorSchema } from '../../shared/errors.js';
-import { appendDurably, syncFolder } from './durable-file.js';
+import { fsync } from 'node:fs';
+import { appendNow, syncFolderNow } from './durable-file.js';
 
 /**
  * The outbox's memory: an append-only log of what happened to each message, one JSON line per
@@ -88,15 +89,44 @@ export class Journal {
   }
 
   /**
-   * Appends a record. `durable: false` skips the fsync for records whose loss in a crash is
-   * harmless (an attempt that left no trace is simply made again); the next durable append
-   * flushes them along.
+   * Appends a record with a single write: once it returns, the record survives the process
+   * being killed (it is in the kernel). `flush` then makes it survive a power cut; appends that
+   * arrive while an fsync runs share the next one (group commit), so a burst of Sends costs a
+   * few fsyncs, not one each.
    */
-  append(record: JournalRecord, { durable = true }: { durable?: boolean } = {}): void {
-    const line = JSON.stringify(record) + '\n';
-    if (durable) appendDurably(this.fd, line);
-    else writeSync(this.fd, line);
+  append(record: JournalRecord): void {
+    appendNow(this.fd, JSON.stringify(record) + '\n');
     this.records.push(record);
+    this.dirty = true;
+  }
+
+  /** Resolves once everything appended so far is on disk. */
+  flush(): Promise<void> {
+    if (!this.dirty && !this.syncing) return Promise.resolve();
+    this.waiting ??= new Promise<void>((resolve, reject) => (this.release = { resolve, reject }));
+    const waiting = this.waiting;
+    if (!this.syncing) this.startSync();
+    return waiting;
+  }
+
+  private dirty = false;
+  private syncing = false;
+  private waiting: Promise<void> | undefined;
+  private release: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+
+  private startSync(): void {
+    const release = this.release!;
+    this.waiting = undefined;
+    this.release = undefined;
+    this.dirty = false;
+    this.syncing = true;
+    fsync(this.fd, (error) => {
+      this.syncing = false;
+      if (error) release.reject(error);
+      else release.resolve();
+      // Appends made during this fsync wait for the next one.
+      if (this.waiting) this.startSync();
+    });
   }
 
   /** Rewrites the log with only the records still needed, atomically. */
@@ -109,7 +139,7 @@ export class Journal {
     closeSync(fd);
     closeSync(this.fd);
     renameSync(temporary, this.path);
-    syncFolder(dirname(this.path));
+    syncFolderNow(dirname(this.path));
     this.fd = openSync(this.path, 'a', 0o600);
     this.records.splice(0, this.records.length, ...kept);
   }
