@@ -38,6 +38,9 @@ export type OutboxOptions = {
 
 export const DEFAULT_UNDO_DELAY_MS = 5_000;
 
+/** Messages handed to an account's pooled connection ahead of the one on the wire. */
+const PIPELINE_DEPTH = 4;
+
 /**
  * The durable queue between "Send" and the server. A message is on disk, fsynced, before
  * `enqueue` returns; from then on a crash at any moment loses nothing, and the journal records
@@ -197,22 +200,40 @@ export class Outbox {
     });
   }
 
-  /** Sends the account's due messages one after another over its pooled connection. */
+  /**
+   * Sends the account's due messages over its pooled connection. A few are handed to the pool
+   * ahead, so the next MAIL FROM follows the last 250 at once instead of after a round through
+   * the event loop; the pool still sends them one at a time, in order, on one connection.
+   */
   private async drainAccount(accountId: string): Promise<void> {
     this.busyAccounts.add(accountId);
+    const inFlight = new Set<Promise<void>>();
     try {
       for (;;) {
-        if (this.stopped) return;
-        const now = this.now();
-        const next = [...this.entries.values()]
-          .filter((e) => e.accountId === accountId && (dueAt(e) ?? Infinity) <= now)
-          .sort((a, b) => dueAt(a)! - dueAt(b)!)[0];
-        if (!next) return;
-        await this.attempt(next);
+        while (!this.stopped && inFlight.size < PIPELINE_DEPTH) {
+          const next = this.nextDue(accountId);
+          if (!next) break;
+          // attempt() marks the entry as sending before it yields, so it is not picked twice.
+          const work = this.attempt(next).finally(() => inFlight.delete(work));
+          inFlight.add(work);
+        }
+        if (inFlight.size === 0) return;
+        await Promise.race(inFlight);
       }
     } finally {
       this.busyAccounts.delete(accountId);
     }
+  }
+
+  private nextDue(accountId: string): Entry | undefined {
+    const now = this.now();
+    let best: Entry | undefined;
+    for (const entry of this.entries.values()) {
+      if (entry.accountId !== accountId) continue;
+      const due = dueAt(entry);
+      if (due !== undefined && due <= now && (!best || due < dueAt(best)!)) best = entry;
+    }
+    return best;
   }
 
   private async attempt(entry: Entry): Promise<void> {

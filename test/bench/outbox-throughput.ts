@@ -15,7 +15,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import { Outbox } from '../../main/outbox/outbox.js';
+import type { ParsedOutgoing } from '../../main/mime/compose-message.js';
+import { Outbox, type OutboxOptions } from '../../main/outbox/outbox.js';
 import { PooledSmtpSender } from '../../main/smtp/pooled-sender.js';
 import { smtpTransportOptions } from '../../main/smtp/transport-options.js';
 import type { Account } from '../../shared/schemas.js';
@@ -105,8 +106,11 @@ async function referenceRun(count: number, large: boolean): Promise<number> {
   return elapsed;
 }
 
-/** Ours: each message written durably to the outbox, then sent over the pooled connection. */
-async function outboxRun(count: number, large: boolean, sampleMemory = false): Promise<{ ms: number; peakRssMb?: number }> {
+/**
+ * An outbox in a fresh folder, sending over its own pooled connection; `allSent` settles at the
+ * count-th final 250, and `close` stops it and removes the folder.
+ */
+function benchOutbox(count: number, options: Partial<OutboxOptions> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'mua-bench-outbox-'));
   const sender = new PooledSmtpSender();
   let sent = 0;
@@ -117,10 +121,37 @@ async function outboxRun(count: number, large: boolean, sampleMemory = false): P
     credentials: async () => ({ account, password: alice.password }),
     send: (a, p, submission) => sender.send(a, p, submission),
     undoDelayMs: 0,
+    ...options,
     onSent: () => {
       if (++sent === count) done();
     },
   });
+  const close = async () => {
+    await outbox.stop();
+    sender.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { outbox, allSent, close };
+}
+
+/** Message n of a run to Bob: about 1 KB of text, and the 5 MB attachment when `large`. */
+function benchMessage(label: string, n: number, large: boolean): ParsedOutgoing {
+  return {
+    accountId: account.id,
+    to: [bob.email],
+    cc: [],
+    bcc: [],
+    replyTo: [],
+    subject: `${label} ${n}`,
+    text: smallText,
+    references: [],
+    attachments: large ? [{ filename: 'blob.bin', contentType: 'application/octet-stream', contentBase64: attachmentBase64 }] : [],
+  };
+}
+
+/** Ours: each message written durably to the outbox, then sent over the pooled connection. */
+async function outboxRun(count: number, large: boolean, sampleMemory = false): Promise<{ ms: number; peakRssMb?: number }> {
+  const { outbox, allSent, close } = benchOutbox(count);
   outbox.start();
   let peak = 0;
   let sampler: NodeJS.Timeout | undefined;
@@ -130,28 +161,12 @@ async function outboxRun(count: number, large: boolean, sampleMemory = false): P
   const started = performance.now();
   // Every message handed over at once, as the reference hands them to nodemailer's pool.
   const enqueued: Promise<unknown>[] = [];
-  for (let n = 0; n < count; n++) {
-    enqueued.push(outbox.enqueue(account, {
-      accountId: account.id,
-      to: [bob.email],
-      cc: [],
-      bcc: [],
-      replyTo: [],
-      subject: `Outbox ${n}`,
-      text: smallText,
-      references: [],
-      attachments: large
-        ? [{ filename: 'blob.bin', contentType: 'application/octet-stream', contentBase64: attachmentBase64 }]
-        : [],
-    } as never));
-  }
+  for (let n = 0; n < count; n++) enqueued.push(outbox.enqueue(account, benchMessage('Outbox', n, large)));
   await Promise.all(enqueued);
   await allSent;
   const ms = performance.now() - started;
   clearInterval(sampler);
-  await outbox.stop();
-  sender.close();
-  rmSync(dir, { recursive: true, force: true });
+  await close();
   return sampleMemory ? { ms, peakRssMb: peak / 1024 / 1024 } : { ms };
 }
 
@@ -161,34 +176,9 @@ async function outboxRun(count: number, large: boolean, sampleMemory = false): P
  * baseline is sampled every 10 ms until the last 250.
  */
 async function sendingMemory(count: number): Promise<{ peakRssMb: number; heapMb: number }> {
-  const dir = mkdtempSync(join(tmpdir(), 'mua-bench-outbox-'));
-  const sender = new PooledSmtpSender();
   let offset = 0;
-  let sent = 0;
-  let done!: () => void;
-  const allSent = new Promise<void>((resolve) => (done = resolve));
-  const outbox = new Outbox({
-    dir,
-    credentials: async () => ({ account, password: alice.password }),
-    send: (a, p, submission) => sender.send(a, p, submission),
-    undoDelayMs: 60_000,
-    now: () => Date.now() + offset,
-    onSent: () => {
-      if (++sent === count) done();
-    },
-  });
-  for (let n = 0; n < count; n++) {
-    await outbox.enqueue(account, {
-      accountId: account.id,
-      to: [bob.email],
-      cc: [],
-      bcc: [],
-      subject: `Memory ${n}`,
-      text: smallText,
-      references: [],
-      attachments: [{ filename: 'blob.bin', contentType: 'application/octet-stream', contentBase64: attachmentBase64 }],
-    } as never);
-  }
+  const { outbox, allSent, close } = benchOutbox(count, { undoDelayMs: 60_000, now: () => Date.now() + offset });
+  for (let n = 0; n < count; n++) await outbox.enqueue(account, benchMessage('Memory', n, true));
   (globalThis as { gc?: () => void }).gc?.();
   const baseline = process.memoryUsage();
   let peakRss = 0;
@@ -202,9 +192,7 @@ async function sendingMemory(count: number): Promise<{ peakRssMb: number; heapMb
   outbox.start();
   await allSent;
   clearInterval(sampler);
-  await outbox.stop();
-  sender.close();
-  rmSync(dir, { recursive: true, force: true });
+  await close();
   return { peakRssMb: peakRss / 1024 / 1024, heapMb: peakHeap / 1024 / 1024 };
 }
 

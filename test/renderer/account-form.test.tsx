@@ -10,6 +10,26 @@ function fill(label: string, value: string) {
   fireEvent.change(screen.getByLabelText(label), { target: { value } });
 }
 
+/**
+ * Fills the fields the form requires (ports and security left as they come, unless `adjust`
+ * changes them), saves, waits for the saved account to be reported, and gives the contract mock.
+ */
+async function fillAndSave(smtpHost: string, adjust: () => void = () => {}) {
+  const saved = { id: 'acc_12345678' };
+  const { client, invoke } = fakeClient({ 'accounts.add': { ok: true, value: saved } });
+  const onSaved = vi.fn();
+  render(<AccountForm client={client} onSaved={onSaved} />);
+  fill('Name', 'Alice');
+  fill('Email address', 'alice@example.test');
+  fill('Password', 'pw');
+  fill('IMAP server', 'imap.example.test');
+  fill('SMTP server', smtpHost);
+  adjust();
+  fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+  await waitFor(() => expect(onSaved).toHaveBeenCalledWith(saved));
+  return invoke;
+}
+
 describe('the account form', () => {
   it('names every field as the product promises', () => {
     render(<AccountForm client={fakeClient({}).client} onSaved={() => {}} />);
@@ -44,17 +64,7 @@ describe('the account form', () => {
   });
 
   it('sends the settings through the contract and reports the saved account', async () => {
-    const saved = { id: 'acc_12345678' };
-    const { client, invoke } = fakeClient({ 'accounts.add': { ok: true, value: saved } });
-    const onSaved = vi.fn();
-    render(<AccountForm client={client} onSaved={onSaved} />);
-    fill('Name', 'Alice');
-    fill('Email address', 'alice@example.test');
-    fill('Password', 'pw');
-    fill('IMAP server', 'imap.example.test');
-    fill('SMTP server', 'smtp.example.test');
-    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
-    await waitFor(() => expect(onSaved).toHaveBeenCalledWith(saved));
+    const invoke = await fillAndSave('smtp.example.test');
     expect(invoke).toHaveBeenCalledWith('accounts.add', {
       name: 'Alice',
       email: 'alice@example.test',
@@ -79,5 +89,51 @@ describe('the account form', () => {
     expect(alert.textContent).toContain('“alice@” is not a valid email address.');
     expect(alert.textContent).toContain('Server said: n/a');
     expect(onSaved).not.toHaveBeenCalled();
+  });
+});
+
+describe('the account form’s “No encryption” choice for SMTP', () => {
+  it('is offered for SMTP only, and shows no warning until it is chosen', () => {
+    render(<AccountForm client={fakeClient({}).client} onSaved={() => {}} />);
+    const smtpOptions = [...(screen.getByLabelText('SMTP security') as HTMLSelectElement).options].map((o) => [o.value, o.text]);
+    expect(smtpOptions).toEqual([
+      ['starttls', 'STARTTLS'],
+      ['tls', 'SSL/TLS'],
+      ['none', 'No encryption'],
+    ]);
+    const imapOptions = [...(screen.getByLabelText('IMAP security') as HTMLSelectElement).options].map((o) => o.value);
+    expect(imapOptions).toEqual(['tls', 'starttls']);
+    expect(screen.queryByRole('note')).toBeNull();
+  });
+
+  it('warns in a note when chosen, moves to port 25, and the warning leaves with it', () => {
+    render(<AccountForm client={fakeClient({}).client} onSaved={() => {}} />);
+    const smtpPort = screen.getByLabelText('SMTP port') as HTMLInputElement;
+    fireEvent.change(screen.getByLabelText('SMTP security'), { target: { value: 'none' } });
+    expect(smtpPort.value).toBe('25');
+    const note = screen.getByRole('note');
+    expect(note.textContent).toContain('Without encryption your password and mail cross the network readable by anyone on the way.');
+    fireEvent.change(screen.getByLabelText('SMTP security'), { target: { value: 'starttls' } });
+    expect(smtpPort.value).toBe('587');
+    expect(screen.queryByRole('note')).toBeNull();
+  });
+
+  it('keeps a port the person typed, such as 2525', () => {
+    render(<AccountForm client={fakeClient({}).client} onSaved={() => {}} />);
+    fireEvent.change(screen.getByLabelText('SMTP security'), { target: { value: 'none' } });
+    fill('SMTP port', '2525');
+    fireEvent.change(screen.getByLabelText('SMTP security'), { target: { value: 'none' } });
+    expect((screen.getByLabelText('SMTP port') as HTMLInputElement).value).toBe('2525');
+    expect(screen.getByRole('note')).toBeTruthy();
+  });
+
+  it('sends security “none” through the contract', async () => {
+    const invoke = await fillAndSave('relay.example.test', () => {
+      fireEvent.change(screen.getByLabelText('SMTP security'), { target: { value: 'none' } });
+    });
+    expect(invoke).toHaveBeenCalledWith(
+      'accounts.add',
+      expect.objectContaining({ smtp: { host: 'relay.example.test', port: 25, security: 'none' } }),
+    );
   });
 });

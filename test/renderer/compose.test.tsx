@@ -1,22 +1,16 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Account, MessageDetail } from '../../shared/schemas.js';
+import type { MessageDetail } from '../../shared/schemas.js';
 import { Compose } from '../../renderer/features/compose/Compose.js';
 import { EMPTY_DRAFT, replyDraft } from '../../renderer/features/compose/reply-draft.js';
 import { splitAddresses } from '../../renderer/format.js';
+import { testAccount } from '../support/test-account.js';
 import { fakeClient } from './fake-client.js';
 
 afterEach(cleanup);
 
-const account: Account = {
-  id: 'acc_12345678',
-  name: 'Alice',
-  email: 'alice@example.test',
-  imap: { host: 'h.test', port: 993, security: 'tls' },
-  smtp: { host: 'h.test', port: 587, security: 'starttls' },
-  sentCopy: 'append',
-};
+const account = testAccount();
 
 describe('compose', () => {
   it('splits typed recipients into addresses, with or without display names', () => {

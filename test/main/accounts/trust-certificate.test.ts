@@ -7,17 +7,11 @@ import { trustCertificate } from '../../../main/accounts/trust-certificate.js';
 import type { PeerCertificateInfo, ProbeTarget } from '../../../main/net/peer-certificate.js';
 import type { Account } from '../../../shared/schemas.js';
 import { selfSignedCertificate } from '../../support/certificates.js';
+import { testAccount } from '../../support/test-account.js';
 
 const cert = selfSignedCertificate('mail.example.test');
 
-const account: Account = {
-  id: 'acc_12345678',
-  name: 'Alice',
-  email: 'alice@example.test',
-  imap: { host: 'imap.example.test', port: 993, security: 'tls' },
-  smtp: { host: 'smtp.example.test', port: 587, security: 'starttls' },
-  sentCopy: 'append',
-};
+const account = testAccount();
 
 function seen(overrides: Partial<PeerCertificateInfo> = {}): PeerCertificateInfo {
   return {

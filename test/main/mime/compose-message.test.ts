@@ -4,15 +4,9 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { describe, expect, it } from 'vitest';
 import { composeMessage } from '../../../main/mime/compose-message.js';
 import { outgoingMessageSchema, type Account, type OutgoingMessage } from '../../../shared/schemas.js';
+import { testAccount } from '../../support/test-account.js';
 
-const ACCOUNT: Account = {
-  id: 'acc_compose_1',
-  name: 'Alice Example',
-  email: 'alice@example.test',
-  imap: { host: '127.0.0.1', port: 993, security: 'tls' },
-  smtp: { host: '127.0.0.1', port: 465, security: 'tls' },
-  sentCopy: 'append',
-};
+const ACCOUNT = testAccount({ name: 'Alice Example' });
 
 /** Composes as the outbox does (composeMessage, then nodemailer's MailComposer) and parses the bytes back. */
 async function roundTrip(message: Partial<OutgoingMessage>, account: Account = ACCOUNT) {

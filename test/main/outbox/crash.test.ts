@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutboxItem } from '../../../shared/outbox.js';
-import type { Account } from '../../../shared/schemas.js';
 import { startFakeSmtp, type FakeSmtp } from '../../support/fake-smtp.js';
+import { testAccount } from '../../support/test-account.js';
 
 const CHILD = join(import.meta.dirname, 'fixtures', 'outbox-process.ts');
 
@@ -80,14 +80,7 @@ describe('a crash at any point of a send', () => {
           return undefined;
         },
       });
-      const account: Account = {
-        id: 'acc_crashtest',
-        name: 'Alice',
-        email: 'alice@example.test',
-        imap: { host: '127.0.0.1', port: 9, security: 'tls' },
-        smtp: { host: '127.0.0.1', port: fake.port, security: 'tls' },
-        sentCopy: 'append',
-      };
+      const account = testAccount({ id: 'acc_crashtest', smtp: { host: '127.0.0.1', port: fake.port, security: 'tls' } });
       const dir = mkdtempSync(join(tmpdir(), 'mua-crash-'));
       const subject = `Crash ${point.at}`;
 

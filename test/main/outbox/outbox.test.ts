@@ -1,24 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OutboxItem } from '../../../shared/outbox.js';
-import { inMemoryService, outboxItem, sendAndSettle, value, type Profile } from '../../support/accounts.js';
-import { reply, startFakeSmtp, type FakeSmtp } from '../../support/fake-smtp.js';
+import { inMemoryService, outboxItem, sendAndSettle, value } from '../../support/accounts.js';
+import { reply, servicesAndFakeSmtp } from '../../support/fake-smtp.js';
 
-let fake: FakeSmtp | undefined;
-const services: { stop(): Promise<void> }[] = [];
-
-afterEach(async () => {
-  for (const s of services.splice(0)) await s.stop();
-  await fake?.close();
-  fake = undefined;
-});
-
-function service(outbox: Parameters<typeof inMemoryService>[0] = {}, profile?: Profile) {
-  const s = inMemoryService(outbox, profile);
-  services.push(s);
-  return s;
-}
+const { service, fakeSmtp } = servicesAndFakeSmtp();
 
 const message = (accountId: string, subject = 'Hello') => ({
   accountId,
@@ -29,7 +16,7 @@ const message = (accountId: string, subject = 'Hello') => ({
 
 describe('the outbox', () => {
   it('has the whole message on disk, fsynced, when Send returns, and nothing on the network yet', async () => {
-    fake = await startFakeSmtp();
+    const fake = await fakeSmtp();
     const app = service({ undoDelayMs: 60_000 });
     const alice = value(await app.client.invoke('accounts.add', fake.account()));
     const item = value(await app.client.invoke('mail.send', message(alice.id, 'On disk first')));
@@ -45,7 +32,7 @@ describe('the outbox', () => {
   });
 
   it('lets the message be taken back during the undo window, and then never sends it', async () => {
-    fake = await startFakeSmtp();
+    const fake = await fakeSmtp();
     const app = service({ undoDelayMs: 400 });
     const alice = value(await app.client.invoke('accounts.add', fake.account()));
     const item = value(await app.client.invoke('mail.send', { ...message(alice.id, 'Oops'), cc: ['carol@example.test'] }));
@@ -58,7 +45,7 @@ describe('the outbox', () => {
   });
 
   it('gives back everything that was written when a message is taken back', async () => {
-    fake = await startFakeSmtp();
+    const fake = await fakeSmtp();
     const app = service({ undoDelayMs: 60_000 });
     const alice = value(await app.client.invoke('accounts.add', fake.account()));
     const bytes = Buffer.from(Array.from({ length: 256 }, (_, n) => n));
@@ -82,7 +69,7 @@ describe('the outbox', () => {
   });
 
   it('sends at the end of the undo window', async () => {
-    fake = await startFakeSmtp();
+    const fake = await fakeSmtp();
     const app = service({ undoDelayMs: 300 });
     const alice = value(await app.client.invoke('accounts.add', fake.account()));
     const started = Date.now();
@@ -93,7 +80,7 @@ describe('the outbox', () => {
   });
 
   it('holds a send-later message until its time', async () => {
-    fake = await startFakeSmtp();
+    const fake = await fakeSmtp();
     const app = service();
     const alice = value(await app.client.invoke('accounts.add', fake.account()));
     const sendAt = new Date(Date.now() + 1200).toISOString();
@@ -107,7 +94,7 @@ describe('the outbox', () => {
   });
 
   it('resumes after a restart and sends what was waiting, once', async () => {
-    fake = await startFakeSmtp();
+    const fake = await fakeSmtp();
     const first = inMemoryService({ undoDelayMs: 500 });
     const alice = value(await first.client.invoke('accounts.add', fake.account()));
     const item = value(await first.client.invoke('mail.send', message(alice.id, 'Across a restart')));
@@ -124,7 +111,7 @@ describe('the outbox', () => {
 
   it('retries a 4xx reply with growing delays, then sends', async () => {
     let tries = 0;
-    fake = await startFakeSmtp({
+    const fake = await fakeSmtp({
       onData: () => (++tries <= 2 ? reply(451, '4.3.0 Try again later') : undefined),
     });
     const app = service();
@@ -143,7 +130,7 @@ describe('the outbox', () => {
   });
 
   it('fails a 5xx reply at once with the code, the enhanced status and the server’s text', async () => {
-    fake = await startFakeSmtp({ onData: () => reply(554, '5.7.1 Message rejected as spam') });
+    const fake = await fakeSmtp({ onData: () => reply(554, '5.7.1 Message rejected as spam') });
     const app = service();
     const alice = value(await app.client.invoke('accounts.add', fake.account()));
     const failed = await sendAndSettle(app, message(alice.id));
@@ -156,7 +143,7 @@ describe('the outbox', () => {
   });
 
   it('delivers to the recipients the server accepts and reports the refused ones with the reason', async () => {
-    fake = await startFakeSmtp({
+    const fake = await fakeSmtp({
       onRcpt: (address) => (address.startsWith('nobody@') ? reply(550, '5.1.1 No such user') : undefined),
     });
     const app = service();
@@ -170,7 +157,7 @@ describe('the outbox', () => {
 
   it('treats a connection dropped in the middle of DATA as transient and sends once afterwards', async () => {
     let tries = 0;
-    fake = await startFakeSmtp({ onData: () => (++tries === 1 ? 'drop' : undefined) });
+    const fake = await fakeSmtp({ onData: () => (++tries === 1 ? 'drop' : undefined) });
     const app = service();
     const alice = value(await app.client.invoke('accounts.add', fake.account()));
     const changes: OutboxItem[] = [];
@@ -182,7 +169,7 @@ describe('the outbox', () => {
   });
 
   it('sends a queue of messages for one account over one pooled connection', async () => {
-    fake = await startFakeSmtp();
+    const fake = await fakeSmtp();
     const app = service({ undoDelayMs: 200 });
     const alice = value(await app.client.invoke('accounts.add', fake.account()));
     const items = await Promise.all(
@@ -194,7 +181,7 @@ describe('the outbox', () => {
   });
 
   it('emits outbox.changed through scheduled, sending and sent', async () => {
-    fake = await startFakeSmtp();
+    const fake = await fakeSmtp();
     const app = service({ undoDelayMs: 100 });
     const alice = value(await app.client.invoke('accounts.add', fake.account()));
     const states: string[] = [];

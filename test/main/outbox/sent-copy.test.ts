@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Outbox } from '../../../main/outbox/outbox.js';
-import type { Account } from '../../../shared/schemas.js';
+import { outgoingMessageSchema } from '../../../shared/schemas.js';
 import { FAST_RETRY, inMemoryService, sendAndSettle, testbedAccount, value } from '../../support/accounts.js';
+import { testAccount } from '../../support/test-account.js';
 import { user } from '../../support/testbed.js';
 import { waitFor } from '../../support/wait-for.js';
 
@@ -45,14 +46,8 @@ describe('the copy in Sent', () => {
   });
 
   it('is retried when APPEND fails, and the message is never sent again', async () => {
-    const account: Account = {
-      id: 'acc_sentcopy1',
-      name: 'Alice',
-      email: 'alice@example.test',
-      imap: { host: '127.0.0.1', port: 993, security: 'tls' },
-      smtp: { host: '127.0.0.1', port: 465, security: 'tls' },
-      sentCopy: 'append',
-    };
+    // Sending and filing are stand-ins here: the account's servers are never reached.
+    const account = testAccount({ id: 'acc_sentcopy1' });
     let sends = 0;
     let appends = 0;
     const outbox = new Outbox({
@@ -70,17 +65,7 @@ describe('the copy in Sent', () => {
     });
     stops.push(() => outbox.stop());
     outbox.start();
-    const item = await outbox.enqueue(account, {
-      accountId: account.id,
-      to: ['bob@example.test'],
-      cc: [],
-      bcc: [],
-      replyTo: [],
-      attachments: [],
-      subject: 'x',
-      text: 'x',
-      references: [],
-    });
+    const item = await outbox.enqueue(account, outgoingMessageSchema.parse({ accountId: account.id, to: ['bob@example.test'], subject: 'x', text: 'x' }));
     await waitFor(async () => outbox.list().find((i) => i.id === item.id && i.sentCopy === 'filed'), 'the copy to be filed');
     expect(appends).toBe(3);
     expect(sends).toBe(1);

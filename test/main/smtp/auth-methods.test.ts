@@ -1,47 +1,37 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { SMTPServerAuthentication } from 'smtp-server';
+import { describe, expect, it } from 'vitest';
 import type { SmtpAuthMethod } from '../../../shared/schemas.js';
-import { inMemoryService, sendAndSettle, testbedAccount, value } from '../../support/accounts.js';
-import { startRecordingSmtp, type RecordingSmtp } from '../../support/recording-smtp.js';
+import { sendAndSettle, testbedAccount, value } from '../../support/accounts.js';
+import { servicesAndFakeSmtp, type AuthVerdict, type FakeSmtp, type FakeSmtpOptions } from '../../support/fake-smtp.js';
 import { testbed, user } from '../../support/testbed.js';
 import { waitFor } from '../../support/wait-for.js';
 
-let server: RecordingSmtp | undefined;
-const services: { stop(): Promise<void> }[] = [];
-
-afterEach(async () => {
-  for (const s of services.splice(0)) await s.stop();
-  await server?.close();
-  server = undefined;
-});
-
-function service() {
-  const s = inMemoryService();
-  services.push(s);
-  return s;
-}
+const { service, fakeSmtp } = servicesAndFakeSmtp();
+/** The server of the last sendWith. */
+let server: FakeSmtp | undefined;
 
 const PASSWORD = 'fake-password';
 const TOKEN = 'ya29.a0-test-access-token';
 
 /** A server that knows alice's password and her access token, checking each method properly. */
-function checkAlice(auth: Parameters<NonNullable<Parameters<typeof startRecordingSmtp>[1]>>[0]) {
-  if (auth.username !== 'alice@example.test') return { ok: false as const };
+function checkAlice(auth: SMTPServerAuthentication): AuthVerdict {
+  if (auth.username !== 'alice@example.test') return { ok: false };
   switch (auth.method) {
     case 'XOAUTH2':
       return auth.accessToken === TOKEN
-        ? { ok: true as const }
-        : { ok: false as const, data: { status: '401', schemes: 'bearer', scope: 'https://mail.example.test/' } };
+        ? { ok: true }
+        : { ok: false, data: { status: '401', schemes: 'bearer', scope: 'https://mail.example.test/' } };
     case 'CRAM-MD5':
-      return auth.validatePassword(PASSWORD) ? { ok: true as const } : { ok: false as const };
+      return auth.validatePassword(PASSWORD) ? { ok: true } : { ok: false };
     default:
-      return auth.password === PASSWORD ? { ok: true as const } : { ok: false as const };
+      return auth.password === PASSWORD ? { ok: true } : { ok: false };
   }
 }
 
-async function sendWith(authMethod: SmtpAuthMethod | undefined, options: Parameters<typeof startRecordingSmtp>[0] = {}, secret = PASSWORD) {
-  server = await startRecordingSmtp(options, checkAlice);
+async function sendWith(authMethod: SmtpAuthMethod | undefined, options: FakeSmtpOptions = {}, secret = PASSWORD) {
+  server = await fakeSmtp({ ...options, checkAuth: checkAlice });
   const app = service();
   const base = server.account({ password: secret });
   const account = value(await app.client.invoke('accounts.add', { ...base, smtp: { ...base.smtp, ...(authMethod ? { authMethod } : {}) } }));

@@ -3,32 +3,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { AppError } from '../../../shared/errors.js';
 import { outgoingMessageSchema, type Account, type AccountInput } from '../../../shared/schemas.js';
 import { composeMessage } from '../../../main/mime/compose-message.js';
 import { PooledSmtpSender } from '../../../main/smtp/pooled-sender.js';
 import { capabilitiesFromEhlo, ehloLines, messageTooLarge, ServerLimits, sizeLimitFromError } from '../../../main/smtp/server-limits.js';
-import { inMemoryService, outboxItem, sendAndSettle, testbedAccount, value } from '../../support/accounts.js';
-import { startRecordingSmtp, type RecordingSmtp } from '../../support/recording-smtp.js';
+import { outboxItem, sendAndSettle, testbedAccount, value } from '../../support/accounts.js';
+import { servicesAndFakeSmtp } from '../../support/fake-smtp.js';
 import { testbed, user } from '../../support/testbed.js';
 
 const POSTFIX_LIMIT = 31457280;
 
-let server: RecordingSmtp | undefined;
-const cleanups: (() => unknown)[] = [];
-
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-  await server?.close();
-  server = undefined;
-});
-
-function service() {
-  const s = inMemoryService();
-  cleanups.push(() => s.stop());
-  return s;
-}
+const { service, fakeSmtp } = servicesAndFakeSmtp();
 
 function asAccount(input: AccountInput, id: string): Account {
   const { password: _password, ...rest } = input;
@@ -111,7 +98,7 @@ describe('the per-account cache', () => {
 
 describe('a server with a small SIZE (fake)', () => {
   it('first contact: nodemailer refuses after EHLO, before MAIL FROM; MESSAGE_TOO_LARGE has both sizes; the retry never connects', async () => {
-    server = await startRecordingSmtp({ size: 4000 });
+    const server = await fakeSmtp({ size: 4000 });
     const app = service();
     const alice = value(await app.client.invoke('accounts.add', server.account()));
     const item = await sendAndSettle(app, { accountId: alice.id, to: ['bob@example.test'], subject: 'big', text: 'x'.repeat(10_000) });
@@ -133,7 +120,7 @@ describe('a server with a small SIZE (fake)', () => {
   });
 
   it('learns SIZE from the EHLO of a successful send and refuses the next large message before connecting', async () => {
-    server = await startRecordingSmtp({ size: 4000 });
+    const server = await fakeSmtp({ size: 4000 });
     const app = service();
     const alice = value(await app.client.invoke('accounts.add', server.account()));
     const small = await sendAndSettle(app, { accountId: alice.id, to: ['bob@example.test'], subject: 'small', text: 'hi' });
@@ -150,7 +137,7 @@ describe('a server with a small SIZE (fake)', () => {
   });
 
   it('lets through a message within the limit, and one of any size where the server declares none', async () => {
-    server = await startRecordingSmtp({ size: 0, hideSize: true });
+    const server = await fakeSmtp({ size: 0, hideSize: true });
     const app = service();
     const alice = value(await app.client.invoke('accounts.add', server.account()));
     const item = await sendAndSettle(app, { accountId: alice.id, to: ['bob@example.test'], subject: 'any', text: 'z'.repeat(50_000) });
@@ -171,7 +158,7 @@ describe('the test bed’s Postfix (message_size_limit 31457280)', () => {
     const input = testbedAccount('alice');
     const account = asAccount(input, 'acc_postfix_sender');
     const sender = new PooledSmtpSender(1_000);
-    cleanups.push(() => sender.close());
+    onTestFinished(() => sender.close());
     const mail = composeMessage(account, outgoingMessageSchema.parse({ accountId: account.id, to: [user('bob').email], subject: 'learn SIZE', text: 'x' }));
     const raw = await new MailComposer(mail).compile().build();
     const accepted = await sender.send(account, input.password, { envelope: mail.envelope, raw: () => Readable.from(raw), size: raw.length });

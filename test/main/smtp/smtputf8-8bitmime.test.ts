@@ -1,26 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { inMemoryService, sendAndSettle, value } from '../../support/accounts.js';
-import { startRecordingSmtp, type RecordingSmtp } from '../../support/recording-smtp.js';
+import { describe, expect, it } from 'vitest';
+import { sendAndSettle, value } from '../../support/accounts.js';
+import { servicesAndFakeSmtp } from '../../support/fake-smtp.js';
 
 /** SMTPUTF8 and 8BITMIME are declared in MAIL FROM when the server offers them, and only then. */
-let server: RecordingSmtp | undefined;
-const services: { stop(): Promise<void> }[] = [];
-
-afterEach(async () => {
-  for (const s of services.splice(0)) await s.stop();
-  await server?.close();
-  server = undefined;
-});
-
-function service() {
-  const s = inMemoryService();
-  services.push(s);
-  return s;
-}
+const { service, fakeSmtp } = servicesAndFakeSmtp();
 
 describe('a server that offers SMTPUTF8 and 8BITMIME', () => {
   it('gets SMTPUTF8 and BODY=8BITMIME for a recipient with a UTF-8 local part, and the address as is', async () => {
-    server = await startRecordingSmtp();
+    const server = await fakeSmtp();
     const app = service();
     const alice = value(await app.client.invoke('accounts.add', server.account()));
     const item = await sendAndSettle(app, {
@@ -38,11 +25,11 @@ describe('a server that offers SMTPUTF8 and 8BITMIME', () => {
     expect(mailFrom!.bodyType).toBe('8bitmime');
     expect(server.rcptTos).toEqual(['пример@пример.рф', 'bob@example.test']);
     // RFC 6532: the header carries the address in UTF-8.
-    expect(server.delivered[0]!.toString('utf8')).toMatch(/^To: пример@пример\.рф$/m);
+    expect(server.delivered[0]!.raw.toString('utf8')).toMatch(/^To: пример@пример\.рф$/m);
   });
 
   it('gets SMTPUTF8 for a sender with a UTF-8 local part', async () => {
-    server = await startRecordingSmtp();
+    const server = await fakeSmtp();
     const app = service();
     const alice = value(await app.client.invoke('accounts.add', server.account({ email: 'алиса@example.test' })));
     const item = await sendAndSettle(app, { accountId: alice.id, to: ['bob@example.test'], subject: 'Hi', text: 'Hi' });
@@ -51,7 +38,7 @@ describe('a server that offers SMTPUTF8 and 8BITMIME', () => {
   });
 
   it('gets BODY=8BITMIME but no SMTPUTF8 for ASCII addresses and an 8-bit (UTF-8) body, with SIZE declared', async () => {
-    server = await startRecordingSmtp();
+    const server = await fakeSmtp();
     const app = service();
     const alice = value(await app.client.invoke('accounts.add', server.account()));
     const item = await sendAndSettle(app, { accountId: alice.id, to: ['bob@bücher.example'], subject: 'Grüße', text: 'Grüße aus Köln' });
@@ -63,14 +50,14 @@ describe('a server that offers SMTPUTF8 and 8BITMIME', () => {
     // An ASCII local part needs no SMTPUTF8: the domain goes as its A-label (smtp-server shows
     // it decoded; had it gone as UTF-8, nodemailer would have asked for SMTPUTF8, offered here).
     expect(server.rcptTos).toEqual(['bob@bücher.example']);
-    expect(server.delivered[0]!.toString('latin1')).toMatch(/^To: bob@xn--bcher-kva\.example$/m);
-    expect(Number(mailFrom!.args && mailFrom!.args.SIZE)).toBe(server.delivered[0]!.length);
+    expect(server.delivered[0]!.raw.toString('latin1')).toMatch(/^To: bob@xn--bcher-kva\.example$/m);
+    expect(Number(mailFrom!.args && mailFrom!.args.SIZE)).toBe(server.delivered[0]!.raw.length);
   });
 });
 
 describe('a server that offers neither', () => {
   it('gets neither parameter for an ordinary message', async () => {
-    server = await startRecordingSmtp({ hide8BITMIME: true, hideSMTPUTF8: true });
+    const server = await fakeSmtp({ hide8BITMIME: true, hideSMTPUTF8: true });
     const app = service();
     const alice = value(await app.client.invoke('accounts.add', server.account()));
     const item = await sendAndSettle(app, { accountId: alice.id, to: ['bob@example.test'], subject: 'Grüße', text: 'Grüße' });
@@ -82,7 +69,7 @@ describe('a server that offers neither', () => {
   });
 
   it('refuses a UTF-8 recipient before MAIL FROM, naming the address, with no AUTH and no message byte sent', async () => {
-    server = await startRecordingSmtp({ hideSMTPUTF8: true });
+    const server = await fakeSmtp({ hideSMTPUTF8: true });
     const app = service();
     const alice = value(await app.client.invoke('accounts.add', server.account()));
     const item = await sendAndSettle(app, {
