@@ -15,14 +15,30 @@ const BLOCK_BYTES = 1024 * 1024;
  * and a small one (whose composer emits many tiny chunks) costs a single write.
  */
 export async function writeFileDurably(path: string, content: Readable | Buffer | string): Promise<number> {
+  return (await writeFileDurablyKeepingSmall(path, content)).size;
+}
+
+/**
+ * The same, and hands back the bytes when they fit in one block, so a caller about to use a
+ * small file at once need not read it back (for the outbox: no trip through the thread pool
+ * between writing a message and sending it).
+ */
+export async function writeFileDurablyKeepingSmall(
+  path: string,
+  content: Readable | Buffer | string,
+  { syncFolder: syncTheFolder = true }: { syncFolder?: boolean } = {},
+): Promise<{ size: number; bytes?: Buffer }> {
   const temporary = `${path}.partial`;
   const handle = await open(temporary, 'w', 0o600);
   let size = 0;
+  let small: Buffer | undefined;
+  let blocks = 0;
   try {
     if (typeof content === 'string' || Buffer.isBuffer(content)) {
       const bytes = Buffer.from(content);
       await handle.writeFile(bytes);
       size = bytes.length;
+      if (size <= BLOCK_BYTES) small = bytes;
     } else {
       let pending: Buffer[] = [];
       let pendingBytes = 0;
@@ -33,11 +49,16 @@ export async function writeFileDurably(path: string, content: Readable | Buffer 
         if (pendingBytes >= BLOCK_BYTES) {
           await handle.write(Buffer.concat(pending, pendingBytes));
           size += pendingBytes;
+          blocks++;
           pending = [];
           pendingBytes = 0;
         }
       }
-      if (pendingBytes > 0) await handle.write(Buffer.concat(pending, pendingBytes));
+      if (pendingBytes > 0) {
+        const last = Buffer.concat(pending, pendingBytes);
+        await handle.write(last);
+        if (blocks === 0) small = last;
+      }
       size += pendingBytes;
     }
     await handle.sync();
@@ -45,8 +66,8 @@ export async function writeFileDurably(path: string, content: Readable | Buffer 
     await handle.close();
   }
   await rename(temporary, path);
-  await syncFolder(dirname(path));
-  return size;
+  if (syncTheFolder) await syncFolder(dirname(path));
+  return small ? { size, bytes: small } : { size };
 }
 
 export async function syncFolder(folder: string): Promise<void> {

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { appErrorSchema } from '../../shared/errors.js';
 import { fsync } from 'node:fs';
-import { appendNow, syncFolderNow } from './durable-file.js';
+import { appendNow, syncFolder, syncFolderNow } from './durable-file.js';
 
 /**
  * The outbox's memory: an append-only log of what happened to each message, one JSON line per
@@ -63,6 +63,7 @@ export class Journal {
   private constructor(
     private readonly path: string,
     readonly records: JournalRecord[],
+    private readonly alsoSync: string | undefined,
   ) {
     this.fd = openSync(path, 'a', 0o600);
   }
@@ -71,7 +72,7 @@ export class Journal {
    * Reads the log back. A torn last line (the process died mid-write) is dropped: its event never
    * became durable, so nothing depended on it.
    */
-  static open(path: string): Journal {
+  static open(path: string, alsoSync?: string): Journal {
     const records: JournalRecord[] = [];
     if (existsSync(path)) {
       const lines = readFileSync(path, 'utf8').split('\n');
@@ -85,7 +86,7 @@ export class Journal {
         }
       }
     }
-    return new Journal(path, records);
+    return new Journal(path, records, alsoSync);
   }
 
   /**
@@ -120,13 +121,20 @@ export class Journal {
     this.release = undefined;
     this.dirty = false;
     this.syncing = true;
-    fsync(this.fd, (error) => {
-      this.syncing = false;
-      if (error) release.reject(error);
-      else release.resolve();
-      // Appends made during this fsync wait for the next one.
-      if (this.waiting) this.startSync();
-    });
+    // The folder named at open (the outbox's messages) first: a record must never be durable
+    // before the file it speaks of.
+    const folder = this.alsoSync ? syncFolder(this.alsoSync) : Promise.resolve();
+    folder
+      .then(() => new Promise<void>((resolve, reject) => fsync(this.fd, (error) => (error ? reject(error) : resolve()))))
+      .then(
+        () => release.resolve(),
+        (error: unknown) => release.reject(error),
+      )
+      .finally(() => {
+        this.syncing = false;
+        // Appends made during this fsync wait for the next one.
+        if (this.waiting) this.startSync();
+      });
   }
 
   /** Rewrites the log with only the records still needed, atomically. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { AppError } from '../../shared/errors.js';
 import type { OutboxItem } from '../../shared/outbox.js';
@@ -11,7 +11,7 @@ import { log } from '../log.js';
 import { composeMessage, type ParsedOutgoing } from '../mime/compose-message.js';
 import type { Accepted, Submission } from '../smtp/pooled-sender.js';
 import { draftFromMessage } from './draft-from-message.js';
-import { writeFileDurably } from './durable-file.js';
+import { writeFileDurablyKeepingSmall } from './durable-file.js';
 import { Journal, type JournalRecord } from './journal.js';
 import { apply, replay, toDto, type Entry } from './outbox-state.js';
 import { classifyFailure, DEFAULT_RETRY_POLICY, gaveUp, retryDelay, type RetryPolicy } from './retry-policy.js';
@@ -38,6 +38,9 @@ export type OutboxOptions = {
 
 export const DEFAULT_UNDO_DELAY_MS = 5_000;
 
+/** Memory for small messages between their durable write and their send. */
+const SMALL_CACHE_BYTES = 16 * 1024 * 1024;
+
 /** Messages handed to an account's pooled connection ahead of the one on the wire. */
 const PIPELINE_DEPTH = 4;
 
@@ -58,13 +61,18 @@ export class Outbox {
   private readonly now: () => number;
   private readonly retry: RetryPolicy;
   private readonly messagesDir: string;
+  private readonly small = new Map<string, Buffer>();
+  private smallBytes = 0;
+  // A few durable writes at a time: a burst of Sends must not fill the thread pool with fsyncs
+  // that the reads and writes of the messages being sent would then queue behind.
+  private readonly writes = new Limit(4);
 
   constructor(private readonly options: OutboxOptions) {
     this.now = options.now ?? Date.now;
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.messagesDir = join(options.dir, 'messages');
     mkdirSync(this.messagesDir, { recursive: true, mode: 0o700 });
-    this.journal = Journal.open(join(options.dir, 'journal.jsonl'));
+    this.journal = Journal.open(join(options.dir, 'journal.jsonl'), this.messagesDir);
     this.entries = replay(this.journal.records);
     this.compact();
   }
@@ -83,7 +91,12 @@ export class Outbox {
     const id = randomUUID();
     const mail = composeMessage(account, message);
     const composer = new MailComposer(mail);
-    const size = await writeFileDurably(this.messagePath(id), composer.compile().createReadStream());
+    const { size, bytes } = await this.writes.run(() =>
+      // The folder's fsync (which makes the new name durable) is left to the journal's next
+      // flush, which every Send awaits: one for a burst of messages instead of one each.
+      writeFileDurablyKeepingSmall(this.messagePath(id), composer.compile().createReadStream(), { syncFolder: false }),
+    );
+    if (bytes) this.rememberSmall(id, bytes);
     try {
       this.options.preflight?.(account, size);
     } catch (error) {
@@ -253,7 +266,7 @@ export class Outbox {
       this.options.fault?.('before-connect');
       accepted = await this.options.send(account, password, {
         envelope: entry.envelope,
-        raw: () => createReadStream(this.messagePath(entry.id)),
+        raw: () => this.openMessage(entry.id),
         size: entry.size,
       });
     } catch (error) {
@@ -265,7 +278,10 @@ export class Outbox {
     // before it, after the server's 250 arrived, means the message goes again on restart.
     this.record({ type: 'accepted', id: entry.id, at: this.now(), ...accepted });
     this.options.fault?.('after-accepted-record');
-    if (!this.options.fileSentCopy) this.record({ type: 'filed', id: entry.id, at: this.now(), outcome: 'skipped' });
+    if (!this.options.fileSentCopy) {
+      this.record({ type: 'filed', id: entry.id, at: this.now(), outcome: 'skipped' });
+      this.removeFiles(entry.id);
+    }
     this.options.onSent?.(toDto(entry, this.now()));
   }
 
@@ -279,6 +295,8 @@ export class Outbox {
     } else {
       const final = transient ? gaveUp(error, entry.attempts) : error;
       this.record({ type: 'failed', id: entry.id, at: this.now(), error: final.toDto() });
+      // It waits for a person now, on disk; memory is for what is about to go.
+      this.forgetSmall(entry.id);
     }
     log.warn('send attempt failed', { code: error.code, transient, attempts: entry.attempts });
   }
@@ -298,7 +316,7 @@ export class Outbox {
       if (account.sentCopy === 'provider') {
         this.record({ type: 'filed', id: entry.id, at: this.now(), outcome: 'skipped' });
       } else {
-        await this.options.fileSentCopy!(account, password, () => createReadStream(this.messagePath(entry.id)));
+        await this.options.fileSentCopy!(account, password, () => this.openMessage(entry.id));
         this.record({ type: 'filed', id: entry.id, at: this.now(), outcome: 'appended' });
       }
       this.removeFiles(entry.id);
@@ -328,7 +346,30 @@ export class Outbox {
   }
 
   private removeFiles(id: string): void {
+    this.forgetSmall(id);
     rmSync(this.messagePath(id), { force: true });
+  }
+
+  /**
+   * A small message just written is kept in memory until it is sent (within a budget), so
+   * sending it needs no read from disk. After a restart every message is read from its file.
+   */
+  private rememberSmall(id: string, bytes: Buffer): void {
+    if (this.smallBytes + bytes.length > SMALL_CACHE_BYTES) return;
+    this.small.set(id, bytes);
+    this.smallBytes += bytes.length;
+  }
+
+  private forgetSmall(id: string): void {
+    const bytes = this.small.get(id);
+    if (!bytes) return;
+    this.small.delete(id);
+    this.smallBytes -= bytes.length;
+  }
+
+  private openMessage(id: string): Readable {
+    const bytes = this.small.get(id);
+    return bytes ? Readable.from([bytes]) : createReadStream(this.messagePath(id));
   }
 
   private messagePath(id: string): string {
@@ -344,4 +385,23 @@ function dueAt(entry: Entry): number | undefined {
   if (entry.phase === 'queued') return entry.sendAt;
   if (entry.phase === 'retrying') return entry.retryAt;
   return undefined;
+}
+
+/** At most `size` of the given jobs run at once; the others wait their turn, in order. */
+class Limit {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly size: number) {}
+
+  async run<T>(job: () => Promise<T>): Promise<T> {
+    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    try {
+      return await job();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
 }
