@@ -24,6 +24,8 @@ export const journalRecordSchema = z.discriminatedUnion('type', [
     envelope: z.object({ from: z.string(), to: z.array(z.string()) }),
     size: z.number(),
     sendAt: z.number(),
+    /** A small message itself (base64), kept in the journal instead of a file of its own. */
+    inline: z.string().optional(),
   }),
   z.object({ type: z.literal('attempt'), id: z.string(), at: z.number() }),
   z.object({
@@ -97,7 +99,6 @@ export class Journal {
    */
   append(record: JournalRecord): void {
     appendNow(this.fd, JSON.stringify(record) + '\n');
-    this.records.push(record);
     this.dirty = true;
   }
 
@@ -137,7 +138,10 @@ export class Journal {
       });
   }
 
-  /** Rewrites the log with only the records still needed, atomically. */
+  /**
+   * Rewrites the log with only the records still needed, atomically. Called at open, over the
+   * records read then; later appends are not kept in memory (small messages ride in them).
+   */
   compact(keep: (record: JournalRecord) => boolean): void {
     const kept = this.records.filter(keep);
     const temporary = join(dirname(this.path), 'journal.compacting');

@@ -11,6 +11,8 @@ export type Entry = {
   envelope: { from: string; to: string[] };
   size: number;
   sendAt: number;
+  queuedAt: number;
+  filingAttempts: number;
   phase: 'queued' | 'sending' | 'retrying' | 'sent' | 'failed' | 'cancelled';
   attempts: number;
   retryAt?: number;
@@ -33,6 +35,8 @@ export function apply(entries: Map<string, Entry>, record: JournalRecord): void 
       envelope: record.envelope,
       size: record.size,
       sendAt: record.sendAt,
+      queuedAt: record.at,
+      filingAttempts: 0,
       phase: 'queued',
       attempts: 0,
       filing: 'pending',
@@ -78,6 +82,7 @@ export function apply(entries: Map<string, Entry>, record: JournalRecord): void 
       break;
     case 'filing-deferred':
       entry.filing = 'deferred';
+      entry.filingAttempts += 1;
       entry.filingRetryAt = record.retryAt;
       break;
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, mkdirSync, rmSync } from 'node:fs';
+import { createReadStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer';
@@ -38,8 +39,8 @@ export type OutboxOptions = {
 
 export const DEFAULT_UNDO_DELAY_MS = 5_000;
 
-/** Memory for small messages between their durable write and their send. */
-const SMALL_CACHE_BYTES = 16 * 1024 * 1024;
+/** Messages up to this size live inside their journal record rather than a file of their own. */
+const INLINE_LIMIT_BYTES = 256 * 1024;
 
 /** Messages handed to an account's pooled connection ahead of the one on the wire. */
 const PIPELINE_DEPTH = 4;
@@ -61,11 +62,8 @@ export class Outbox {
   private readonly now: () => number;
   private readonly retry: RetryPolicy;
   private readonly messagesDir: string;
-  private readonly small = new Map<string, Buffer>();
-  private smallBytes = 0;
-  // A few durable writes at a time: a burst of Sends must not fill the thread pool with fsyncs
-  // that the reads and writes of the messages being sent would then queue behind.
-  private readonly writes = new Limit(4);
+  /** Small messages waiting to be sent or filed, as their journal records hold them. */
+  private readonly inline = new Map<string, Buffer>();
 
   constructor(private readonly options: OutboxOptions) {
     this.now = options.now ?? Date.now;
@@ -74,7 +72,15 @@ export class Outbox {
     mkdirSync(this.messagesDir, { recursive: true, mode: 0o700 });
     this.journal = Journal.open(join(options.dir, 'journal.jsonl'), this.messagesDir);
     this.entries = replay(this.journal.records);
+    for (const record of this.journal.records) {
+      if (record.type === 'queued' && record.inline !== undefined && this.entries.has(record.id)) {
+        this.inline.set(record.id, Buffer.from(record.inline, 'base64'));
+      }
+    }
     this.compact();
+    this.removeOrphans();
+    // Replayed: the records (with the small messages in them) are not needed in memory again.
+    this.journal.records.length = 0;
   }
 
   /** Resumes whatever was waiting when the app last stopped. */
@@ -90,17 +96,11 @@ export class Outbox {
   async enqueue(account: Account, message: ParsedOutgoing, sendAt?: number): Promise<OutboxItem> {
     const id = randomUUID();
     const mail = composeMessage(account, message);
-    const composer = new MailComposer(mail);
-    const { size, bytes } = await this.writes.run(() =>
-      // The folder's fsync (which makes the new name durable) is left to the journal's next
-      // flush, which every Send awaits: one for a burst of messages instead of one each.
-      writeFileDurablyKeepingSmall(this.messagePath(id), composer.compile().createReadStream(), { syncFolder: false }),
-    );
-    if (bytes) this.rememberSmall(id, bytes);
+    const stored = await this.store(id, new MailComposer(mail).compile().createReadStream());
     try {
-      this.options.preflight?.(account, size);
+      this.options.preflight?.(account, stored.size);
     } catch (error) {
-      this.removeFiles(id);
+      this.forget(id);
       throw error;
     }
     const earliest = this.now() + (this.options.undoDelayMs ?? DEFAULT_UNDO_DELAY_MS);
@@ -112,8 +112,9 @@ export class Outbox {
       messageId: mail.messageId,
       subject: message.subject,
       envelope: { from: mail.envelope!.from as string, to: mail.envelope!.to as string[] },
-      size,
+      size: stored.size,
       sendAt: Math.max(earliest, sendAt ?? 0),
+      ...(stored.inline ? { inline: stored.inline.toString('base64') } : {}),
     });
     // "Send" returns only once the message and its record are on disk.
     await this.journal.flush();
@@ -131,9 +132,9 @@ export class Outbox {
     // Recorded first: from here on the scheduler will not pick it, whatever the parse costs.
     this.record({ type: 'cancelled', id, at: this.now() });
     try {
-      return await draftFromMessage(createReadStream(this.messagePath(id)), entry.accountId, entry.envelope.to);
+      return await draftFromMessage(this.openMessage(id), entry.accountId, entry.envelope.to);
     } finally {
-      this.removeFiles(id);
+      this.forget(id);
     }
   }
 
@@ -280,23 +281,20 @@ export class Outbox {
     this.options.fault?.('after-accepted-record');
     if (!this.options.fileSentCopy) {
       this.record({ type: 'filed', id: entry.id, at: this.now(), outcome: 'skipped' });
-      this.removeFiles(entry.id);
+      this.forget(entry.id);
     }
     this.options.onSent?.(toDto(entry, this.now()));
   }
 
   private recordFailure(entry: Entry, account: Account, raw: unknown): void {
     const { transient, error } = classifyFailure(raw, account.smtp.host, account.smtp.port);
-    const queuedAt = this.journal.records.find((r) => r.type === 'queued' && r.id === entry.id)?.at ?? this.now();
-    const tooOld = this.now() - queuedAt > this.retry.giveUpAfterMs;
+    const tooOld = this.now() - entry.queuedAt > this.retry.giveUpAfterMs;
     if (transient && !tooOld) {
       const retryAt = this.now() + retryDelay(entry.attempts, this.retry);
       this.record({ type: 'deferred', id: entry.id, at: this.now(), error: error.toDto(), retryAt });
     } else {
       const final = transient ? gaveUp(error, entry.attempts) : error;
       this.record({ type: 'failed', id: entry.id, at: this.now(), error: final.toDto() });
-      // It waits for a person now, on disk; memory is for what is about to go.
-      this.forgetSmall(entry.id);
     }
     log.warn('send attempt failed', { code: error.code, transient, attempts: entry.attempts });
   }
@@ -319,11 +317,10 @@ export class Outbox {
         await this.options.fileSentCopy!(account, password, () => this.openMessage(entry.id));
         this.record({ type: 'filed', id: entry.id, at: this.now(), outcome: 'appended' });
       }
-      this.removeFiles(entry.id);
+      this.forget(entry.id);
     } catch (error) {
       const appError = error instanceof AppError ? error : new AppError('INTERNAL');
-      const attempts = this.journal.records.filter((r) => r.type === 'filing-deferred' && r.id === entry.id).length + 1;
-      const retryAt = this.now() + retryDelay(attempts, this.retry);
+      const retryAt = this.now() + retryDelay(entry.filingAttempts + 1, this.retry);
       this.record({ type: 'filing-deferred', id: entry.id, at: this.now(), error: appError.toDto(), retryAt });
     } finally {
       this.filing.delete(entry.id);
@@ -341,34 +338,61 @@ export class Outbox {
     this.journal.compact((record) => !finished.has(record.id));
     for (const id of finished) {
       this.entries.delete(id);
-      this.removeFiles(id);
+      this.forget(id);
     }
   }
 
-  private removeFiles(id: string): void {
-    this.forgetSmall(id);
-    rmSync(this.messagePath(id), { force: true });
+  /** Files a crash left without a journal record (written, never queued) are not anybody's mail. */
+  private removeOrphans(): void {
+    for (const name of readdirSync(this.messagesDir)) {
+      const id = name.split('.')[0]!;
+      if (!this.entries.has(id) || name.endsWith('.partial')) rmSync(join(this.messagesDir, name), { force: true });
+    }
   }
 
   /**
-   * A small message just written is kept in memory until it is sent (within a budget), so
-   * sending it needs no read from disk. After a restart every message is read from its file.
+   * Where a message is kept until it is sent and filed: a small one (most mail) inside its
+   * journal record, which costs no file of its own and rides the journal's group-committed
+   * fsync; a larger one in a file of its own, streamed, never whole in memory.
    */
-  private rememberSmall(id: string, bytes: Buffer): void {
-    if (this.smallBytes + bytes.length > SMALL_CACHE_BYTES) return;
-    this.small.set(id, bytes);
-    this.smallBytes += bytes.length;
+  private async store(id: string, composed: Readable): Promise<{ size: number; inline?: Buffer }> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const iterator = composed[Symbol.asyncIterator]();
+    for (;;) {
+      const { value, done } = await iterator.next();
+      if (done) {
+        const inline = Buffer.concat(chunks, size);
+        this.inline.set(id, inline);
+        return { size, inline };
+      }
+      const chunk = Buffer.isBuffer(value) ? value : Buffer.from(value as string);
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > INLINE_LIMIT_BYTES) break;
+    }
+    // Too large to ride in the journal: what was read so far, then the rest, into a file.
+    async function* rest() {
+      yield* chunks;
+      for (;;) {
+        const { value, done } = await iterator.next();
+        if (done) return;
+        yield Buffer.isBuffer(value) ? value : Buffer.from(value as string);
+      }
+    }
+    // The folder's fsync (which makes the new name durable) is left to the journal's next
+    // flush, which every Send awaits.
+    const written = await writeFileDurablyKeepingSmall(this.messagePath(id), Readable.from(rest()), { syncFolder: false });
+    return { size: written.size };
   }
 
-  private forgetSmall(id: string): void {
-    const bytes = this.small.get(id);
-    if (!bytes) return;
-    this.small.delete(id);
-    this.smallBytes -= bytes.length;
+  private forget(id: string): void {
+    if (this.inline.delete(id)) return;
+    void rm(this.messagePath(id), { force: true }).catch(() => {});
   }
 
   private openMessage(id: string): Readable {
-    const bytes = this.small.get(id);
+    const bytes = this.inline.get(id);
     return bytes ? Readable.from([bytes]) : createReadStream(this.messagePath(id));
   }
 
@@ -387,21 +411,3 @@ function dueAt(entry: Entry): number | undefined {
   return undefined;
 }
 
-/** At most `size` of the given jobs run at once; the others wait their turn, in order. */
-class Limit {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(private readonly size: number) {}
-
-  async run<T>(job: () => Promise<T>): Promise<T> {
-    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.running++;
-    try {
-      return await job();
-    } finally {
-      this.running--;
-      this.waiting.shift()?.();
-    }
-  }
-}

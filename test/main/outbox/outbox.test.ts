@@ -22,13 +22,34 @@ describe('the outbox', () => {
     const item = value(await app.client.invoke('mail.send', message(alice.id, 'On disk first')));
 
     expect(item.state).toBe('scheduled');
-    const dir = app.profile.outboxDir;
-    const eml = readFileSync(join(dir, 'messages', `${item.id}.eml`), 'latin1');
+    // A small message rides inside its journal record: one durable write per Send.
+    const journal = readFileSync(join(app.profile.outboxDir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(journal).toEqual([expect.objectContaining({ type: 'queued', id: item.id, inline: expect.any(String) })]);
+    const eml = Buffer.from(journal[0].inline, 'base64').toString('latin1');
     expect(eml).toContain('Subject: On disk first');
     expect(eml).toContain(`Message-ID: ${item.messageId}`);
-    const journal = readFileSync(join(dir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(journal).toEqual([expect.objectContaining({ type: 'queued', id: item.id })]);
     expect(fake.connections).toBe(0);
+  });
+
+  it('keeps a large message in a file of its own, streamed, and still sends it after a restart', async () => {
+    const fake = await fakeSmtp();
+    const first = inMemoryService({ undoDelayMs: 300 });
+    const alice = value(await first.client.invoke('accounts.add', fake.account()));
+    const big = Buffer.alloc(600 * 1024, 7);
+    const item = value(
+      await first.client.invoke('mail.send', {
+        ...message(alice.id, 'Large'),
+        attachments: [{ filename: 'big.bin', contentType: 'application/octet-stream', contentBase64: big.toString('base64') }],
+      }),
+    );
+    expect(readdirSync(join(first.profile.outboxDir, 'messages'))).toEqual([`${item.id}.eml`]);
+    const record = JSON.parse(readFileSync(join(first.profile.outboxDir, 'journal.jsonl'), 'utf8').trim());
+    expect(record.inline).toBeUndefined();
+    await first.stop();
+    const second = service({}, first.profile);
+    await outboxItem(second, item.id, (i) => i.state === 'sent');
+    expect(fake.delivered).toHaveLength(1);
+    expect(fake.delivered[0]!.raw.length).toBeGreaterThan(big.length);
   });
 
   it('lets the message be taken back during the undo window, and then never sends it', async () => {
