@@ -23,6 +23,13 @@ echo "system packages: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 # Postfix asks how it is used; the test bed brings its own configuration, so "No configuration".
 echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+# The test bed runs its own Dovecot and Postfix: keep apt from starting the system's copies,
+# which would take the mail ports on every interface.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+  chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 apt-get update -qq
 apt-get install -y -qq "${missing[@]}" >/dev/null
 echo "system packages: done"
