@@ -30,8 +30,13 @@ export type ComposedMessage = SendMailOptions & { messageId: string; envelope: C
  * replies. Bcc goes in the envelope only: it is never handed to the composer as a header.
  * Every header value here was checked by the contract for CR and LF (shared/schemas.ts).
  */
-export function composeMessage(account: Account, message: ParsedOutgoing): ComposedMessage {
-  const messageId = `<${randomUUID()}@${senderDomain(account.email)}>`;
+export function composeMessage(
+  account: Account,
+  message: ParsedOutgoing,
+  /** Given when a queued message is composed again: it must keep its identity. */
+  fixed?: { messageId: string; date: Date },
+): ComposedMessage {
+  const messageId = fixed?.messageId ?? `<${randomUUID()}@${senderDomain(account.email)}>`;
   const attachments = (message.attachments ?? []).map(toComposerAttachment);
   const replyTo = message.replyTo ?? [];
   const headerAddresses = [account.email, ...message.to, ...message.cc, ...replyTo];
@@ -49,7 +54,7 @@ export function composeMessage(account: Account, message: ParsedOutgoing): Compo
     html: message.html,
     attachments: attachments.length ? attachments : undefined,
     messageId,
-    date: new Date(),
+    date: fixed?.date ?? new Date(),
     inReplyTo: message.inReplyTo,
     references: message.references.length ? message.references : undefined,
     envelope,

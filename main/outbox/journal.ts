@@ -24,8 +24,13 @@ export const journalRecordSchema = z.discriminatedUnion('type', [
     envelope: z.object({ from: z.string(), to: z.array(z.string()) }),
     size: z.number(),
     sendAt: z.number(),
-    /** A small message itself (base64), kept in the journal instead of a file of its own. */
-    inline: z.string().optional(),
+    /**
+     * A small message as it was written (the contract's validated draft) and its Date: it is
+     * composed when it is sent, with the Message-ID and Date fixed here, instead of being
+     * stored composed in a file of its own.
+     */
+    draft: z.record(z.string(), z.unknown()).optional(),
+    date: z.string().optional(),
   }),
   z.object({ type: z.literal('attempt'), id: z.string(), at: z.number() }),
   z.object({

@@ -9,6 +9,7 @@ import type { OutboxItem } from '../../shared/outbox.js';
 import type { Account } from '../../shared/schemas.js';
 import type { Credentials } from '../accounts/account-service.js';
 import { log } from '../log.js';
+import { outgoingMessageSchema } from '../../shared/schemas.js';
 import { composeMessage, type ParsedOutgoing } from '../mime/compose-message.js';
 import type { Accepted, Submission } from '../smtp/pooled-sender.js';
 import { draftFromMessage } from './draft-from-message.js';
@@ -39,8 +40,26 @@ export type OutboxOptions = {
 
 export const DEFAULT_UNDO_DELAY_MS = 5_000;
 
-/** Messages up to this size live inside their journal record rather than a file of their own. */
-const INLINE_LIMIT_BYTES = 256 * 1024;
+/** Messages up to about this size are kept as drafts inside their journal record. */
+const DRAFT_LIMIT_BYTES = 256 * 1024;
+
+/**
+ * Bounds on the composed size without composing. The upper one (text and HTML as quoted-
+ * printable at worst, attachments as base64 with line breaks, room for headers) decides where a
+ * message is kept; the lower one (the content's own bytes) is what the SIZE pre-flight and the
+ * SIZE= parameter use for a draft, so a message that fits is never refused on a guess
+ * (RFC 1870 takes an estimate; the server still checks the real size).
+ */
+export function sizeBounds(message: ParsedOutgoing): { atLeast: number; atMost: number } {
+  const text = Buffer.byteLength(message.text);
+  const html = message.html ? Buffer.byteLength(message.html) : 0;
+  const encoded = (message.attachments ?? []).reduce((sum, a) => sum + a.contentBase64.length, 0);
+  const decoded = (message.attachments ?? []).reduce((sum, a) => sum + Math.floor((a.contentBase64.replace(/=+$/, '').length * 3) / 4), 0);
+  return {
+    atLeast: text + html + decoded,
+    atMost: 4096 + 3 * (text + html) + Math.ceil(encoded * 1.03) + 512 * (message.attachments ?? []).length,
+  };
+}
 
 /** Messages handed to an account's pooled connection ahead of the one on the wire. */
 const PIPELINE_DEPTH = 4;
@@ -63,7 +82,7 @@ export class Outbox {
   private readonly retry: RetryPolicy;
   private readonly messagesDir: string;
   /** Small messages waiting to be sent or filed, as their journal records hold them. */
-  private readonly inline = new Map<string, Buffer>();
+  private readonly drafts = new Map<string, { draft: ParsedOutgoing; messageId: string; date: Date }>();
 
   constructor(private readonly options: OutboxOptions) {
     this.now = options.now ?? Date.now;
@@ -73,8 +92,9 @@ export class Outbox {
     this.journal = Journal.open(join(options.dir, 'journal.jsonl'), this.messagesDir);
     this.entries = replay(this.journal.records);
     for (const record of this.journal.records) {
-      if (record.type === 'queued' && record.inline !== undefined && this.entries.has(record.id)) {
-        this.inline.set(record.id, Buffer.from(record.inline, 'base64'));
+      if (record.type === 'queued' && record.draft && record.date && this.entries.has(record.id)) {
+        const draft = outgoingMessageSchema.parse(record.draft);
+        this.drafts.set(record.id, { draft, messageId: record.messageId, date: new Date(record.date) });
       }
     }
     this.compact();
@@ -96,9 +116,17 @@ export class Outbox {
   async enqueue(account: Account, message: ParsedOutgoing, sendAt?: number): Promise<OutboxItem> {
     const id = randomUUID();
     const mail = composeMessage(account, message);
-    const stored = await this.store(id, new MailComposer(mail).compile().createReadStream());
+    const bounds = sizeBounds(message);
+    let size = bounds.atLeast;
+    if (bounds.atMost <= DRAFT_LIMIT_BYTES) {
+      // Most mail: kept as written, inside its journal record, and composed while it is sent,
+      // the way a plain SMTP client composes while it waits on the server.
+      this.drafts.set(id, { draft: message, messageId: mail.messageId, date: mail.date as Date });
+    } else {
+      size = (await this.store(id, new MailComposer(mail).compile().createReadStream())).size;
+    }
     try {
-      this.options.preflight?.(account, stored.size);
+      this.options.preflight?.(account, size);
     } catch (error) {
       this.forget(id);
       throw error;
@@ -112,9 +140,9 @@ export class Outbox {
       messageId: mail.messageId,
       subject: message.subject,
       envelope: { from: mail.envelope!.from as string, to: mail.envelope!.to as string[] },
-      size: stored.size,
+      size,
       sendAt: Math.max(earliest, sendAt ?? 0),
-      ...(stored.inline ? { inline: stored.inline.toString('base64') } : {}),
+      ...(this.drafts.has(id) ? { draft: message, date: (mail.date as Date).toISOString() } : {}),
     });
     // "Send" returns only once the message and its record are on disk.
     await this.journal.flush();
@@ -132,7 +160,9 @@ export class Outbox {
     // Recorded first: from here on the scheduler will not pick it, whatever the parse costs.
     this.record({ type: 'cancelled', id, at: this.now() });
     try {
-      return await draftFromMessage(this.openMessage(id), entry.accountId, entry.envelope.to);
+      const kept = this.drafts.get(id);
+      if (kept) return kept.draft;
+      return await draftFromMessage(createReadStream(this.messagePath(id)), entry.accountId, entry.envelope.to);
     } finally {
       this.forget(id);
     }
@@ -264,12 +294,9 @@ export class Outbox {
     const { account, password } = credentials;
     let accepted: Accepted;
     try {
+      const message = await this.messageToSend(entry, account);
       this.options.fault?.('before-connect');
-      accepted = await this.options.send(account, password, {
-        envelope: entry.envelope,
-        raw: () => this.openMessage(entry.id),
-        size: entry.size,
-      });
+      accepted = await this.options.send(account, password, { envelope: entry.envelope, ...message });
     } catch (error) {
       this.recordFailure(entry, account, error);
       return;
@@ -314,7 +341,7 @@ export class Outbox {
       if (account.sentCopy === 'provider') {
         this.record({ type: 'filed', id: entry.id, at: this.now(), outcome: 'skipped' });
       } else {
-        await this.options.fileSentCopy!(account, password, () => this.openMessage(entry.id));
+        await this.options.fileSentCopy!(account, password, () => this.openMessage(entry.id, account));
         this.record({ type: 'filed', id: entry.id, at: this.now(), outcome: 'appended' });
       }
       this.forget(entry.id);
@@ -350,50 +377,35 @@ export class Outbox {
     }
   }
 
-  /**
-   * Where a message is kept until it is sent and filed: a small one (most mail) inside its
-   * journal record, which costs no file of its own and rides the journal's group-committed
-   * fsync; a larger one in a file of its own, streamed, never whole in memory.
-   */
-  private async store(id: string, composed: Readable): Promise<{ size: number; inline?: Buffer }> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const iterator = composed[Symbol.asyncIterator]();
-    for (;;) {
-      const { value, done } = await iterator.next();
-      if (done) {
-        const inline = Buffer.concat(chunks, size);
-        this.inline.set(id, inline);
-        return { size, inline };
-      }
-      const chunk = Buffer.isBuffer(value) ? value : Buffer.from(value as string);
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size > INLINE_LIMIT_BYTES) break;
-    }
-    // Too large to ride in the journal: what was read so far, then the rest, into a file.
-    async function* rest() {
-      yield* chunks;
-      for (;;) {
-        const { value, done } = await iterator.next();
-        if (done) return;
-        yield Buffer.isBuffer(value) ? value : Buffer.from(value as string);
-      }
-    }
+  /** A message too large to keep as a draft: composed now, streamed into a file of its own. */
+  private async store(id: string, composed: Readable): Promise<{ size: number }> {
     // The folder's fsync (which makes the new name durable) is left to the journal's next
     // flush, which every Send awaits.
-    const written = await writeFileDurablyKeepingSmall(this.messagePath(id), Readable.from(rest()), { syncFolder: false });
-    return { size: written.size };
+    return writeFileDurablyKeepingSmall(this.messagePath(id), composed, { syncFolder: false });
   }
 
   private forget(id: string): void {
-    if (this.inline.delete(id)) return;
+    if (this.drafts.delete(id)) return;
     void rm(this.messagePath(id), { force: true }).catch(() => {});
   }
 
-  private openMessage(id: string): Readable {
-    const bytes = this.inline.get(id);
-    return bytes ? Readable.from([bytes]) : createReadStream(this.messagePath(id));
+  /**
+   * What goes on the wire. A draft is composed now, in memory (it is small), which gives the
+   * exact SIZE and, with a few messages handed to the pool ahead, happens while the previous
+   * one is still being sent.
+   */
+  private async messageToSend(entry: Entry, account: Account): Promise<{ raw: () => Readable; size: number }> {
+    if (!this.drafts.has(entry.id)) return { raw: () => this.openMessage(entry.id, account), size: entry.size };
+    const bytes = await streamToBuffer(this.openMessage(entry.id, account));
+    return { raw: () => Readable.from([bytes]), size: bytes.length };
+  }
+
+  /** The message's bytes: composed afresh from its draft (same Message-ID and Date), or its file. */
+  private openMessage(id: string, account: Account): Readable {
+    const kept = this.drafts.get(id);
+    if (!kept) return createReadStream(this.messagePath(id));
+    const mail = composeMessage(account, kept.draft, { messageId: kept.messageId, date: kept.date });
+    return new MailComposer(mail).compile().createReadStream();
   }
 
   private messagePath(id: string): string {
@@ -411,3 +423,9 @@ function dueAt(entry: Entry): number | undefined {
   return undefined;
 }
 
+
+async function streamToBuffer(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  return Buffer.concat(chunks);
+}

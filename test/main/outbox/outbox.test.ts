@@ -19,16 +19,36 @@ describe('the outbox', () => {
     const fake = await fakeSmtp();
     const app = service({ undoDelayMs: 60_000 });
     const alice = value(await app.client.invoke('accounts.add', fake.account()));
-    const item = value(await app.client.invoke('mail.send', message(alice.id, 'On disk first')));
+    const item = value(await app.client.invoke('mail.send', { ...message(alice.id, 'On disk first'), html: '<p>Hi</p>' }));
 
     expect(item.state).toBe('scheduled');
-    // A small message rides inside its journal record: one durable write per Send.
+    // A small message rides, as written, inside its journal record (one durable write per
+    // Send), with the Message-ID and Date it will be composed with.
     const journal = readFileSync(join(app.profile.outboxDir, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(journal).toEqual([expect.objectContaining({ type: 'queued', id: item.id, inline: expect.any(String) })]);
-    const eml = Buffer.from(journal[0].inline, 'base64').toString('latin1');
-    expect(eml).toContain('Subject: On disk first');
-    expect(eml).toContain(`Message-ID: ${item.messageId}`);
+    expect(journal).toEqual([
+      expect.objectContaining({
+        type: 'queued',
+        id: item.id,
+        messageId: item.messageId,
+        date: expect.any(String),
+        draft: expect.objectContaining({ subject: 'On disk first', text: 'Hi Bob', html: '<p>Hi</p>', to: ['bob@example.test'] }),
+      }),
+    ]);
     expect(fake.connections).toBe(0);
+  });
+
+  it('composes a draft after a restart with the Message-ID and Date it was queued with', async () => {
+    const fake = await fakeSmtp();
+    const first = inMemoryService({ undoDelayMs: 300 });
+    const alice = value(await first.client.invoke('accounts.add', fake.account()));
+    const item = value(await first.client.invoke('mail.send', message(alice.id, 'Identity kept')));
+    const queued = JSON.parse(readFileSync(join(first.profile.outboxDir, 'journal.jsonl'), 'utf8').trim());
+    await first.stop();
+    const second = service({}, first.profile);
+    await outboxItem(second, item.id, (i) => i.state === 'sent');
+    const raw = fake.delivered[0]!.raw.toString('latin1');
+    expect(raw).toContain(`Message-ID: ${item.messageId}`);
+    expect(raw).toMatch(new RegExp(`^Date: ${new Date(queued.date).toUTCString().replace('GMT', '\\+0000')}`, 'm'));
   });
 
   it('keeps a large message in a file of its own, streamed, and still sends it after a restart', async () => {
