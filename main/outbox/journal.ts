@@ -39,6 +39,7 @@ export const journalRecordSchema = z.discriminatedUnion('type', [
     at: z.number(),
     error: appErrorSchema,
     retryAt: z.number(),
+    attempts: z.number().optional(),
   }),
   z.object({
     type: z.literal('accepted'),
@@ -48,7 +49,7 @@ export const journalRecordSchema = z.discriminatedUnion('type', [
     rejected: z.array(rejectedSchema),
     reply: z.string(),
   }),
-  z.object({ type: z.literal('failed'), id: z.string(), at: z.number(), error: appErrorSchema }),
+  z.object({ type: z.literal('failed'), id: z.string(), at: z.number(), error: appErrorSchema, attempts: z.number().optional() }),
   z.object({ type: z.literal('cancelled'), id: z.string(), at: z.number() }),
   z.object({ type: z.literal('retry-requested'), id: z.string(), at: z.number() }),
   z.object({ type: z.literal('filed'), id: z.string(), at: z.number(), outcome: z.enum(['appended', 'skipped']) }),
@@ -117,6 +118,8 @@ export class Journal {
   }
 
   private dirty = false;
+  /** A file was created in the folder named at open: the next flush fsyncs the folder first. */
+  folderDirty = false;
   private syncing = false;
   private waiting: Promise<void> | undefined;
   private release: { resolve: () => void; reject: (error: unknown) => void } | undefined;
@@ -129,7 +132,8 @@ export class Journal {
     this.syncing = true;
     // The folder named at open (the outbox's messages) first: a record must never be durable
     // before the file it speaks of.
-    const folder = this.alsoSync ? syncFolder(this.alsoSync) : Promise.resolve();
+    const folder = this.alsoSync && this.folderDirty ? syncFolder(this.alsoSync) : Promise.resolve();
+    this.folderDirty = false;
     folder
       .then(() => new Promise<void>((resolve, reject) => fsync(this.fd, (error) => (error ? reject(error) : resolve()))))
       .then(

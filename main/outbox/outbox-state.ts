@@ -51,6 +51,7 @@ export function apply(entries: Map<string, Entry>, record: JournalRecord): void 
       entry.attempts += 1;
       break;
     case 'deferred':
+      if (record.attempts !== undefined) entry.attempts = record.attempts;
       entry.phase = 'retrying';
       entry.error = record.error;
       entry.retryAt = record.retryAt;
@@ -64,6 +65,7 @@ export function apply(entries: Map<string, Entry>, record: JournalRecord): void 
       entry.retryAt = undefined;
       break;
     case 'failed':
+      if (record.attempts !== undefined) entry.attempts = record.attempts;
       entry.phase = 'failed';
       entry.error = record.error;
       entry.retryAt = undefined;

@@ -3,6 +3,7 @@ import { createReadStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import type { SendMailOptions } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { AppError } from '../../shared/errors.js';
 import type { OutboxItem } from '../../shared/outbox.js';
@@ -40,8 +41,12 @@ export type OutboxOptions = {
 
 export const DEFAULT_UNDO_DELAY_MS = 5_000;
 
-/** Messages up to about this size are kept as drafts inside their journal record. */
+/** Messages up to about this size are kept as drafts inside their journal record... */
 const DRAFT_LIMIT_BYTES = 256 * 1024;
+/** ...while the drafts waiting in memory stay under this; beyond it, new messages go to files. */
+const DRAFT_MEMORY_BYTES = 32 * 1024 * 1024;
+
+type Draft = { draft: ParsedOutgoing; messageId: string; date: Date; bytes?: number };
 
 /**
  * Bounds on the composed size without composing. The upper one (text and HTML as quoted-
@@ -82,7 +87,8 @@ export class Outbox {
   private readonly retry: RetryPolicy;
   private readonly messagesDir: string;
   /** Small messages waiting to be sent or filed, as their journal records hold them. */
-  private readonly drafts = new Map<string, { draft: ParsedOutgoing; messageId: string; date: Date }>();
+  private readonly drafts = new Map<string, Draft>();
+  private draftBytes = 0;
 
   constructor(private readonly options: OutboxOptions) {
     this.now = options.now ?? Date.now;
@@ -94,7 +100,7 @@ export class Outbox {
     for (const record of this.journal.records) {
       if (record.type === 'queued' && record.draft && record.date && this.entries.has(record.id)) {
         const draft = outgoingMessageSchema.parse(record.draft);
-        this.drafts.set(record.id, { draft, messageId: record.messageId, date: new Date(record.date) });
+        this.keepDraft(record.id, { draft, messageId: record.messageId, date: new Date(record.date) });
       }
     }
     this.compact();
@@ -118,10 +124,10 @@ export class Outbox {
     const mail = composeMessage(account, message);
     const bounds = sizeBounds(message);
     let size = bounds.atLeast;
-    if (bounds.atMost <= DRAFT_LIMIT_BYTES) {
+    if (bounds.atMost <= DRAFT_LIMIT_BYTES && this.draftBytes + bounds.atMost <= DRAFT_MEMORY_BYTES) {
       // Most mail: kept as written, inside its journal record, and composed while it is sent,
       // the way a plain SMTP client composes while it waits on the server.
-      this.drafts.set(id, { draft: message, messageId: mail.messageId, date: mail.date as Date });
+      this.keepDraft(id, { draft: message, messageId: mail.messageId, date: mail.date as Date });
     } else {
       size = (await this.store(id, new MailComposer(mail).compile().createReadStream())).size;
     }
@@ -282,13 +288,17 @@ export class Outbox {
 
   private async attempt(entry: Entry): Promise<void> {
     this.options.fault?.('before-attempt');
-    this.record({ type: 'attempt', id: entry.id, at: this.now() });
+    // Kept in memory only: whether the attempt is on disk changes nothing after a crash (the
+    // message is queued either way), and one write less per message counts in a burst.
+    entry.phase = 'sending';
+    entry.attempts += 1;
+    this.options.onChange?.({ items: [toDto(entry, this.now())], removed: [] });
     let credentials: Credentials;
     try {
       credentials = await this.options.credentials(entry.accountId);
     } catch (error) {
       const appError = error instanceof AppError ? error : new AppError('INTERNAL');
-      this.record({ type: 'failed', id: entry.id, at: this.now(), error: appError.toDto() });
+      this.record({ type: 'failed', id: entry.id, at: this.now(), error: appError.toDto(), attempts: entry.attempts });
       return;
     }
     const { account, password } = credentials;
@@ -307,7 +317,9 @@ export class Outbox {
     this.record({ type: 'accepted', id: entry.id, at: this.now(), ...accepted });
     this.options.fault?.('after-accepted-record');
     if (!this.options.fileSentCopy) {
-      this.record({ type: 'filed', id: entry.id, at: this.now(), outcome: 'skipped' });
+      // Nothing to file: in memory only, as an outbox without a filer drops sent messages at
+      // its next start anyway.
+      entry.filing = 'skipped';
       this.forget(entry.id);
     }
     this.options.onSent?.(toDto(entry, this.now()));
@@ -318,10 +330,10 @@ export class Outbox {
     const tooOld = this.now() - entry.queuedAt > this.retry.giveUpAfterMs;
     if (transient && !tooOld) {
       const retryAt = this.now() + retryDelay(entry.attempts, this.retry);
-      this.record({ type: 'deferred', id: entry.id, at: this.now(), error: error.toDto(), retryAt });
+      this.record({ type: 'deferred', id: entry.id, at: this.now(), error: error.toDto(), retryAt, attempts: entry.attempts });
     } else {
       const final = transient ? gaveUp(error, entry.attempts) : error;
-      this.record({ type: 'failed', id: entry.id, at: this.now(), error: final.toDto() });
+      this.record({ type: 'failed', id: entry.id, at: this.now(), error: final.toDto(), attempts: entry.attempts });
     }
     log.warn('send attempt failed', { code: error.code, transient, attempts: entry.attempts });
   }
@@ -358,7 +370,11 @@ export class Outbox {
   private compact(): void {
     const finished = new Set(
       [...this.entries.values()]
-        .filter((e) => e.phase === 'cancelled' || (e.phase === 'sent' && (e.filing === 'appended' || e.filing === 'skipped')))
+        .filter(
+          (e) =>
+            e.phase === 'cancelled' ||
+            (e.phase === 'sent' && (e.filing === 'appended' || e.filing === 'skipped' || !this.options.fileSentCopy)),
+        )
         .map((e) => e.id),
     );
     if (finished.size === 0) return;
@@ -381,11 +397,23 @@ export class Outbox {
   private async store(id: string, composed: Readable): Promise<{ size: number }> {
     // The folder's fsync (which makes the new name durable) is left to the journal's next
     // flush, which every Send awaits.
+    this.journal.folderDirty = true;
     return writeFileDurablyKeepingSmall(this.messagePath(id), composed, { syncFolder: false });
   }
 
+  private keepDraft(id: string, kept: Draft): void {
+    kept.bytes = sizeBounds(kept.draft).atMost;
+    this.drafts.set(id, kept);
+    this.draftBytes += kept.bytes;
+  }
+
   private forget(id: string): void {
-    if (this.drafts.delete(id)) return;
+    const kept = this.drafts.get(id);
+    if (kept) {
+      this.drafts.delete(id);
+      this.draftBytes -= kept.bytes ?? 0;
+      return;
+    }
     void rm(this.messagePath(id), { force: true }).catch(() => {});
   }
 
@@ -394,10 +422,19 @@ export class Outbox {
    * exact SIZE and, with a few messages handed to the pool ahead, happens while the previous
    * one is still being sent.
    */
-  private async messageToSend(entry: Entry, account: Account): Promise<{ raw: () => Readable; size: number }> {
-    if (!this.drafts.has(entry.id)) return { raw: () => this.openMessage(entry.id, account), size: entry.size };
-    const bytes = await streamToBuffer(this.openMessage(entry.id, account));
-    return { raw: () => Readable.from([bytes]), size: bytes.length };
+  private async messageToSend(
+    entry: Entry,
+    account: Account,
+  ): Promise<{ raw: () => Readable; compose?: () => SendMailOptions; size: number }> {
+    const kept = this.drafts.get(entry.id);
+    const raw = () => this.openMessage(entry.id, account);
+    if (!kept) return { raw, size: entry.size };
+    // The envelope stays the one recorded at Send; the composer gets only the message.
+    const compose = () => {
+      const { envelope: _envelope, ...mail } = composeMessage(account, kept.draft, { messageId: kept.messageId, date: kept.date });
+      return mail;
+    };
+    return { raw, compose, size: entry.size };
   }
 
   /** The message's bytes: composed afresh from its draft (same Message-ID and Date), or its file. */
@@ -421,11 +458,4 @@ function dueAt(entry: Entry): number | undefined {
   if (entry.phase === 'queued') return entry.sendAt;
   if (entry.phase === 'retrying') return entry.retryAt;
   return undefined;
-}
-
-
-async function streamToBuffer(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
-  return Buffer.concat(chunks);
 }

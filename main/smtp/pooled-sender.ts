@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type { Readable } from 'node:stream';
 import type { Account } from '../../shared/schemas.js';
 import type { RejectedRecipient } from '../outbox/journal.js';
@@ -10,6 +10,11 @@ export type Submission = {
   envelope: { from: string; to: string[] };
   /** The finished message, streamed: it is never held whole in memory here. */
   raw: () => Readable;
+  /**
+   * Or, for a message kept as a draft, what nodemailer's composer builds it from: composed as it
+   * is written to the server, in one pass, the way nodemailer sends any message.
+   */
+  compose?: () => SendMailOptions;
   /** Its size in bytes: checked against the server's SIZE before connecting, and declared in MAIL FROM. */
   size?: number;
 };
@@ -54,7 +59,7 @@ export class PooledSmtpSender {
           // as Thunderbird does; SMTPUTF8 nodemailer adds itself for a UTF-8 address.
           use8BitMime: true,
         },
-        raw: submission.raw(),
+        ...(submission.compose ? submission.compose() : { raw: submission.raw() }),
       });
       this.limits.learnFromEhlo(account, (info as { ehlo?: string[] }).ehlo);
       const rejectedErrors = (info as { rejectedErrors?: { recipient?: string; response?: string }[] }).rejectedErrors ?? [];
