@@ -51,7 +51,7 @@ describe('the outbox', () => {
     expect(raw).toMatch(new RegExp(`^Date: ${new Date(queued.date).toUTCString().replace('GMT', '\\+0000')}`, 'm'));
   });
 
-  it('keeps a large message in a file of its own, streamed, and still sends it after a restart', async () => {
+  it('keeps a large message in a file of its own and still sends it after a restart', async () => {
     const fake = await fakeSmtp();
     const first = inMemoryService({ undoDelayMs: 300 });
     const alice = value(await first.client.invoke('accounts.add', fake.account()));
@@ -62,9 +62,10 @@ describe('the outbox', () => {
         attachments: [{ filename: 'big.bin', contentType: 'application/octet-stream', contentBase64: big.toString('base64') }],
       }),
     );
-    expect(readdirSync(join(first.profile.outboxDir, 'messages'))).toEqual([`${item.id}.eml`]);
+    expect(readdirSync(join(first.profile.outboxDir, 'messages'))).toEqual([`${item.id}.json`]);
     const record = JSON.parse(readFileSync(join(first.profile.outboxDir, 'journal.jsonl'), 'utf8').trim());
-    expect(record.inline).toBeUndefined();
+    expect(record.draft).toBeUndefined();
+    expect(record.messageId).toBe(item.messageId);
     await first.stop();
     const second = service({}, first.profile);
     await outboxItem(second, item.id, (i) => i.state === 'sent');
