@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { createReadStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { SendMailOptions } from 'nodemailer';
@@ -13,7 +13,8 @@ import { log } from '../log.js';
 import { outgoingMessageSchema } from '../../shared/schemas.js';
 import { composeMessage, type ParsedOutgoing } from '../mime/compose-message.js';
 import type { Accepted, Submission } from '../smtp/pooled-sender.js';
-import { writeFileDurably } from './durable-file.js';
+import { draftFromMessage } from './draft-from-message.js';
+import { writeFileDurablyKeepingSmall } from './durable-file.js';
 import { Journal, type JournalRecord } from './journal.js';
 import { apply, replay, toDto, type Entry } from './outbox-state.js';
 import { classifyFailure, DEFAULT_RETRY_POLICY, gaveUp, retryDelay, type RetryPolicy } from './retry-policy.js';
@@ -45,15 +46,15 @@ const DRAFT_LIMIT_BYTES = 256 * 1024;
 /** ...while the drafts waiting in memory stay under this; beyond it, new messages go to files. */
 const DRAFT_MEMORY_BYTES = 32 * 1024 * 1024;
 
-type Draft = { draft: ParsedOutgoing; bytes: number };
+type Draft = { draft: ParsedOutgoing; messageId: string; date: Date; bytes?: number };
 
 /**
  * Bounds on the composed size, without composing. The upper one (text and HTML as quoted-
- * printable at worst, attachments as base64, room for headers) decides where a draft is kept.
- * The lower one is what the SIZE pre-flight and the SIZE= parameter use, so a message that fits
- * is never refused on a guess (RFC 1870 takes an estimate; the server checks the real size):
- * the text's own bytes, and for a binary attachment its base64 exactly as nodemailer writes it
- * (76-character lines), which is most of a large message.
+ * printable at worst, attachments as base64, room for headers) decides where a message is kept.
+ * The lower one is what the SIZE pre-flight and the SIZE= parameter use for a draft, so a message
+ * that fits is never refused on a guess (RFC 1870 takes an estimate; the server checks the real
+ * size): the text's own bytes, and for a binary attachment its base64 exactly as nodemailer
+ * writes it (76-character lines), which is most of a large message.
  */
 export function sizeBounds(message: ParsedOutgoing): { atLeast: number; atMost: number } {
   const text = Buffer.byteLength(message.text) + (message.html ? Buffer.byteLength(message.html) : 0);
@@ -93,10 +94,6 @@ export class Outbox {
   /** Small messages waiting to be sent or filed, as their journal records hold them. */
   private readonly drafts = new Map<string, Draft>();
   private draftBytes = 0;
-  /** The Message-ID and Date each queued message keeps through every attempt. */
-  private readonly identities = new Map<string, { messageId: string; date: Date }>();
-  /** Larger drafts, each in a file of its own and read only to be sent. */
-  private readonly draftFiles = new Set<string>();
 
   constructor(private readonly options: OutboxOptions) {
     this.now = options.now ?? Date.now;
@@ -106,10 +103,10 @@ export class Outbox {
     this.journal = Journal.open(join(options.dir, 'journal.jsonl'), this.messagesDir);
     this.entries = replay(this.journal.records);
     for (const record of this.journal.records) {
-      if (record.type !== 'queued' || !this.entries.has(record.id) || !record.date) continue;
-      this.identities.set(record.id, { messageId: record.messageId, date: new Date(record.date) });
-      if (record.draft) this.keepDraft(record.id, outgoingMessageSchema.parse(record.draft));
-      else this.draftFiles.add(record.id);
+      if (record.type === 'queued' && record.draft && record.date && this.entries.has(record.id)) {
+        const draft = outgoingMessageSchema.parse(record.draft);
+        this.keepDraft(record.id, { draft, messageId: record.messageId, date: new Date(record.date) });
+      }
     }
     this.compact();
     this.removeOrphans();
@@ -131,16 +128,13 @@ export class Outbox {
     const id = randomUUID();
     const mail = composeMessage(account, message);
     const bounds = sizeBounds(message);
-    const size = bounds.atLeast;
-    this.identities.set(id, { messageId: mail.messageId, date: mail.date as Date });
-    // A message is kept as it was written (the contract's validated draft), with the Message-ID
-    // and Date fixed now, and composed while it is sent, the way nodemailer composes any message
-    // as it writes it to the server. Most mail rides inside its journal record; a large one (or
-    // one past the memory budget) goes to a file of its own.
+    let size = bounds.atLeast;
     if (bounds.atMost <= DRAFT_LIMIT_BYTES && this.draftBytes + bounds.atMost <= DRAFT_MEMORY_BYTES) {
-      this.keepDraft(id, message);
+      // Most mail: kept as written, inside its journal record, and composed while it is sent,
+      // the way a plain SMTP client composes while it waits on the server.
+      this.keepDraft(id, { draft: message, messageId: mail.messageId, date: mail.date as Date });
     } else {
-      await this.storeDraftFile(id, message);
+      size = (await this.store(id, new MailComposer(mail).compile().createReadStream())).size;
     }
     try {
       this.options.preflight?.(account, size);
@@ -159,8 +153,7 @@ export class Outbox {
       envelope: { from: mail.envelope!.from as string, to: mail.envelope!.to as string[] },
       size,
       sendAt: Math.max(earliest, sendAt ?? 0),
-      date: (mail.date as Date).toISOString(),
-      ...(this.drafts.has(id) ? { draft: message } : {}),
+      ...(this.drafts.has(id) ? { draft: message, date: (mail.date as Date).toISOString() } : {}),
     });
     // "Send" returns only once the message and its record are on disk.
     await this.journal.flush();
@@ -178,7 +171,9 @@ export class Outbox {
     // Recorded first: from here on the scheduler will not pick it, whatever the parse costs.
     this.record({ type: 'cancelled', id, at: this.now() });
     try {
-      return await this.loadDraft(id);
+      const kept = this.drafts.get(id);
+      if (kept) return kept.draft;
+      return await draftFromMessage(createReadStream(this.messagePath(id)), entry.accountId, entry.envelope.to);
     } finally {
       this.forget(id);
     }
@@ -273,13 +268,9 @@ export class Outbox {
         while (!this.stopped && inFlight.size < PIPELINE_DEPTH) {
           const next = this.nextDue(accountId);
           if (!next) break;
-          // A large message is read whole to be sent: it goes alone, so at most one is in memory.
-          const large = this.draftFiles.has(next.id);
-          if (large && inFlight.size > 0) break;
           // attempt() marks the entry as sending before it yields, so it is not picked twice.
           const work = this.attempt(next).finally(() => inFlight.delete(work));
           inFlight.add(work);
-          if (large) break;
         }
         if (inFlight.size === 0) return;
         await Promise.race(inFlight);
@@ -407,68 +398,65 @@ export class Outbox {
     }
   }
 
-  private async storeDraftFile(id: string, draft: ParsedOutgoing): Promise<void> {
+  /** A message too large to keep as a draft: composed now, streamed into a file of its own. */
+  private async store(id: string, composed: Readable): Promise<{ size: number }> {
     // The folder's fsync (which makes the new name durable) is left to the journal's next
     // flush, which every Send awaits.
     this.journal.folderDirty = true;
-    await writeFileDurably(this.draftPath(id), JSON.stringify(draft), { syncFolder: false });
-    this.draftFiles.add(id);
+    return writeFileDurablyKeepingSmall(this.messagePath(id), composed, { syncFolder: false });
   }
 
-  private keepDraft(id: string, draft: ParsedOutgoing): void {
-    const bytes = sizeBounds(draft).atMost;
-    this.drafts.set(id, { draft, bytes });
-    this.draftBytes += bytes;
-  }
-
-  private async loadDraft(id: string): Promise<ParsedOutgoing> {
-    const kept = this.drafts.get(id);
-    if (kept) return kept.draft;
-    return outgoingMessageSchema.parse(JSON.parse(await readFile(this.draftPath(id), 'utf8')));
+  private keepDraft(id: string, kept: Draft): void {
+    kept.bytes = sizeBounds(kept.draft).atMost;
+    this.drafts.set(id, kept);
+    this.draftBytes += kept.bytes;
   }
 
   private forget(id: string): void {
-    this.identities.delete(id);
     const kept = this.drafts.get(id);
     if (kept) {
       this.drafts.delete(id);
-      this.draftBytes -= kept.bytes;
+      this.draftBytes -= kept.bytes ?? 0;
+      return;
     }
-    if (this.draftFiles.delete(id)) void rm(this.draftPath(id), { force: true }).catch(() => {});
+    void rm(this.messagePath(id), { force: true }).catch(() => {});
   }
 
   /**
-   * What goes on the wire: the draft, for nodemailer to compose as it writes (one MIME pass).
-   * A large draft is read from its file here, and only one at a time is in flight.
+   * What goes on the wire. A draft is composed now, in memory (it is small), which gives the
+   * exact SIZE and, with a few messages handed to the pool ahead, happens while the previous
+   * one is still being sent.
    */
   private async messageToSend(
     entry: Entry,
     account: Account,
-  ): Promise<{ raw: () => Readable; compose: () => SendMailOptions; size: number }> {
-    const mail = this.composed(entry.id, account, await this.loadDraft(entry.id));
-    return { raw: () => new MailComposer(mail).compile().createReadStream(), compose: () => mail, size: entry.size };
+  ): Promise<{ raw: () => Readable; compose?: () => SendMailOptions; size: number }> {
+    const kept = this.drafts.get(entry.id);
+    const raw = () => this.openMessage(entry.id, account);
+    if (!kept) return { raw, size: entry.size };
+    // The envelope stays the one recorded at Send; the composer gets only the message.
+    const compose = () => {
+      const { envelope: _envelope, ...mail } = composeMessage(account, kept.draft, { messageId: kept.messageId, date: kept.date });
+      return mail;
+    };
+    return { raw, compose, size: entry.size };
   }
 
-  /** The message as nodemailer's composer takes it, with its fixed identity; the envelope stays the recorded one. */
-  private composed(id: string, account: Account, draft: ParsedOutgoing): SendMailOptions {
-    const identity = this.identities.get(id);
-    const { envelope: _envelope, ...mail } = composeMessage(account, draft, identity);
-    return mail;
-  }
-
-  /** The message's bytes (for the copy in Sent): composed afresh, with the same Message-ID and Date. */
+  /** The message's bytes: composed afresh from its draft (same Message-ID and Date), or its file. */
   private openMessage(id: string, account: Account): Readable {
-    const composed = (async function* (outbox: Outbox) {
-      const mail = outbox.composed(id, account, await outbox.loadDraft(id));
-      yield* new MailComposer(mail).compile().createReadStream();
-    })(this);
-    return Readable.from(composed);
+    const kept = this.drafts.get(id);
+    if (!kept) return createReadStream(this.messagePath(id));
+    const mail = composeMessage(account, kept.draft, { messageId: kept.messageId, date: kept.date });
+    return new MailComposer(mail).compile().createReadStream();
+  }
+
+  private messagePath(id: string): string {
+    return join(this.messagesDir, `${id}.eml`);
   }
 
   private draftPath(id: string): string {
-    return join(this.messagesDir, `${id}.json`);
+    return join(this.messagesDir, `${id}.draft.json`);
   }
-
 }
 
 function dueAt(entry: Entry): number | undefined {

@@ -51,7 +51,7 @@ describe('the outbox', () => {
     expect(raw).toMatch(new RegExp(`^Date: ${new Date(queued.date).toUTCString().replace('GMT', '\\+0000')}`, 'm'));
   });
 
-  it('keeps a large message in a file of its own and still sends it after a restart', async () => {
+  it('keeps a large message composed in a file of its own, streamed, and still sends it after a restart', async () => {
     const fake = await fakeSmtp();
     const first = inMemoryService({ undoDelayMs: 300 });
     const alice = value(await first.client.invoke('accounts.add', fake.account()));
@@ -62,7 +62,7 @@ describe('the outbox', () => {
         attachments: [{ filename: 'big.bin', contentType: 'application/octet-stream', contentBase64: big.toString('base64') }],
       }),
     );
-    expect(readdirSync(join(first.profile.outboxDir, 'messages'))).toEqual([`${item.id}.json`]);
+    expect(readdirSync(join(first.profile.outboxDir, 'messages'))).toEqual([`${item.id}.eml`]);
     const record = JSON.parse(readFileSync(join(first.profile.outboxDir, 'journal.jsonl'), 'utf8').trim());
     expect(record.draft).toBeUndefined();
     expect(record.messageId).toBe(item.messageId);
@@ -108,6 +108,28 @@ describe('the outbox', () => {
     const { draft } = value(await app.client.invoke('outbox.cancel', { id: item.id }));
     expect(draft).toMatchObject(written);
     expect(draft.html).toContain('<p>Rich <b>text</b></p>');
+  });
+
+  it('gives back a large message, read from its composed file, when it is taken back', async () => {
+    const fake = await fakeSmtp();
+    const app = service({ undoDelayMs: 60_000 });
+    const alice = value(await app.client.invoke('accounts.add', fake.account()));
+    const bytes = Buffer.from(Array.from({ length: 700 * 1024 }, (_, n) => (n * 7) % 256));
+    const written = {
+      accountId: alice.id,
+      to: ['bob@example.test'],
+      cc: [],
+      bcc: ['dave@example.test'],
+      subject: 'Large, then taken back',
+      text: 'See the attachment',
+      references: [],
+      attachments: [{ filename: 'data.bin', contentType: 'application/octet-stream', contentBase64: bytes.toString('base64') }],
+    };
+    const item = value(await app.client.invoke('mail.send', written));
+    expect(readdirSync(join(app.profile.outboxDir, 'messages'))).toEqual([`${item.id}.eml`]);
+    const { draft } = value(await app.client.invoke('outbox.cancel', { id: item.id }));
+    expect(draft).toMatchObject(written);
+    expect(fake.connections).toBe(0);
   });
 
   it('sends at the end of the undo window', async () => {
