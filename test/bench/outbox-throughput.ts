@@ -25,10 +25,22 @@ import type { Account } from '../../shared/schemas.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const TESTBED = join(ROOT, 'test', 'testbed', 'testbed.sh');
 
+/**
+ * `--server-on-tmpfs` runs a second test bed whose Postfix queue and Dovecot mailboxes live in
+ * memory (/dev/shm), on 127.0.0.3/127.0.0.4: a server with storage of its own, as a real one is,
+ * so the client's fsyncs do not queue behind the server's on the one disk of this machine. The
+ * client's outbox stays on the real disk, with every fsync.
+ */
+const SERVER_ON_TMPFS = process.argv.includes('--server-on-tmpfs');
+const STATE_DIR = SERVER_ON_TMPFS ? '/dev/shm/mua-testbed-bench' : (process.env.MUA_TESTBED_DIR ?? '/tmp/mua-testbed');
+const TESTBED_ENV = SERVER_ON_TMPFS
+  ? { ...process.env, MUA_TESTBED_DIR: STATE_DIR, MUA_TESTBED_SMTP_HOST: '127.0.0.3', MUA_TESTBED_IMAP_HOST: '127.0.0.4' }
+  : { ...process.env, MUA_TESTBED_DIR: STATE_DIR };
+
 if (!process.env.MUA_BENCH_CHILD) {
   // The test CA must be known to Node from the start: bring the test bed up, then run again.
-  execFileSync('bash', [TESTBED, 'up'], { stdio: 'inherit' });
-  const bed = JSON.parse(readFileSync('/tmp/mua-testbed/testbed.json', 'utf8')) as { caFile: string };
+  execFileSync('bash', [TESTBED, 'up'], { stdio: 'inherit', env: TESTBED_ENV });
+  const bed = JSON.parse(readFileSync(join(STATE_DIR, 'testbed.json'), 'utf8')) as { caFile: string };
   const again = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', ...process.argv.slice(1)], {
     stdio: 'inherit',
     env: { ...process.env, NODE_EXTRA_CA_CERTS: bed.caFile, MUA_BENCH_CHILD: '1', MUA_LOG: 'silent' },
@@ -42,7 +54,7 @@ type Bed = {
   imap: { host: string; tlsPort: number };
   users: { email: string; password: string }[];
 };
-const bed = JSON.parse(readFileSync('/tmp/mua-testbed/testbed.json', 'utf8')) as Bed;
+const bed = JSON.parse(readFileSync(join(STATE_DIR, 'testbed.json'), 'utf8')) as Bed;
 const alice = bed.users.find((u) => u.email.startsWith('alice@'))!;
 const bob = bed.users.find((u) => u.email.startsWith('bob@'))!;
 const account: Account = {
@@ -76,7 +88,7 @@ function resetMailboxes() {
   }
   for (let attempt = 1; ; attempt++) {
     try {
-      execFileSync('bash', [TESTBED, 'reset'], { stdio: 'pipe' });
+      execFileSync('bash', [TESTBED, 'reset'], { stdio: 'pipe', env: TESTBED_ENV });
       return;
     } catch (error) {
       if (attempt === 3) throw error;
@@ -205,7 +217,10 @@ function line(label: string, count: number, ms: number) {
 }
 
 async function main() {
-  console.log(`Outbox benchmark — ${cpus().length} cores, Node ${process.version}, Postfix on ${bed.smtp.host}:${bed.smtp.submissionPort} (STARTTLS + AUTH)`);
+  console.log(
+    `Outbox benchmark — ${cpus().length} cores, Node ${process.version}, Postfix on ${bed.smtp.host}:${bed.smtp.submissionPort} (STARTTLS + AUTH), ` +
+      `server storage: ${SERVER_ON_TMPFS ? 'tmpfs (its own)' : 'the same disk as the outbox'}`,
+  );
   resetMailboxes();
   // Warm-up: first TLS handshakes, Postfix's first LMTP connection.
   await referenceRun(5, false);
