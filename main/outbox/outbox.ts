@@ -10,7 +10,7 @@ import type { OutboxItem } from '../../shared/outbox.js';
 import type { Account } from '../../shared/schemas.js';
 import type { Credentials } from '../accounts/account-service.js';
 import { log } from '../log.js';
-import { outgoingMessageSchema } from '../../shared/schemas.js';
+import { base64DecodedLength, outgoingMessageSchema } from '../../shared/schemas.js';
 import { composeMessage, type ParsedOutgoing } from '../mime/compose-message.js';
 import type { Accepted, Submission } from '../smtp/pooled-sender.js';
 import { draftFromMessage } from './draft-from-message.js';
@@ -61,8 +61,9 @@ export function sizeBounds(message: ParsedOutgoing): { atLeast: number; atMost: 
   let atLeast = text;
   let atMost = 4096 + 3 * text;
   for (const attachment of message.attachments ?? []) {
-    const encoded = attachment.contentBase64.replace(/\s+/g, '').length;
-    const decoded = Math.floor((attachment.contentBase64.replace(/[\s=]+/g, '').length * 3) / 4);
+    // The contract admits only unwrapped base64, so lengths suffice (no copy of a 7 MB string).
+    const encoded = attachment.contentBase64.length;
+    const decoded = base64DecodedLength(attachment.contentBase64);
     const wrapped = encoded + 2 * Math.ceil(encoded / 76);
     // A text/* attachment may go as quoted-printable, which can be shorter than base64.
     atLeast += /^text\//i.test(attachment.contentType) ? decoded : wrapped;
@@ -94,6 +95,7 @@ export class Outbox {
   /** Small messages waiting to be sent or filed, as their journal records hold them. */
   private readonly drafts = new Map<string, Draft>();
   private draftBytes = 0;
+  private readonly largeWrites = new Queue();
 
   constructor(private readonly options: OutboxOptions) {
     this.now = options.now ?? Date.now;
@@ -134,7 +136,10 @@ export class Outbox {
       // the way a plain SMTP client composes while it waits on the server.
       this.keepDraft(id, { draft: message, messageId: mail.messageId, date: mail.date as Date });
     } else {
-      size = (await this.store(id, new MailComposer(mail).compile().createReadStream())).size;
+      // One at a time, in order: composed side by side, a burst of large messages would all be
+      // ready at the same late moment; one after another, the first goes out while the next
+      // is still being written.
+      size = (await this.largeWrites.run(() => this.store(id, new MailComposer(mail).compile().createReadStream()))).size;
     }
     try {
       this.options.preflight?.(account, size);
@@ -463,4 +468,15 @@ function dueAt(entry: Entry): number | undefined {
   if (entry.phase === 'queued') return entry.sendAt;
   if (entry.phase === 'retrying') return entry.retryAt;
   return undefined;
+}
+
+/** Runs jobs one after another, in the order they were handed in. */
+class Queue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(job: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(job);
+    this.tail = result.catch(() => {});
+    return result;
+  }
 }
