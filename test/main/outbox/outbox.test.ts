@@ -157,6 +157,23 @@ describe('the outbox', () => {
     expect(fake.delivered).toHaveLength(1);
   });
 
+  it('keeps a send-later time across a restart', async () => {
+    const fake = await fakeSmtp();
+    const first = inMemoryService();
+    const alice = value(await first.client.invoke('accounts.add', fake.account()));
+    const sendAt = new Date(Date.now() + 1500).toISOString();
+    const item = value(await first.client.invoke('mail.send', { ...message(alice.id, 'Later, across a restart'), sendAt }));
+    await first.stop();
+
+    const second = service({}, first.profile);
+    expect(second.outbox.list()).toEqual([expect.objectContaining({ id: item.id, state: 'scheduled', sendAt })]);
+    await new Promise((r) => setTimeout(r, 700));
+    expect(fake.connections).toBe(0);
+    const sent = await outboxItem(second, item.id, (i) => i.state === 'sent');
+    expect(Date.parse(sent.sentAt!)).toBeGreaterThanOrEqual(Date.parse(sendAt));
+    expect(fake.delivered).toHaveLength(1);
+  });
+
   it('resumes after a restart and sends what was waiting, once', async () => {
     const fake = await fakeSmtp();
     const first = inMemoryService({ undoDelayMs: 500 });
