@@ -7,6 +7,7 @@ import { EventBus } from './contract/event-bus.js';
 import { createInProcessClient } from './contract/in-process-client.js';
 import type { HandlerTable } from './contract/handler-table.js';
 import { withImap } from './imap/connect.js';
+import { listFolders } from './imap/list-folders.js';
 import { listMessages } from './imap/list-messages.js';
 import { openMessage } from './imap/open-message.js';
 import { appendSentCopy } from './imap/append-sent-copy.js';
@@ -62,6 +63,11 @@ export function createMailService({ settingsFile, secrets, outboxDir, outbox: ou
       const account = await trustCertificate(accountSettings, input);
       bus.emit('accounts.changed', { accounts: accounts.list() });
       return account;
+    },
+
+    'folders.list': async ({ accountId }) => {
+      const { account, password } = await accounts.credentials(accountId);
+      return withImap(account, password, (client) => listFolders(client));
     },
 
     'messages.list': async ({ accountId, folder, limit }) => {

@@ -2,11 +2,12 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ContractClient } from '../shared/contract.js';
 import type { AppErrorDto } from '../shared/errors.js';
 import type { OutboxItem } from '../shared/outbox.js';
-import type { Account, MessageDetail, MessageSummary } from '../shared/schemas.js';
+import type { Account, Folder, MessageDetail, MessageSummary } from '../shared/schemas.js';
 import { ErrorAlert } from './components/ErrorAlert.js';
 import { AccountForm } from './features/accounts/AccountForm.js';
 import { Compose } from './features/compose/Compose.js';
 import { draftFromOutgoing, EMPTY_DRAFT, replyDraft, type Draft } from './features/compose/reply-draft.js';
+import { FolderList } from './features/mailbox/FolderList.js';
 import { MessageList } from './features/mailbox/MessageList.js';
 import { SendStatus } from './features/outbox/SendStatus.js';
 import { Reader } from './features/reader/Reader.js';
@@ -16,6 +17,9 @@ type View = { kind: 'mailbox' } | { kind: 'add-account' } | { kind: 'compose'; d
 export function App({ client }: { client: ContractClient }) {
   const [accounts, setAccounts] = useState<Account[]>();
   const [accountId, setAccountId] = useState<string>();
+  // Each account's folders and the folder chosen in it (its Inbox until another is chosen).
+  const [foldersByAccount, setFoldersByAccount] = useState<Record<string, Folder[]>>({});
+  const [folderByAccount, setFolderByAccount] = useState<Record<string, string>>({});
   const [view, setView] = useState<View>({ kind: 'mailbox' });
   const [messages, setMessages] = useState<MessageSummary[]>([]);
   const [loading, setLoading] = useState(false);
@@ -26,6 +30,10 @@ export function App({ client }: { client: ContractClient }) {
   const [sending, setSending] = useState<OutboxItem>();
 
   const account = accounts?.find((a) => a.id === accountId);
+  const folders = (accountId && foldersByAccount[accountId]) || [];
+  const folderPath = (accountId && folderByAccount[accountId]) || 'INBOX';
+  const folder = folders.find((f) => f.path === folderPath);
+  const folderName = folderPath === 'INBOX' ? 'Inbox' : (folder?.name ?? folderPath);
 
   useEffect(() => {
     void client.invoke('accounts.list', {}).then((reply) => {
@@ -63,15 +71,26 @@ export function App({ client }: { client: ContractClient }) {
     else setError(reply.error);
   }
 
+  const loadFolders = useCallback(async () => {
+    if (!accountId) return;
+    const reply = await client.invoke('folders.list', { accountId });
+    if (reply.ok) setFoldersByAccount((all) => ({ ...all, [accountId]: reply.value }));
+    else setError(reply.error);
+  }, [client, accountId]);
+
   const refresh = useCallback(async () => {
     if (!accountId) return;
     setLoading(true);
     setError(undefined);
-    const reply = await client.invoke('messages.list', { accountId, folder: 'INBOX', limit: 100 });
+    const reply = await client.invoke('messages.list', { accountId, folder: folderPath, limit: 100 });
     setLoading(false);
     if (reply.ok) setMessages(reply.value);
     else setError(reply.error);
-  }, [client, accountId]);
+  }, [client, accountId, folderPath]);
+
+  useEffect(() => {
+    void loadFolders();
+  }, [loadFolders]);
 
   useEffect(() => {
     setMessages([]);
@@ -82,9 +101,15 @@ export function App({ client }: { client: ContractClient }) {
   async function open(uid: number) {
     if (!accountId) return;
     setError(undefined);
-    const reply = await client.invoke('message.open', { accountId, folder: 'INBOX', uid });
+    const reply = await client.invoke('message.open', { accountId, folder: folderPath, uid });
     if (!reply.ok) return setError(reply.error);
     setOpened(reply.value);
+    if (messages.find((m) => m.uid === uid)?.unread) {
+      setFoldersByAccount((all) => ({
+        ...all,
+        [accountId]: (all[accountId] ?? []).map((f) => (f.path === folderPath ? { ...f, unread: Math.max(0, f.unread - 1) } : f)),
+      }));
+    }
     setMessages((list) => list.map((m) => (m.uid === uid ? { ...m, unread: false } : m)));
   }
 
@@ -105,6 +130,16 @@ export function App({ client }: { client: ContractClient }) {
               >
                 {a.email}
               </button>
+              {a.id === accountId ? (
+                <FolderList
+                  folders={folders}
+                  selectedPath={folderPath}
+                  onSelect={(path) => {
+                    setFolderByAccount((all) => ({ ...all, [a.id]: path }));
+                    setView({ kind: 'mailbox' });
+                  }}
+                />
+              ) : null}
             </li>
           ))}
         </ul>
@@ -145,13 +180,13 @@ export function App({ client }: { client: ContractClient }) {
           />
         ) : account ? (
           <div className="mailbox">
-            <section className="list-pane" aria-label="Inbox">
+            <section className="list-pane" aria-label={folderName}>
               <div className="toolbar">
-                <h2>Inbox</h2>
+                <h2>{folderName}</h2>
                 <button type="button" onClick={() => setView({ kind: 'compose', draft: EMPTY_DRAFT })}>
                   Compose
                 </button>
-                <button type="button" onClick={() => void refresh()} disabled={loading}>
+                <button type="button" onClick={() => void Promise.all([refresh(), loadFolders()])} disabled={loading}>
                   Refresh
                 </button>
               </div>

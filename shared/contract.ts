@@ -6,6 +6,7 @@ import {
   accountInputSchema,
   accountSchema,
   fingerprint256Schema,
+  folderSchema,
   messageDetailSchema,
   messageSummarySchema,
   outgoingMessageSchema,
@@ -39,6 +40,11 @@ export const requests = {
       .object({ accountId: accountIdSchema, protocol: z.enum(['smtp', 'imap']), fingerprint256: fingerprint256Schema })
       .strict(),
     output: accountSchema,
+  },
+  /** The account's folders, Inbox first, with their roles and message counts. */
+  'folders.list': {
+    input: z.object({ accountId: accountIdSchema }).strict(),
+    output: z.array(folderSchema),
   },
   'messages.list': {
     input: z

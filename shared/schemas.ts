@@ -182,6 +182,25 @@ export const messageDetailSchema = messageSummarySchema.extend({
 });
 export type MessageDetail = z.infer<typeof messageDetailSchema>;
 
+/** What a folder is for: the Inbox, or a SPECIAL-USE role (RFC 6154), or, where the server marks none, a common name's. */
+export const folderRoleSchema = z.enum(['inbox', 'drafts', 'sent', 'archive', 'junk', 'trash']);
+export type FolderRole = z.infer<typeof folderRoleSchema>;
+
+export const folderSchema = z.object({
+  /** The full path, as messages.list and message.open take it. */
+  path: z.string().min(1),
+  /** The last part of the path, for showing ("Inbox" for INBOX). */
+  name: z.string(),
+  role: folderRoleSchema.nullable(),
+  /** The hierarchy delimiter, or null where the server has no hierarchy. */
+  delimiter: z.string().nullable(),
+  total: z.number().int().nonnegative(),
+  unread: z.number().int().nonnegative(),
+  /** False for a folder that only holds other folders (\Noselect). */
+  selectable: z.boolean(),
+});
+export type Folder = z.infer<typeof folderSchema>;
+
 const messageIdRefIn = (label: string) =>
   singleLine(label).pipe(
     z

@@ -97,6 +97,9 @@ describe('a person’s first journey, in Chromium through `npm run web`', () => 
       )
       .toBe(1);
     expect(await row.textContent()).toContain('Alice Example');
+    const folders = page.getByRole('navigation', { name: 'Folders' });
+    await expect.poll(() => folders.getByRole('button', { name: /^Inbox, \d+ unread$/ }).count()).toBe(1);
+    expect(await folders.getByRole('button', { name: /^Sent(, \d+ unread)?$/ }).count()).toBe(1);
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-03-inbox.png') });
   });
 

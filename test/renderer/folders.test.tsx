@@ -1,0 +1,58 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Folder } from '../../shared/schemas.js';
+import { App } from '../../renderer/App.js';
+import { testAccount } from '../support/test-account.js';
+import { fakeClient } from './fake-client.js';
+
+afterEach(cleanup);
+
+const account = testAccount();
+const folder = (path: string, role: Folder['role'], total: number, unread: number): Folder => ({
+  path,
+  name: path === 'INBOX' ? 'Inbox' : path.split('/').pop()!,
+  role,
+  delimiter: '/',
+  total,
+  unread,
+  selectable: true,
+});
+
+function app() {
+  const fake = fakeClient({
+    'accounts.list': { ok: true, value: [account] },
+    'folders.list': {
+      ok: true,
+      value: [folder('INBOX', 'inbox', 5, 2), folder('Sent', 'sent', 3, 0), folder('Projects/Mua', null, 7, 1)],
+    },
+    'messages.list': { ok: true, value: [] },
+  });
+  render(<App client={fake.client} />);
+  return fake;
+}
+
+describe('the folder list', () => {
+  it('shows each folder with its unread count, Inbox chosen', async () => {
+    const { invoke } = app();
+    const nav = await screen.findByRole('navigation', { name: 'Folders' });
+    const buttons = within(nav).getAllByRole('button');
+    expect(buttons.map((b) => b.textContent)).toEqual(['Inbox2', 'Sent', 'Mua1']);
+    expect(within(nav).getByRole('button', { name: 'Inbox, 2 unread' }).getAttribute('aria-current')).toBe('true');
+    expect(within(nav).getByRole('button', { name: 'Sent' })).toBeTruthy();
+    expect(within(nav).getByRole('button', { name: 'Mua, 1 unread' })).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'Inbox' })).toBeTruthy();
+    expect(invoke).toHaveBeenCalledWith('folders.list', { accountId: account.id });
+    expect(invoke).toHaveBeenCalledWith('messages.list', { accountId: account.id, folder: 'INBOX', limit: 100 });
+  });
+
+  it('lists the chosen folder’s messages under its name', async () => {
+    const { invoke } = app();
+    const nav = await screen.findByRole('navigation', { name: 'Folders' });
+    fireEvent.click(within(nav).getByRole('button', { name: 'Mua, 1 unread' }));
+    await waitFor(() => expect(invoke).toHaveBeenCalledWith('messages.list', { accountId: account.id, folder: 'Projects/Mua', limit: 100 }));
+    expect(screen.getByRole('heading', { name: 'Mua' })).toBeTruthy();
+    expect(within(nav).getByRole('button', { name: 'Mua, 1 unread' }).getAttribute('aria-current')).toBe('true');
+    expect(within(nav).getByRole('button', { name: 'Inbox, 2 unread' }).getAttribute('aria-current')).toBeNull();
+  });
+});
