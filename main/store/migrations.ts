@@ -1,0 +1,152 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Schema migrations, tracked with `PRAGMA user_version` (an integer in the database header, so no
+ * bookkeeping table can drift from the schema it describes). Each migration runs in its own
+ * transaction together with the version bump: a crash mid-migration leaves the previous version
+ * intact, and the next start simply runs it again.
+ *
+ * Never edit a migration that has shipped; append a new one.
+ */
+export type Migration = { version: number; name: string; up: (db: Database) => void };
+
+/** The database was written by a newer version of the app: opening it could destroy data. */
+export class StoreTooNewError extends Error {
+  override readonly name = 'StoreTooNewError';
+  readonly code = 'STORE_TOO_NEW';
+  constructor(
+    readonly found: number,
+    readonly known: number,
+  ) {
+    super(`The mail store was created by a newer version of the app (schema ${found}; this version knows up to ${known}). Update the app to open it.`);
+  }
+}
+
+const ROLES = "'inbox','sent','drafts','trash','junk','archive'";
+
+/** The recipients of a message as plain words for the index: "name address name address ...". */
+const recipientsText = (column: string) =>
+  `coalesce((SELECT group_concat(coalesce(json_extract(value, '$.name'), '') || ' ' || coalesce(json_extract(value, '$.address'), ''), ' ') FROM json_each(${column})), '')`;
+
+const ftsRow = (row: 'new') =>
+  `${row}.id, coalesce(${row}.from_name, '') || ' ' || coalesce(${row}.from_address, ''), ` +
+  `${recipientsText(`${row}.to_addresses`)} || ' ' || ${recipientsText(`${row}.cc_addresses`)}, ` +
+  `coalesce(${row}.subject, ''), coalesce(${row}.body_text, '')`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'folders, messages and the search index',
+    up(db) {
+      db.exec(`
+        -- STRICT: a wrong type from a caller is an error now, not a surprise in a later query.
+        CREATE TABLE folders (
+          id            INTEGER PRIMARY KEY,
+          account_id    TEXT    NOT NULL,
+          path          TEXT    NOT NULL,
+          role          TEXT    CHECK (role IS NULL OR role IN (${ROLES})),
+          uidvalidity   INTEGER,
+          uidnext       INTEGER,
+          -- MODSEQ is an unsigned 63-bit number: kept as decimal text so it never loses precision.
+          highestmodseq TEXT,
+          -- The server's own counts (STATUS); the local ones are counted from messages.
+          total         INTEGER,
+          unread        INTEGER,
+          UNIQUE (account_id, path)
+        ) STRICT;
+
+        CREATE TABLE messages (
+          id              INTEGER PRIMARY KEY,  -- the rowid the search index points at
+          folder_id       INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+          uid             INTEGER NOT NULL,
+          message_id      TEXT,
+          in_reply_to     TEXT,
+          references_ids  TEXT    NOT NULL DEFAULT '[]',  -- JSON array of message ids
+          subject         TEXT    NOT NULL DEFAULT '',
+          from_name       TEXT,
+          from_address    TEXT,
+          to_addresses    TEXT    NOT NULL DEFAULT '[]',  -- JSON array of {name, address}
+          cc_addresses    TEXT    NOT NULL DEFAULT '[]',
+          date            INTEGER,                        -- the Date header, ms since epoch
+          internal_date   INTEGER NOT NULL,               -- arrival on the server, ms since epoch
+          size            INTEGER NOT NULL DEFAULT 0,
+          -- The five system flags as columns, so unread counts and filters are indexable;
+          -- any other keyword (e.g. $Junk) as a JSON array.
+          seen            INTEGER NOT NULL DEFAULT 0 CHECK (seen IN (0, 1)),
+          flagged         INTEGER NOT NULL DEFAULT 0 CHECK (flagged IN (0, 1)),
+          answered        INTEGER NOT NULL DEFAULT 0 CHECK (answered IN (0, 1)),
+          draft           INTEGER NOT NULL DEFAULT 0 CHECK (draft IN (0, 1)),
+          deleted         INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+          keywords        TEXT    NOT NULL DEFAULT '[]',
+          has_attachments INTEGER NOT NULL DEFAULT 0 CHECK (has_attachments IN (0, 1)),
+          body_text       TEXT,                           -- null until the body is fetched
+          snippet         TEXT,
+          UNIQUE (folder_id, uid)
+        ) STRICT;
+
+        -- The message list: newest first within a folder, paged by (internal_date, uid).
+        CREATE INDEX messages_by_folder_newest ON messages (folder_id, internal_date DESC, uid DESC);
+        -- Unread counts touch only the unread rows.
+        CREATE INDEX messages_unread ON messages (folder_id) WHERE seen = 0;
+        -- Search: results newest first across folders. It carries every column a search filter
+        -- reads, so a search walks this index alone, newest first, probing the full-text matches,
+        -- and stops at the first page (see MessageStore.search).
+        CREATE INDEX messages_by_date ON messages (internal_date DESC, seen, flagged, has_attachments, folder_id);
+
+        -- Contentless: the text already lives in messages, so the index keeps no second copy of
+        -- every body. contentless_delete
+        -- lets triggers remove rows, which keeps it exact with no help from the caller.
+        CREATE VIRTUAL TABLE messages_fts USING fts5(
+          sender, recipients, subject, body,
+          content = '', contentless_delete = 1,
+          tokenize = 'unicode61 remove_diacritics 2',
+          prefix = '2 3'
+        );
+
+        CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+          INSERT INTO messages_fts (rowid, sender, recipients, subject, body) VALUES (${ftsRow('new')});
+        END;
+
+        CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+          DELETE FROM messages_fts WHERE rowid = old.id;
+        END;
+
+        -- Only when indexed text changes: a flag change or a header resync with the same values
+        -- must not rewrite the index.
+        CREATE TRIGGER messages_fts_update AFTER UPDATE ON messages
+        WHEN old.from_name IS NOT new.from_name OR old.from_address IS NOT new.from_address
+          OR old.to_addresses IS NOT new.to_addresses OR old.cc_addresses IS NOT new.cc_addresses
+          OR old.subject IS NOT new.subject OR old.body_text IS NOT new.body_text
+        BEGIN
+          DELETE FROM messages_fts WHERE rowid = old.id;
+          INSERT INTO messages_fts (rowid, sender, recipients, subject, body) VALUES (${ftsRow('new')});
+        END;
+      `);
+    },
+  },
+];
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Brings the database up to the newest known version. Returns the versions it applied (empty when
+ * already current). Throws StoreTooNewError, touching nothing, for a database from a newer app.
+ */
+export function runMigrations(db: Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  const known = migrations.reduce((max, m) => Math.max(max, m.version), 0);
+  const current = schemaVersion(db);
+  if (current > known) throw new StoreTooNewError(current, known);
+  const applied: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      migration.up(db);
+      // An integer we produced, never user input; PRAGMA takes no bound parameters.
+      db.pragma(`user_version = ${Math.trunc(migration.version)}`);
+    }).immediate();
+    applied.push(migration.version);
+  }
+  return applied;
+}

@@ -1,0 +1,129 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MessageStore, type FolderInput } from '../../../main/store/message-store.js';
+import { flags, message } from './corpus.js';
+
+const inbox: FolderInput = {
+  accountId: 'acct-1', path: 'INBOX', role: 'inbox', uidValidity: 7, uidNext: 100,
+  highestModseq: 2n ** 62n + 1n, total: null, unread: null,
+};
+
+let store: MessageStore;
+let folderId: number;
+beforeEach(() => {
+  store = MessageStore.open(mkdtempSync(join(tmpdir(), 'mua-store-')));
+  folderId = store.upsertFolder(inbox);
+});
+afterEach(() => store.close());
+
+const ftsCount = (word: string) =>
+  store.db.prepare('SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?').pluck().get(`"${word}"`) as number;
+
+describe('the message store', () => {
+  it('upserts a folder by account and path, keeping its id and a 63-bit MODSEQ exactly', () => {
+    const again = store.upsertFolder({ ...inbox, uidNext: 120, highestModseq: 2n ** 63n - 1n, total: 5, unread: 2 });
+    expect(again).toBe(folderId);
+    expect(store.folder(folderId)).toEqual({ ...inbox, id: folderId, uidNext: 120, highestModseq: 2n ** 63n - 1n, total: 5, unread: 2 });
+    const sent = store.upsertFolder({ ...inbox, path: 'Sent', role: 'sent' });
+    expect(sent).not.toBe(folderId);
+    expect(store.folders('acct-1').map((f) => f.path)).toEqual(['INBOX', 'Sent']);
+  });
+
+  it('stores a batch and lists it newest first, paged by cursor', () => {
+    store.upsertMessages(folderId, Array.from({ length: 25 }, (_, i) => message(i + 1)));
+    const page1 = store.listMessages(folderId, { limit: 10 });
+    expect(page1.map((m) => m.uid)).toEqual([25, 24, 23, 22, 21, 20, 19, 18, 17, 16]);
+    const last = page1.at(-1)!;
+    const page2 = store.listMessages(folderId, { limit: 10, before: { internalDate: last.internalDate, uid: last.uid } });
+    expect(page2.map((m) => m.uid)).toEqual([15, 14, 13, 12, 11, 10, 9, 8, 7, 6]);
+    expect(page1[0]).toMatchObject({ folderId, uid: 25, subject: 'Message 25', from: { name: 'Sender', address: 'sender@example.com' } });
+  });
+
+  it('orders messages that arrived in the same millisecond by uid', () => {
+    const at = Date.UTC(2024, 5, 1);
+    store.upsertMessages(folderId, [message(3, { internalDate: at }), message(1, { internalDate: at }), message(2, { internalDate: at })]);
+    const first = store.listMessages(folderId, { limit: 2 });
+    expect(first.map((m) => m.uid)).toEqual([3, 2]);
+    expect(store.listMessages(folderId, { limit: 2, before: { internalDate: at, uid: 2 } }).map((m) => m.uid)).toEqual([1]);
+  });
+
+  it('round-trips every field', () => {
+    const input = message(9, {
+      inReplyTo: '<p@x>', references: ['<a@x>', '<p@x>'], cc: [{ name: 'C', address: 'c@x' }], date: null,
+      flags: flags({ seen: true, answered: true, keywords: ['$Forwarded'] }), hasAttachments: true,
+      snippet: 'Hello', bodyText: 'Hello there',
+    });
+    store.upsertMessages(folderId, [input]);
+    const { id, folderId: storedFolder, ...rest } = store.listMessages(folderId)[0]!;
+    expect(id).toBeTypeOf('number');
+    expect(storedFolder).toBe(folderId);
+    expect(rest).toEqual({ ...input });
+  });
+
+  it('updates a message on a second upsert without losing its fetched body', () => {
+    store.upsertMessages(folderId, [message(1)]);
+    expect(store.setBody(folderId, 1, 'the fetched body text', 'the fetched')).toBe(true);
+    store.upsertMessages(folderId, [message(1, { subject: 'Renamed', flags: flags({ seen: true }) })]);
+    const [stored] = store.listMessages(folderId);
+    expect(stored).toMatchObject({ subject: 'Renamed', bodyText: 'the fetched body text', snippet: 'the fetched', flags: { seen: true } });
+    expect(store.counts(folderId)).toEqual({ total: 1, unread: 0 });
+    // The index follows: the old subject is gone, the new one and the body are found.
+    expect(store.search('subject:renamed').map((m) => m.uid)).toEqual([1]);
+    expect(store.search('subject:message')).toEqual([]);
+    expect(store.search('fetched').map((m) => m.uid)).toEqual([1]);
+  });
+
+  it('reports false when setting the body of a message it does not have', () => {
+    expect(store.setBody(folderId, 404, 'x')).toBe(false);
+  });
+
+  it('sets flags and counts unread from the stored messages', () => {
+    store.upsertMessages(folderId, [message(1), message(2), message(3, { flags: flags({ seen: true }) })]);
+    expect(store.counts(folderId)).toEqual({ total: 3, unread: 2 });
+    store.setFlags(folderId, [
+      { uid: 1, flags: flags({ seen: true, flagged: true }) },
+      { uid: 3, flags: flags({ keywords: ['$Junk'] }) },
+    ]);
+    expect(store.counts(folderId)).toEqual({ total: 3, unread: 2 });
+    const byUid = new Map(store.listMessages(folderId).map((m) => [m.uid, m.flags]));
+    expect(byUid.get(1)).toEqual(flags({ seen: true, flagged: true }));
+    expect(byUid.get(2)).toEqual(flags());
+    expect(byUid.get(3)).toEqual(flags({ keywords: ['$Junk'] }));
+  });
+
+  it('removes vanished uids, from the list, the counts and the index', () => {
+    store.upsertMessages(folderId, [message(1, { subject: 'alpha' }), message(2, { subject: 'beta' }), message(3, { subject: 'gamma' })]);
+    store.removeUids(folderId, [2, 3, 99]);
+    expect(store.uids(folderId)).toEqual([1]);
+    expect(store.counts(folderId)).toEqual({ total: 1, unread: 1 });
+    expect(ftsCount('beta')).toBe(0);
+    expect(ftsCount('alpha')).toBe(1);
+  });
+
+  it('clears a folder (UIDVALIDITY changed) and deletes a folder with its messages', () => {
+    store.upsertMessages(folderId, [message(1, { subject: 'alpha' }), message(2)]);
+    store.clearFolder(folderId);
+    expect(store.counts(folderId)).toEqual({ total: 0, unread: 0 });
+    store.upsertMessages(folderId, [message(5, { subject: 'alpha' })]);
+    store.db.prepare('DELETE FROM folders WHERE id = ?').run(folderId);
+    expect(store.db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(0);
+    expect(ftsCount('alpha')).toBe(0);
+  });
+
+  it('stores a batch whole or not at all', () => {
+    const batch = [message(1), message(2), { ...message(3), internalDate: 'not a number' as unknown as number }];
+    expect(() => store.upsertMessages(folderId, batch)).toThrow();
+    expect(store.counts(folderId)).toEqual({ total: 0, unread: 0 });
+  });
+
+  it('keeps the index unchanged when only flags change', () => {
+    store.upsertMessages(folderId, [message(1, { subject: 'alpha' })]);
+    const before = store.db.prepare("SELECT count(*) FROM messages_fts_data").pluck().get();
+    store.setFlags(folderId, [{ uid: 1, flags: flags({ seen: true }) }]);
+    store.upsertMessages(folderId, [message(1, { subject: 'alpha', flags: flags({ seen: true }) })]);
+    expect(store.db.prepare("SELECT count(*) FROM messages_fts_data").pluck().get()).toBe(before);
+    expect(ftsCount('alpha')).toBe(1);
+  });
+});
