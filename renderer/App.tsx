@@ -71,6 +71,17 @@ export function App({ client }: { client: ContractClient }) {
     else setError(reply.error);
   }
 
+  /** Trusts exactly the certificate the person was shown, for that server of that account. */
+  async function trustCertificate(forAccount: string, certificate: { protocol: 'smtp' | 'imap'; fingerprint256: string }) {
+    const reply = await client.invoke('accounts.trustCertificate', { accountId: forAccount, ...certificate });
+    if (!reply.ok) {
+      setError(reply.error);
+      return false;
+    }
+    setError(undefined);
+    return true;
+  }
+
   const loadFolders = useCallback(async () => {
     if (!accountId) return;
     const reply = await client.invoke('folders.list', { accountId });
@@ -151,7 +162,16 @@ export function App({ client }: { client: ContractClient }) {
       <main className="content">
         <div className="status">
           {sending ? (
-            <SendStatus item={sending} onUndo={() => void undo(sending)} onRetry={() => void retry(sending)} />
+            <SendStatus
+              item={sending}
+              onUndo={() => void undo(sending)}
+              onRetry={() => void retry(sending)}
+              onTrustCertificate={(certificate) =>
+                void trustCertificate(sending.accountId, certificate).then(async (trusted) => {
+                  if (trusted) await retry(sending);
+                })
+              }
+            />
           ) : (
             <p role="status">{status}</p>
           )}
@@ -190,7 +210,14 @@ export function App({ client }: { client: ContractClient }) {
                   Refresh
                 </button>
               </div>
-              <ErrorAlert error={error} />
+              <ErrorAlert
+                error={error}
+                onTrustCertificate={(certificate) =>
+                  void trustCertificate(account.id, certificate).then(async (trusted) => {
+                    if (trusted) await Promise.all([refresh(), loadFolders()]);
+                  })
+                }
+              />
               {loading && messages.length === 0 ? <p>Loading…</p> : null}
               <MessageList messages={messages} selectedUid={opened?.uid} onOpen={(uid) => void open(uid)} />
             </section>

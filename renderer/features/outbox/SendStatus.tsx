@@ -2,10 +2,15 @@ import { useEffect, useState } from 'react';
 import type { OutboxItem } from '../../../shared/outbox.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 
-type Props = { item: OutboxItem; onUndo: () => void; onRetry: () => void };
+type Props = {
+  item: OutboxItem;
+  onUndo: () => void;
+  onRetry: () => void;
+  onTrustCertificate?: (certificate: { protocol: 'smtp' | 'imap'; fingerprint256: string }) => void;
+};
 
 /** Where the last message stands: waiting out the undo window, sending, retrying, sent, failed. */
-export function SendStatus({ item, onUndo, onRetry }: Props) {
+export function SendStatus({ item, onUndo, onRetry, onTrustCertificate }: Props) {
   const secondsLeft = useSecondsUntil(item.state === 'scheduled' ? item.sendAt : undefined);
   switch (item.state) {
     case 'scheduled':
@@ -58,7 +63,7 @@ export function SendStatus({ item, onUndo, onRetry }: Props) {
       return (
         <div className="send-status">
           <p role="status">Message not sent.</p>
-          <ErrorAlert error={item.error} />
+          <ErrorAlert error={item.error} onTrustCertificate={onTrustCertificate} />
           <button type="button" onClick={onRetry}>
             Retry
           </button>
