@@ -9,6 +9,8 @@ import type { HandlerTable } from './contract/handler-table.js';
 import { withImap } from './imap/connect.js';
 import { listFolders } from './imap/list-folders.js';
 import { listMessages } from './imap/list-messages.js';
+import { InboxWatcher } from './imap/watch-inbox.js';
+import type { Account } from '../shared/schemas.js';
 import { openMessage } from './imap/open-message.js';
 import { appendSentCopy } from './imap/append-sent-copy.js';
 import { Outbox, type OutboxOptions } from './outbox/outbox.js';
@@ -44,6 +46,20 @@ export function createMailService({ settingsFile, secrets, outboxDir, outbox: ou
     onSent: (item) => bus.emit('mail.sent', { accountId: item.accountId, messageId: item.messageId, accepted: item.accepted ?? [] }),
   });
 
+  /** One IDLE watcher per account, started once its Inbox was read, restarted if its settings change. */
+  const watchers = new Map<string, { key: string; watcher: InboxWatcher }>();
+  function watchInbox(account: Account, password: string): void {
+    const key = JSON.stringify([account.imap, account.email, password]);
+    const current = watchers.get(account.id);
+    if (current?.key === key) return;
+    current?.watcher.stop();
+    const watcher = new InboxWatcher(account, password, (count) =>
+      bus.emit('mail.arrived', { accountId: account.id, folder: 'INBOX', count }),
+    );
+    watchers.set(account.id, { key, watcher });
+    void watcher.start();
+  }
+
   const handlers: HandlerTable = {
     'accounts.list': async () => accounts.list(),
 
@@ -54,6 +70,8 @@ export function createMailService({ settingsFile, secrets, outboxDir, outbox: ou
     },
 
     'accounts.remove': async ({ accountId }) => {
+      watchers.get(accountId)?.watcher.stop();
+      watchers.delete(accountId);
       const removed = await accounts.remove(accountId);
       if (removed) bus.emit('accounts.changed', { accounts: accounts.list() });
       return { removed };
@@ -72,7 +90,10 @@ export function createMailService({ settingsFile, secrets, outboxDir, outbox: ou
 
     'messages.list': async ({ accountId, folder, limit }) => {
       const { account, password } = await accounts.credentials(accountId);
-      return withImap(account, password, (client) => listMessages(client, folder, limit));
+      const messages = await withImap(account, password, (client) => listMessages(client, folder, limit));
+      // The Inbox has been read once with these settings: from now on, new mail is pushed.
+      if (folder === 'INBOX') watchInbox(account, password);
+      return messages;
     },
 
     'message.open': async ({ accountId, folder, uid }) => {
@@ -104,6 +125,8 @@ export function createMailService({ settingsFile, secrets, outboxDir, outbox: ou
     /** Resumes the outbox: whatever was queued when the app last stopped goes out now. */
     start: () => outbox.start(),
     stop: async () => {
+      for (const { watcher } of watchers.values()) watcher.stop();
+      watchers.clear();
       await outbox.stop();
       sender.close();
     },

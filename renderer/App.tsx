@@ -109,6 +109,17 @@ export function App({ client }: { client: ContractClient }) {
     void refresh();
   }, [refresh]);
 
+  // New mail pushed by the account's IDLE connection: the list and the counts catch up by themselves.
+  useEffect(
+    () =>
+      client.on('mail.arrived', (arrival) => {
+        if (arrival.accountId !== accountId) return;
+        void loadFolders();
+        if (arrival.folder === folderPath) void refresh();
+      }),
+    [client, accountId, folderPath, refresh, loadFolders],
+  );
+
   async function open(uid: number) {
     if (!accountId) return;
     setError(undefined);

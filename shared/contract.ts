@@ -94,6 +94,8 @@ export const requests = {
 export const events = {
   'accounts.changed': z.object({ accounts: z.array(accountSchema) }),
   'mail.sent': z.object({ accountId: accountIdSchema, messageId: z.string(), accepted: z.array(z.string()) }),
+  /** New mail in an account's Inbox, seen by its IDLE connection: the list may refresh. */
+  'mail.arrived': z.object({ accountId: accountIdSchema, folder: z.string(), count: z.number().int().nonnegative() }),
   /** The messages whose state changed, and the ids of those taken out (undo send). */
   'outbox.changed': z.object({ items: z.array(outboxItemSchema), removed: z.array(z.string()) }),
 } as const;
