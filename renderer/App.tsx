@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ContractClient } from '../shared/contract.js';
 import type { AppErrorDto } from '../shared/errors.js';
 import type { OutboxItem } from '../shared/outbox.js';
@@ -89,11 +89,16 @@ export function App({ client }: { client: ContractClient }) {
     else setError(reply.error);
   }, [client, accountId]);
 
+  // Replies can come back out of order (a push-triggered refresh overtaking a slower one, or a
+  // folder change): only the latest request's answer is shown.
+  const latestList = useRef(0);
   const refresh = useCallback(async () => {
     if (!accountId) return;
+    const request = ++latestList.current;
     setLoading(true);
     setError(undefined);
     const reply = await client.invoke('messages.list', { accountId, folder: folderPath, limit: 100 });
+    if (request !== latestList.current) return;
     setLoading(false);
     if (reply.ok) setMessages(reply.value);
     else setError(reply.error);

@@ -121,6 +121,23 @@ describe('a person’s first journey, in Chromium through `npm run web`', () => 
     await expect.poll(() => page.getByRole('status').textContent(), { timeout: 20_000 }).toContain('Message sent');
   });
 
+  it('shows new mail in the open Inbox by itself, without Refresh', async () => {
+    const note = `Note to self ${randomUUID().slice(0, 8)}`;
+    await page.getByRole('button', { name: 'Compose' }).click();
+    await page.getByLabel('To', { exact: true }).fill(user('bob').email);
+    await page.getByLabel('Subject', { exact: true }).fill(note);
+    await page.getByLabel('Message', { exact: true }).fill('pushed over IDLE');
+    await page.getByRole('button', { name: 'Send' }).click();
+    // The status still says the reply was sent until this message's own status replaces it.
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/Sending in \d+ s/);
+    await expect
+      .poll(() => page.getByRole('status').textContent(), { timeout: 20_000 })
+      .toContain(`Message sent to ${user('bob').email}`);
+    // No click on Refresh from here: the Inbox's IDLE connection brings it in.
+    const row = page.getByRole('list', { name: 'Messages' }).getByRole('listitem').filter({ hasText: note });
+    await expect.poll(() => row.count(), { timeout: 5_000 }).toBe(1);
+  });
+
   it('shows a wrong password as an alert a person can read', async () => {
     await page.getByRole('button', { name: 'Add account' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Carol');
