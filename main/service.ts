@@ -50,14 +50,18 @@ export function createMailService({ settingsFile, secrets, outboxDir, outbox: ou
   const watchers = new Map<string, { key: string; watcher: InboxWatcher }>();
   function watchInbox(account: Account, password: string): void {
     const key = JSON.stringify([account.imap, account.email, password]);
-    const current = watchers.get(account.id);
-    if (current?.key === key) return;
-    current?.watcher.stop();
+    if (watchers.get(account.id)?.key === key) return;
+    stopWatching(account.id);
     const watcher = new InboxWatcher(account, password, (count) =>
       bus.emit('mail.arrived', { accountId: account.id, folder: 'INBOX', count }),
     );
     watchers.set(account.id, { key, watcher });
     void watcher.start();
+  }
+
+  function stopWatching(accountId: string): void {
+    watchers.get(accountId)?.watcher.stop();
+    watchers.delete(accountId);
   }
 
   const handlers: HandlerTable = {
@@ -70,8 +74,7 @@ export function createMailService({ settingsFile, secrets, outboxDir, outbox: ou
     },
 
     'accounts.remove': async ({ accountId }) => {
-      watchers.get(accountId)?.watcher.stop();
-      watchers.delete(accountId);
+      stopWatching(accountId);
       const removed = await accounts.remove(accountId);
       if (removed) bus.emit('accounts.changed', { accounts: accounts.list() });
       return { removed };
@@ -125,8 +128,7 @@ export function createMailService({ settingsFile, secrets, outboxDir, outbox: ou
     /** Resumes the outbox: whatever was queued when the app last stopped goes out now. */
     start: () => outbox.start(),
     stop: async () => {
-      for (const { watcher } of watchers.values()) watcher.stop();
-      watchers.clear();
+      for (const accountId of [...watchers.keys()]) stopWatching(accountId);
       await outbox.stop();
       sender.close();
     },

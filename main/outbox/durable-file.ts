@@ -7,67 +7,45 @@ const BLOCK_BYTES = 1024 * 1024;
 
 /**
  * Writes a file so that after a crash it is either absent or complete: the bytes go to a
- * temporary name, are fsynced, then renamed into place, and the folder is fsynced so the rename
- * itself survives a power cut.
+ * temporary name, are fsynced, then renamed into place. The folder's fsync, which makes the new
+ * name itself survive a power cut, is done here unless the caller batches it (the outbox leaves
+ * it to the journal's next flush).
  *
  * Every call goes through the thread pool, so the main process never blocks on the disk, and
  * the content is written in blocks of up to 1 MiB: a large message never sits whole in memory,
  * and a small one (whose composer emits many tiny chunks) costs a single write.
  */
-export async function writeFileDurably(path: string, content: Readable | Buffer | string): Promise<number> {
-  return (await writeFileDurablyKeepingSmall(path, content)).size;
-}
-
-/**
- * The same, and hands back the bytes when they fit in one block, so a caller about to use a
- * small file at once need not read it back (for the outbox: no trip through the thread pool
- * between writing a message and sending it).
- */
-export async function writeFileDurablyKeepingSmall(
+export async function writeFileDurably(
   path: string,
-  content: Readable | Buffer | string,
+  content: Readable,
   { syncFolder: syncTheFolder = true }: { syncFolder?: boolean } = {},
-): Promise<{ size: number; bytes?: Buffer }> {
+): Promise<number> {
   const temporary = `${path}.partial`;
   const handle = await open(temporary, 'w', 0o600);
   let size = 0;
-  let small: Buffer | undefined;
-  let blocks = 0;
   try {
-    if (typeof content === 'string' || Buffer.isBuffer(content)) {
-      const bytes = Buffer.from(content);
-      await handle.writeFile(bytes);
-      size = bytes.length;
-      if (size <= BLOCK_BYTES) small = bytes;
-    } else {
-      let pending: Buffer[] = [];
-      let pendingBytes = 0;
-      for await (const chunk of content) {
-        const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-        pending.push(bytes);
-        pendingBytes += bytes.length;
-        if (pendingBytes >= BLOCK_BYTES) {
-          await handle.write(Buffer.concat(pending, pendingBytes));
-          size += pendingBytes;
-          blocks++;
-          pending = [];
-          pendingBytes = 0;
-        }
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    for await (const chunk of content) {
+      const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+      pending.push(bytes);
+      pendingBytes += bytes.length;
+      if (pendingBytes >= BLOCK_BYTES) {
+        await handle.write(Buffer.concat(pending, pendingBytes));
+        size += pendingBytes;
+        pending = [];
+        pendingBytes = 0;
       }
-      if (pendingBytes > 0) {
-        const last = Buffer.concat(pending, pendingBytes);
-        await handle.write(last);
-        if (blocks === 0) small = last;
-      }
-      size += pendingBytes;
     }
+    if (pendingBytes > 0) await handle.write(Buffer.concat(pending, pendingBytes));
+    size += pendingBytes;
     await handle.sync();
   } finally {
     await handle.close();
   }
   await rename(temporary, path);
   if (syncTheFolder) await syncFolder(dirname(path));
-  return small ? { size, bytes: small } : { size };
+  return size;
 }
 
 export async function syncFolder(folder: string): Promise<void> {

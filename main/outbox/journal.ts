@@ -32,7 +32,6 @@ export const journalRecordSchema = z.discriminatedUnion('type', [
     draft: z.record(z.string(), z.unknown()).optional(),
     date: z.string().optional(),
   }),
-  z.object({ type: z.literal('attempt'), id: z.string(), at: z.number() }),
   z.object({
     type: z.literal('deferred'),
     id: z.string(),

@@ -46,10 +46,6 @@ export function apply(entries: Map<string, Entry>, record: JournalRecord): void 
   const entry = entries.get(record.id);
   if (!entry) return;
   switch (record.type) {
-    case 'attempt':
-      entry.phase = 'sending';
-      entry.attempts += 1;
-      break;
     case 'deferred':
       if (record.attempts !== undefined) entry.attempts = record.attempts;
       entry.phase = 'retrying';
@@ -91,13 +87,13 @@ export function apply(entries: Map<string, Entry>, record: JournalRecord): void 
 }
 
 /**
- * Replays the journal. A message caught mid-send by a crash goes back to the queue: whether the
- * server accepted it is unknown only if its 250 arrived in the instant before we recorded it.
+ * Replays the journal. A message caught mid-send by a crash has no record of the attempt (that
+ * lives in memory only), so it comes back queued: whether the server accepted it is unknown only
+ * if its 250 arrived in the instant before we recorded it.
  */
 export function replay(records: JournalRecord[]): Map<string, Entry> {
   const entries = new Map<string, Entry>();
   for (const record of records) apply(entries, record);
-  for (const entry of entries.values()) if (entry.phase === 'sending') entry.phase = 'queued';
   return entries;
 }
 

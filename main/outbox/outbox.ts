@@ -14,7 +14,7 @@ import { base64DecodedLength, outgoingMessageSchema } from '../../shared/schemas
 import { composeMessage, type ParsedOutgoing } from '../mime/compose-message.js';
 import type { Accepted, Submission } from '../smtp/pooled-sender.js';
 import { draftFromMessage } from './draft-from-message.js';
-import { writeFileDurablyKeepingSmall } from './durable-file.js';
+import { writeFileDurably } from './durable-file.js';
 import { Journal, type JournalRecord } from './journal.js';
 import { apply, replay, toDto, type Entry } from './outbox-state.js';
 import { classifyFailure, DEFAULT_RETRY_POLICY, gaveUp, retryDelay, type RetryPolicy } from './retry-policy.js';
@@ -46,7 +46,8 @@ const DRAFT_LIMIT_BYTES = 256 * 1024;
 /** ...while the drafts waiting in memory stay under this; beyond it, new messages go to files. */
 const DRAFT_MEMORY_BYTES = 32 * 1024 * 1024;
 
-type Draft = { draft: ParsedOutgoing; messageId: string; date: Date; bytes?: number };
+/** A message kept as written, with the identity it is composed with, and what it counts against the memory budget. */
+type Draft = { draft: ParsedOutgoing; messageId: string; date: Date; bytes: number };
 
 /**
  * Bounds on the composed size, without composing. The upper one (text and HTML as quoted-
@@ -111,7 +112,7 @@ export class Outbox {
     for (const record of this.journal.records) {
       if (record.type === 'queued' && record.draft && record.date && this.entries.has(record.id)) {
         const draft = outgoingMessageSchema.parse(record.draft);
-        this.keepDraft(record.id, { draft, messageId: record.messageId, date: new Date(record.date) });
+        this.keepDraft(record.id, { draft, messageId: record.messageId, date: new Date(record.date), bytes: sizeBounds(draft).atMost });
       }
     }
     this.compact();
@@ -138,7 +139,7 @@ export class Outbox {
     if (bounds.atMost <= DRAFT_LIMIT_BYTES && this.draftBytes + bounds.atMost <= DRAFT_MEMORY_BYTES) {
       // Most mail: kept as written, inside its journal record, and composed while it is sent,
       // the way a plain SMTP client composes while it waits on the server.
-      this.keepDraft(id, { draft: message, messageId: mail.messageId, date: mail.date as Date });
+      this.keepDraft(id, { draft: message, messageId: mail.messageId, date: mail.date as Date, bytes: bounds.atMost });
     } else {
       // One at a time, in order: composed side by side, a burst of large messages would all be
       // ready at the same late moment; one after another, the first goes out while the next
@@ -223,11 +224,6 @@ export class Outbox {
       this.flushTimer = undefined;
       this.journal.flush().catch(() => log.error('the outbox journal could not be flushed to disk'));
     }, BACKGROUND_FLUSH_MS);
-  }
-
-  /** Resolves once nothing is due and nothing is in flight (tests, and shutdown). */
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
 
   private record(record: JournalRecord): void {
@@ -319,14 +315,13 @@ export class Outbox {
     try {
       credentials = await this.options.credentials(entry.accountId);
     } catch (error) {
-      const appError = error instanceof AppError ? error : new AppError('INTERNAL');
-      this.record({ type: 'failed', id: entry.id, at: this.now(), error: appError.toDto(), attempts: entry.attempts });
+      this.record({ type: 'failed', id: entry.id, at: this.now(), error: asAppError(error).toDto(), attempts: entry.attempts });
       return;
     }
     const { account, password } = credentials;
     let accepted: Accepted;
     try {
-      const message = await this.messageToSend(entry, account);
+      const message = this.messageToSend(entry, account);
       this.options.fault?.('before-connect');
       accepted = await this.options.send(account, password, { envelope: entry.envelope, ...message });
     } catch (error) {
@@ -380,9 +375,8 @@ export class Outbox {
       }
       this.forget(entry.id);
     } catch (error) {
-      const appError = error instanceof AppError ? error : new AppError('INTERNAL');
       const retryAt = this.now() + retryDelay(entry.filingAttempts + 1, this.retry);
-      this.record({ type: 'filing-deferred', id: entry.id, at: this.now(), error: appError.toDto(), retryAt });
+      this.record({ type: 'filing-deferred', id: entry.id, at: this.now(), error: asAppError(error).toDto(), retryAt });
     } finally {
       this.filing.delete(entry.id);
     }
@@ -420,11 +414,10 @@ export class Outbox {
     // The folder's fsync (which makes the new name durable) is left to the journal's next
     // flush, which every Send awaits.
     this.journal.folderDirty = true;
-    return writeFileDurablyKeepingSmall(this.messagePath(id), composed, { syncFolder: false });
+    return { size: await writeFileDurably(this.messagePath(id), composed, { syncFolder: false }) };
   }
 
   private keepDraft(id: string, kept: Draft): void {
-    kept.bytes = sizeBounds(kept.draft).atMost;
     this.drafts.set(id, kept);
     this.draftBytes += kept.bytes;
   }
@@ -433,47 +426,43 @@ export class Outbox {
     const kept = this.drafts.get(id);
     if (kept) {
       this.drafts.delete(id);
-      this.draftBytes -= kept.bytes ?? 0;
+      this.draftBytes -= kept.bytes;
       return;
     }
     void rm(this.messagePath(id), { force: true }).catch(() => {});
   }
 
   /**
-   * What goes on the wire. A draft is composed now, in memory (it is small), which gives the
-   * exact SIZE and, with a few messages handed to the pool ahead, happens while the previous
-   * one is still being sent.
+   * What goes on the wire: a draft as mail options, for nodemailer to compose as it writes to the
+   * server (one MIME pass, as for any message it sends); a large message as its composed file.
    */
-  private async messageToSend(
-    entry: Entry,
-    account: Account,
-  ): Promise<{ raw: () => Readable; compose?: () => SendMailOptions; size: number }> {
+  private messageToSend(entry: Entry, account: Account): { raw: () => Readable; compose?: () => SendMailOptions; size: number } {
     const kept = this.drafts.get(entry.id);
     const raw = () => this.openMessage(entry.id, account);
     if (!kept) return { raw, size: entry.size };
-    // The envelope stays the one recorded at Send; the composer gets only the message.
-    const compose = () => {
-      const { envelope: _envelope, ...mail } = composeMessage(account, kept.draft, { messageId: kept.messageId, date: kept.date });
-      return mail;
-    };
-    return { raw, compose, size: entry.size };
+    return { raw, compose: () => composeDraft(account, kept), size: entry.size };
   }
 
   /** The message's bytes: composed afresh from its draft (same Message-ID and Date), or its file. */
   private openMessage(id: string, account: Account): Readable {
     const kept = this.drafts.get(id);
     if (!kept) return createReadStream(this.messagePath(id));
-    const mail = composeMessage(account, kept.draft, { messageId: kept.messageId, date: kept.date });
-    return new MailComposer(mail).compile().createReadStream();
+    return new MailComposer(composeDraft(account, kept)).compile().createReadStream();
   }
 
   private messagePath(id: string): string {
     return join(this.messagesDir, `${id}.eml`);
   }
+}
 
-  private draftPath(id: string): string {
-    return join(this.messagesDir, `${id}.draft.json`);
-  }
+/** A kept draft as nodemailer's composer takes it; the envelope stays the one recorded at Send. */
+function composeDraft(account: Account, kept: Draft): SendMailOptions {
+  const { envelope: _envelope, ...mail } = composeMessage(account, kept.draft, { messageId: kept.messageId, date: kept.date });
+  return mail;
+}
+
+function asAppError(error: unknown): AppError {
+  return error instanceof AppError ? error : new AppError('INTERNAL');
 }
 
 function dueAt(entry: Entry): number | undefined {

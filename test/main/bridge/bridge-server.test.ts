@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { BRIDGE_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../../shared/bridge-protocol.js';
 import type { BridgeMessage } from '../../../shared/contract.js';
-import { MemorySecretStore } from '../../../main/accounts/secret-store.js';
 import { startBridge, type RunningBridge } from '../../../main/bridge/bridge-server.js';
 import { createMailService, type MailService } from '../../../main/service.js';
+import { newProfile } from '../../support/accounts.js';
 
 let bridge: RunningBridge;
 let service: MailService;
@@ -17,12 +17,7 @@ let staticRoot: string;
 beforeAll(async () => {
   staticRoot = mkdtempSync(join(tmpdir(), 'mua-static-'));
   writeFileSync(join(staticRoot, 'index.html'), '<!doctype html><title>Mua</title>');
-  const data = new Map<string, unknown>();
-  service = createMailService({
-    settingsFile: { get: (k) => data.get(k), set: (k, v) => void data.set(k, v) },
-    secrets: new MemorySecretStore(),
-    outboxDir: mkdtempSync(join(tmpdir(), 'mua-outbox-')),
-  });
+  service = createMailService(newProfile());
   bridge = await startBridge({ dispatch: service.dispatch, bus: service.bus, staticRoot });
 });
 

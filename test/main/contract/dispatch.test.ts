@@ -1,28 +1,19 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { requestChannels } from '../../../shared/contract.js';
 import { AppError } from '../../../shared/errors.js';
-import { MemorySecretStore } from '../../../main/accounts/secret-store.js';
-import type { KeyValueFile } from '../../../main/accounts/settings-store.js';
 import { createDispatcher } from '../../../main/contract/dispatch.js';
 import type { HandlerTable } from '../../../main/contract/handler-table.js';
 import { createMailService } from '../../../main/service.js';
-
-function memoryFile(): KeyValueFile {
-  const data = new Map<string, unknown>();
-  return { get: (k) => data.get(k), set: (k, v) => void data.set(k, v) };
-}
+import { newProfile } from '../../support/accounts.js';
 
 function tableOf(overrides: Partial<HandlerTable>): HandlerTable {
-  const { handlers } = createMailService({ settingsFile: memoryFile(), secrets: new MemorySecretStore(), outboxDir: mkdtempSync(join(tmpdir(), 'mua-outbox-')) });
+  const { handlers } = createMailService(newProfile());
   return { ...handlers, ...overrides };
 }
 
 describe('the handler table', () => {
   it('has a handler for every request channel in the contract, and no other', () => {
-    const { handlers } = createMailService({ settingsFile: memoryFile(), secrets: new MemorySecretStore(), outboxDir: mkdtempSync(join(tmpdir(), 'mua-outbox-')) });
+    const { handlers } = createMailService(newProfile());
     expect(Object.keys(handlers).sort()).toEqual([...requestChannels].sort());
     for (const channel of requestChannels) expect(typeof handlers[channel]).toBe('function');
   });
