@@ -6,13 +6,11 @@ import { createDispatcher } from './contract/dispatch.js';
 import { EventBus } from './contract/event-bus.js';
 import { createInProcessClient } from './contract/in-process-client.js';
 import type { HandlerTable } from './contract/handler-table.js';
-import { withImap } from './imap/connect.js';
-import { listFolders } from './imap/list-folders.js';
-import { listMessages } from './imap/list-messages.js';
-import { InboxWatcher } from './imap/watch-inbox.js';
-import type { Account } from '../shared/schemas.js';
-import { openMessage } from './imap/open-message.js';
+import { join } from 'node:path';
 import { appendSentCopy } from './imap/append-sent-copy.js';
+import type { SyncFeatures } from './imap/sync-folder.js';
+import { MessageStore } from './store/message-store.js';
+import { MailSync } from './sync/mail-sync.js';
 import { Outbox, type OutboxOptions } from './outbox/outbox.js';
 import { PooledSmtpSender } from './smtp/pooled-sender.js';
 
@@ -21,6 +19,10 @@ export type ServiceOptions = {
   secrets: SecretStore;
   /** The outbox's folder inside the profile. */
   outboxDir: string;
+  /** The folder of the local message store (mail.sqlite) and the kept message sources (bodies/). */
+  storeDir: string;
+  /** Overrides for the sync (tests turn off IDLE or server features, shorten the poll). */
+  sync?: { features?: Partial<SyncFeatures>; idle?: boolean; pollIntervalMs?: number; staleAfterMs?: number; firstBatch?: number; batchSize?: number };
   /** Overrides for the outbox's timing (tests shorten the undo window and the retry delays). */
   outbox?: Pick<OutboxOptions, 'undoDelayMs' | 'retry' | 'fault'>;
 };
@@ -29,40 +31,31 @@ export type ServiceOptions = {
  * The composition root: builds the services and the one handler table that both transports
  * (Electron IPC and the loopback bridge) dispatch to.
  */
-export function createMailService({ settingsFile, secrets, outboxDir, outbox: outboxOptions }: ServiceOptions) {
+export function createMailService({ settingsFile, secrets, outboxDir, storeDir, outbox: outboxOptions, sync: syncOptions }: ServiceOptions) {
   const accountSettings = new AccountSettings(settingsFile);
   const accounts = new AccountService(accountSettings, secrets);
   const bus = new EventBus();
+  const store = MessageStore.open(storeDir);
+  const mail = new MailSync({
+    store,
+    bodiesDir: join(storeDir, 'bodies'),
+    credentials: (accountId) => accounts.credentials(accountId),
+    emit: (event, payload) => bus.emit(event, payload),
+    ...syncOptions,
+  });
   const sender = new PooledSmtpSender();
   const outbox = new Outbox({
     dir: outboxDir,
     credentials: (accountId) => accounts.credentials(accountId),
     send: (account, password, submission) => sender.send(account, password, submission),
     preflight: (account, size) => sender.limits.checkMessageSize(account, size),
-    fileSentCopy: (account, password, raw) => withImap(account, password, (client) => appendSentCopy(client, raw)),
+    // Through the account's session: filing a copy never opens a third connection.
+    fileSentCopy: async (account, _password, raw) => (await mail.session(account.id)).session.run((client) => appendSentCopy(client, raw)),
     undoDelayMs: undoDelayFrom(settingsFile),
     ...outboxOptions,
     onChange: (change) => bus.emit('outbox.changed', change),
     onSent: (item) => bus.emit('mail.sent', { accountId: item.accountId, messageId: item.messageId, accepted: item.accepted ?? [] }),
   });
-
-  /** One IDLE watcher per account, started once its Inbox was read, restarted if its settings change. */
-  const watchers = new Map<string, { key: string; watcher: InboxWatcher }>();
-  function watchInbox(account: Account, password: string): void {
-    const key = JSON.stringify([account.imap, account.email, password]);
-    if (watchers.get(account.id)?.key === key) return;
-    stopWatching(account.id);
-    const watcher = new InboxWatcher(account, password, (count) =>
-      bus.emit('mail.arrived', { accountId: account.id, folder: 'INBOX', count }),
-    );
-    watchers.set(account.id, { key, watcher });
-    void watcher.start();
-  }
-
-  function stopWatching(accountId: string): void {
-    watchers.get(accountId)?.watcher.stop();
-    watchers.delete(accountId);
-  }
 
   const handlers: HandlerTable = {
     'accounts.list': async () => accounts.list(),
@@ -74,7 +67,7 @@ export function createMailService({ settingsFile, secrets, outboxDir, outbox: ou
     },
 
     'accounts.remove': async ({ accountId }) => {
-      stopWatching(accountId);
+      await mail.forget(accountId);
       const removed = await accounts.remove(accountId);
       if (removed) bus.emit('accounts.changed', { accounts: accounts.list() });
       return { removed };
@@ -86,23 +79,17 @@ export function createMailService({ settingsFile, secrets, outboxDir, outbox: ou
       return account;
     },
 
-    'folders.list': async ({ accountId }) => {
-      const { account, password } = await accounts.credentials(accountId);
-      return withImap(account, password, (client) => listFolders(client));
+    'folders.list': async ({ accountId }) => mail.folders(accountId),
+
+    'messages.list': async ({ accountId, folder, limit, before }) =>
+      mail.messages(accountId, folder, { limit, before: before && { internalDate: before.receivedAt, uid: before.uid } }),
+
+    'folder.sync': async ({ accountId, folder }) => {
+      const { added, removed, flagsChanged } = await mail.syncFolder(accountId, folder);
+      return { added, removed, flagsChanged };
     },
 
-    'messages.list': async ({ accountId, folder, limit }) => {
-      const { account, password } = await accounts.credentials(accountId);
-      const messages = await withImap(account, password, (client) => listMessages(client, folder, limit));
-      // The Inbox has been read once with these settings: from now on, new mail is pushed.
-      if (folder === 'INBOX') watchInbox(account, password);
-      return messages;
-    },
-
-    'message.open': async ({ accountId, folder, uid }) => {
-      const { account, password } = await accounts.credentials(accountId);
-      return withImap(account, password, (client) => openMessage(client, folder, uid));
-    },
+    'message.open': async ({ accountId, folder, uid }) => mail.open(accountId, folder, uid),
 
     'mail.send': async ({ sendAt, ...message }) => {
       // Checked now, not at send time: a message for an account without a password is refused at once.
@@ -125,12 +112,18 @@ export function createMailService({ settingsFile, secrets, outboxDir, outbox: ou
     client: createInProcessClient(dispatch, bus),
     secretsKind: secrets.kind,
     outbox,
+    mail,
+    store,
     /** Resumes the outbox: whatever was queued when the app last stopped goes out now. */
-    start: () => outbox.start(),
+    start: () => {
+      outbox.start();
+      mail.start();
+    },
     stop: async () => {
-      for (const accountId of [...watchers.keys()]) stopWatching(accountId);
       await outbox.stop();
+      await mail.stop();
       sender.close();
+      store.close();
     },
   };
 }

@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     settingsFile: openSettingsFile(dataDir),
     secrets: store,
     outboxDir: join(dataDir, 'outbox'),
+    storeDir: dataDir,
   });
   // Whatever was queued when the app last stopped (or crashed) goes out now.
   service.start();

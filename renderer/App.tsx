@@ -108,6 +108,16 @@ export function App({ client }: { client: ContractClient }) {
     void loadFolders();
   }, [loadFolders]);
 
+  // Refresh asks the server now (the list is drawn from the store, which a sync keeps current).
+  async function checkNow() {
+    if (!accountId) return;
+    setLoading(true);
+    const reply = await client.invoke('folder.sync', { accountId, folder: folderPath });
+    setLoading(false);
+    if (!reply.ok) return setError(reply.error);
+    await Promise.all([refresh(), loadFolders()]);
+  }
+
   useEffect(() => {
     setMessages([]);
     setOpened(undefined);
@@ -124,6 +134,20 @@ export function App({ client }: { client: ContractClient }) {
       }),
     [client, accountId, folderPath, refresh, loadFolders],
   );
+
+  // The store changed under the list (a sync brought messages, flags or removals): redraw from it.
+  useEffect(() => {
+    const offMessages = client.on('messages.changed', (change) => {
+      if (change.accountId === accountId && change.folder === folderPath) void refresh();
+    });
+    const offFolders = client.on('folders.changed', (change) => {
+      if (change.accountId === accountId) void loadFolders();
+    });
+    return () => {
+      offMessages();
+      offFolders();
+    };
+  }, [client, accountId, folderPath, refresh, loadFolders]);
 
   async function open(uid: number) {
     if (!accountId) return;
@@ -222,7 +246,7 @@ export function App({ client }: { client: ContractClient }) {
                 <button type="button" onClick={() => setView({ kind: 'compose', draft: EMPTY_DRAFT })}>
                   Compose
                 </button>
-                <button type="button" onClick={() => void Promise.all([refresh(), loadFolders()])} disabled={loading}>
+                <button type="button" onClick={() => void checkNow()} disabled={loading}>
                   Refresh
                 </button>
               </div>

@@ -52,9 +52,20 @@ export const requests = {
         accountId: accountIdSchema,
         folder: z.string().min(1).max(1000).default('INBOX'),
         limit: z.number().int().min(1).max(500).default(50),
+        /** The next page: the messages older than this one (its receivedAt and uid). */
+        before: z.object({ receivedAt: z.number().int(), uid: z.number().int().positive() }).strict().optional(),
       })
       .strict(),
     output: z.array(messageSummarySchema),
+  },
+  /** Brings a folder up to date with the server now (Refresh); progress comes as sync.progress. */
+  'folder.sync': {
+    input: z.object({ accountId: accountIdSchema, folder: z.string().min(1).max(1000).default('INBOX') }).strict(),
+    output: z.object({
+      added: z.number().int().nonnegative(),
+      removed: z.number().int().nonnegative(),
+      flagsChanged: z.number().int().nonnegative(),
+    }),
   },
   'message.open': {
     input: z
@@ -96,6 +107,19 @@ export const events = {
   'mail.sent': z.object({ accountId: accountIdSchema, messageId: z.string(), accepted: z.array(z.string()) }),
   /** New mail in an account's Inbox, seen by its IDLE connection: the list may refresh. */
   'mail.arrived': z.object({ accountId: accountIdSchema, folder: z.string(), count: z.number().int().nonnegative() }),
+  /** The account's folder tree or its counts changed: folders.list again. */
+  'folders.changed': z.object({ accountId: accountIdSchema }),
+  /** The stored messages of a folder changed (arrived, removed, flags): the list may redraw from the store. */
+  'messages.changed': z.object({ accountId: accountIdSchema, folder: z.string() }),
+  /** How far a folder's sync has got: done of total messages are in the store. */
+  'sync.progress': z.object({
+    accountId: accountIdSchema,
+    folder: z.string(),
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+  }),
+  /** A background sync failed (offline, refused, ...); the store still holds the last good state. */
+  'sync.failed': z.object({ accountId: accountIdSchema, folder: z.string(), error: appErrorSchema }),
   /** The messages whose state changed, and the ids of those taken out (undo send). */
   'outbox.changed': z.object({ items: z.array(outboxItemSchema), removed: z.array(z.string()) }),
 } as const;

@@ -168,8 +168,20 @@ export const messageSummarySchema = z.object({
   date: z.string(),
   unread: z.boolean(),
   size: z.number().int().nonnegative(),
+  flagged: z.boolean().default(false),
+  hasAttachments: z.boolean().default(false),
+  /** Arrival on the server, ms since epoch: with uid, the cursor for the next page. */
+  receivedAt: z.number().int().default(0),
 });
 export type MessageSummary = z.infer<typeof messageSummarySchema>;
+
+export const attachmentInfoSchema = z.object({
+  filename: z.string().nullable(),
+  contentType: z.string(),
+  /** Decoded size in bytes. */
+  size: z.number().int().nonnegative(),
+});
+export type AttachmentInfo = z.infer<typeof attachmentInfoSchema>;
 
 export const messageDetailSchema = messageSummarySchema.extend({
   to: z.array(mailboxAddressSchema),
@@ -179,6 +191,7 @@ export const messageDetailSchema = messageSummarySchema.extend({
   references: z.array(z.string()),
   /** The readable text of the message (from its text part, or derived from its HTML). */
   text: z.string(),
+  attachments: z.array(attachmentInfoSchema).default([]),
 });
 export type MessageDetail = z.infer<typeof messageDetailSchema>;
 

@@ -48,7 +48,8 @@ async function start(): Promise<void> {
   // to tell the user (web mode prints it to the terminal).
   const { store: secrets } = await openSecretStore();
 
-  const service = createMailService({ settingsFile, secrets, outboxDir: join(app.getPath('userData'), 'outbox') });
+  const profileDir = app.getPath('userData');
+  const service = createMailService({ settingsFile, secrets, outboxDir: join(profileDir, 'outbox'), storeDir: profileDir });
   // Whatever was queued when the app last stopped (or crashed) goes out now.
   service.start();
   app.on('before-quit', () => void service.stop());

@@ -24,23 +24,33 @@ export function imapOptions(account: Account, password: string): ImapFlowOptions
     greetingTimeout: 15_000,
     socketTimeout: 120_000,
     disableAutoIdle: true,
+    // VANISHED instead of EXPUNGE, and CHANGEDSINCE ... VANISHED on a resync (RFC 7162).
+    qresync: true,
     clientInfo: { name: 'Mua Mail' },
   };
 }
 
-/** Runs `job` on a fresh, logged-in connection and always logs out, whatever happens. */
-export async function withImap<T>(account: Account, password: string, job: (client: ImapFlow) => Promise<T>): Promise<T> {
-  const client = new ImapFlow(imapOptions(account, password));
+/**
+ * A fresh, logged-in connection. A failure comes out as a typed AppError; an untrusted
+ * certificate with the certificate's facts, for the person to judge.
+ */
+export async function connectImap(account: Account, password: string, extra: Partial<ImapFlowOptions> = {}): Promise<ImapFlow> {
+  const client = new ImapFlow({ ...imapOptions(account, password), ...extra });
   // An error event after a failed command must not crash the process; the command's own
   // rejection carries the failure to the caller.
   client.on('error', () => {});
   try {
     await client.connect();
+    return client;
   } catch (error) {
     client.close();
-    // An untrusted certificate goes out with the certificate's facts, for the person to judge.
     throw await withCertificateDetails(imapError(error, account.imap.host, account.imap.port), imapProbeTarget(account), account.imap.pinnedCertificate);
   }
+}
+
+/** Runs `job` on a fresh, logged-in connection and always logs out, whatever happens. */
+export async function withImap<T>(account: Account, password: string, job: (client: ImapFlow) => Promise<T>): Promise<T> {
+  const client = await connectImap(account, password);
   try {
     return await job(client);
   } catch (error) {

@@ -34,6 +34,9 @@ export class InboxWatcher {
       this.known = event.count;
       this.onArrived(event.count);
     });
+    // Another client's flag change or deletion: the Inbox needs a resync as well.
+    client.on('flags', (event: { path: string }) => event.path === 'INBOX' && this.onArrived(this.known));
+    client.on('expunge', (event: { path: string }) => event.path === 'INBOX' && this.onArrived(this.known));
     client.on('close', () => this.reconnectLater());
     try {
       await client.connect();

@@ -23,7 +23,47 @@ export type FolderInput = {
   unread: number | null;
 };
 
-export type Folder = FolderInput & { id: number };
+/** How far a folder's local copy reaches; advanced in the same transaction as the messages it describes. */
+export type SyncState = {
+  uidValidity: number | null;
+  /** Every message below this UID (and from oldestUid up) that the server had is stored. */
+  uidNext: number | null;
+  /** Flags are current up to this MODSEQ (CONDSTORE); null where the server has none. */
+  highestModseq: bigint | null;
+  /** The lowest UID of the complete range: null before the first batch, 1 once the history is in. */
+  oldestUid: number | null;
+  syncedAt: number | null;
+};
+
+/** A folder as the server lists it (LIST + STATUS), for the folder tree. */
+export type ListedFolderInput = {
+  path: string;
+  name: string;
+  role: FolderRole | null;
+  delimiter: string | null;
+  selectable: boolean;
+  subscribed: boolean;
+  total: number | null;
+  unread: number | null;
+};
+
+export type Folder = FolderInput & {
+  id: number;
+  name: string | null;
+  delimiter: string | null;
+  selectable: boolean;
+  subscribed: boolean;
+  oldestUid: number | null;
+  syncedAt: number | null;
+};
+
+/** One transaction of a sync: the messages it brought, the flags and removals, and how far it got. */
+export type SyncBatch = {
+  upsert?: readonly MessageInput[];
+  flags?: readonly { uid: number; flags: MessageFlags }[];
+  remove?: readonly number[];
+  state?: Partial<SyncState>;
+};
 
 export type Address = { name: string; address: string };
 
@@ -106,6 +146,12 @@ type FolderRow = {
   highestmodseq: string | null;
   total: number | null;
   unread: number | null;
+  name: string | null;
+  delimiter: string | null;
+  selectable: number;
+  subscribed: number;
+  oldest_uid: number | null;
+  synced_at: number | null;
 };
 
 const MESSAGE_COLUMNS = `m.id, m.folder_id, m.uid, m.message_id, m.in_reply_to, m.references_ids, m.subject,
@@ -154,6 +200,12 @@ function toFolder(row: FolderRow): Folder {
     highestModseq: row.highestmodseq === null ? null : BigInt(row.highestmodseq),
     total: row.total,
     unread: row.unread,
+    name: row.name,
+    delimiter: row.delimiter,
+    selectable: row.selectable === 1,
+    subscribed: row.subscribed === 1,
+    oldestUid: row.oldest_uid,
+    syncedAt: row.synced_at,
   };
 }
 
@@ -179,6 +231,12 @@ export class MessageStore {
     listAfter: Statement;
     counts: Statement;
     uids: Statement;
+    folderByPath: Statement;
+    upsertListed: Statement;
+    removeFolder: Statement;
+    messageByUid: Statement;
+    setBodyFile: Statement;
+    uidsInRange: Statement;
   };
 
   constructor(readonly db: Database) {
@@ -229,6 +287,21 @@ export class MessageStore {
           (SELECT count(*) FROM messages WHERE folder_id = @folderId) AS total,
           (SELECT count(*) FROM messages WHERE folder_id = @folderId AND seen = 0) AS unread`),
       uids: prepare('SELECT uid FROM messages WHERE folder_id = ? ORDER BY uid').pluck(),
+      folderByPath: prepare('SELECT * FROM folders WHERE account_id = ? AND path = ?'),
+      // The listing never touches the sync state: a folder keeps its copy across LISTs.
+      upsertListed: prepare(`
+        INSERT INTO folders (account_id, path, role, name, delimiter, selectable, subscribed, total, unread)
+        VALUES (@accountId, @path, @role, @name, @delimiter, @selectable, @subscribed, @total, @unread)
+        ON CONFLICT (account_id, path) DO UPDATE SET
+          role = excluded.role, name = excluded.name, delimiter = excluded.delimiter,
+          selectable = excluded.selectable, subscribed = excluded.subscribed,
+          total = excluded.total, unread = excluded.unread
+        RETURNING id`),
+      removeFolder: prepare('DELETE FROM folders WHERE id = ?'),
+      messageByUid: prepare(`SELECT ${MESSAGE_COLUMNS}, m.body_file FROM messages m WHERE m.folder_id = ? AND m.uid = ?`),
+      setBodyFile: prepare(`UPDATE messages SET body_file = @file, body_text = @bodyText, snippet = @snippet
+        WHERE folder_id = @folderId AND uid = @uid`),
+      uidsInRange: prepare('SELECT uid FROM messages WHERE folder_id = ? AND uid >= ? AND uid < ? ORDER BY uid').pluck(),
     };
   }
 
@@ -252,6 +325,106 @@ export class MessageStore {
 
   folders(accountId: string): Folder[] {
     return (this.statements.foldersOfAccount.all(accountId) as FolderRow[]).map(toFolder);
+  }
+
+  folderByPath(accountId: string, path: string): Folder | undefined {
+    const row = this.statements.folderByPath.get(accountId, path) as FolderRow | undefined;
+    return row && toFolder(row);
+  }
+
+  /**
+   * Records the server's folder list: adds and updates folders (keeping each one's local copy),
+   * and drops folders the server no longer lists, with their messages. Returns the folders.
+   */
+  saveFolderList(accountId: string, listed: readonly ListedFolderInput[]): Folder[] {
+    this.db.transaction(() => {
+      const keep = new Set<number>();
+      for (const f of listed) {
+        const row = this.statements.upsertListed.get({
+          accountId,
+          path: f.path,
+          role: f.role,
+          name: f.name,
+          delimiter: f.delimiter,
+          selectable: bit(f.selectable),
+          subscribed: bit(f.subscribed),
+          total: f.total,
+          unread: f.unread,
+        }) as { id: number };
+        keep.add(row.id);
+      }
+      for (const folder of this.folders(accountId)) if (!keep.has(folder.id)) this.statements.removeFolder.run(folder.id);
+    }).immediate();
+    return this.folders(accountId);
+  }
+
+  /** The folder's sync state (see SyncState). */
+  syncState(folderId: number): SyncState {
+    const folder = this.folder(folderId);
+    if (!folder) throw new Error(`no folder ${folderId} in the store`);
+    const { uidValidity, uidNext, highestModseq, oldestUid, syncedAt } = folder;
+    return { uidValidity, uidNext, highestModseq, oldestUid, syncedAt };
+  }
+
+  /**
+   * Applies one step of a sync in one transaction: the messages, flags and removals together with
+   * the state that says they are in. A crash or a cut connection leaves the previous step whole,
+   * and the next sync starts from the state that matches the rows.
+   */
+  applySync(folderId: number, batch: SyncBatch): void {
+    this.db.transaction(() => {
+      if (batch.upsert?.length) this.upsertMessages(folderId, batch.upsert);
+      if (batch.flags?.length) this.setFlags(folderId, batch.flags);
+      if (batch.remove?.length) this.removeUids(folderId, batch.remove);
+      if (batch.state) this.setSyncState(folderId, batch.state);
+    }).immediate();
+  }
+
+  /** After a UIDVALIDITY change every stored UID means nothing: drop them and start over. */
+  resetFolder(folderId: number, uidValidity: number): void {
+    this.db.transaction(() => {
+      this.statements.clearFolder.run(folderId);
+      this.db
+        .prepare('UPDATE folders SET uidvalidity = ?, uidnext = NULL, highestmodseq = NULL, oldest_uid = NULL, synced_at = NULL WHERE id = ?')
+        .run(uidValidity, folderId);
+    }).immediate();
+  }
+
+  private setSyncState(folderId: number, state: Partial<SyncState>): void {
+    const columns: Record<keyof SyncState, string> = {
+      uidValidity: 'uidvalidity',
+      uidNext: 'uidnext',
+      highestModseq: 'highestmodseq',
+      oldestUid: 'oldest_uid',
+      syncedAt: 'synced_at',
+    };
+    const sets: string[] = [];
+    const values: (number | string | null)[] = [];
+    for (const key of Object.keys(columns) as (keyof SyncState)[]) {
+      if (!(key in state)) continue;
+      const value = state[key];
+      sets.push(`${columns[key]} = ?`);
+      values.push(typeof value === 'bigint' ? value.toString() : (value ?? null));
+    }
+    if (sets.length === 0) return;
+    // Column names come from the fixed table above; every value is bound.
+    this.db.prepare(`UPDATE folders SET ${sets.join(', ')} WHERE id = ?`).run(...values, folderId);
+  }
+
+  /** One stored message, with the file its raw source was kept in (if fetched). */
+  message(folderId: number, uid: number): (StoredMessage & { bodyFile: string | null }) | undefined {
+    const row = this.statements.messageByUid.get(folderId, uid) as (MessageRow & { body_file: string | null }) | undefined;
+    return row && { ...toMessage(row), bodyFile: row.body_file };
+  }
+
+  /** Records that a message's source was kept (and its text, for search). */
+  setBodyFile(folderId: number, uid: number, file: string, bodyText: string, snippet: string): boolean {
+    return this.statements.setBodyFile.run({ folderId, uid, file, bodyText, snippet }).changes === 1;
+  }
+
+  /** The stored UIDs in [from, to), ascending. */
+  uidsInRange(folderId: number, from: number, to: number): number[] {
+    return this.statements.uidsInRange.all(folderId, from, to) as number[];
   }
 
   /** Inserts or updates a batch in one transaction: all of it is stored, or none. */

@@ -124,6 +124,76 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'folder sync state and kept bodies',
+    up(db) {
+      db.exec(`
+        -- What the folder list shows when offline, and how far each folder's copy reaches:
+        -- every UID in [oldest_uid, uidnext) that the server had at the last sync is stored.
+        -- uidnext and highestmodseq (from version 1) now mean "our copy is complete up to".
+        ALTER TABLE folders ADD COLUMN name        TEXT;
+        ALTER TABLE folders ADD COLUMN delimiter   TEXT;
+        ALTER TABLE folders ADD COLUMN selectable  INTEGER NOT NULL DEFAULT 1 CHECK (selectable IN (0, 1));
+        ALTER TABLE folders ADD COLUMN subscribed  INTEGER NOT NULL DEFAULT 1 CHECK (subscribed IN (0, 1));
+        -- NULL until the first batch is in; 1 once the whole history is.
+        ALTER TABLE folders ADD COLUMN oldest_uid  INTEGER;
+        ALTER TABLE folders ADD COLUMN synced_at   INTEGER;
+
+        -- The raw message, kept as a file beside the store once fetched (path relative to the
+        -- profile's bodies folder): opening it again costs no network.
+        ALTER TABLE messages ADD COLUMN body_file TEXT;
+      `);
+    },
+  },
+  {
+    version: 3,
+    name: 'conversations (threads)',
+    up(db) {
+      db.exec(`
+        -- One row per conversation; ThreadIndex (threading.ts) creates, merges and fills them.
+        -- orphan_key: the normalized subject while every message of the thread is a reply or
+        -- forward whose parent is not stored; an original with that subject arriving later (sync
+        -- runs newest first) pulls the thread in, as if the reply had arrived after it.
+        CREATE TABLE threads (
+          id          INTEGER PRIMARY KEY,
+          account_id  TEXT    NOT NULL,
+          orphan_key  TEXT
+        ) STRICT;
+        CREATE INDEX threads_orphans ON threads (account_id, orphan_key) WHERE orphan_key IS NOT NULL;
+
+        -- Every Message-ID seen in an account, as a message's own or only as a reference (a parent
+        -- not stored, or not yet): a child arriving before its parent leaves the parent's id here,
+        -- and the parent finds its thread by it. Ids are compared exactly, without <> and spaces.
+        -- subject_key is NULL for an id only referenced, else the normalized subject of the first
+        -- message that carried it (a second message reusing the id with another subject is a
+        -- broken mailer, not a copy, and does not join by it).
+        CREATE TABLE thread_message_ids (
+          account_id  TEXT    NOT NULL,
+          message_id  TEXT    NOT NULL,
+          thread_id   INTEGER NOT NULL,
+          subject_key TEXT,
+          PRIMARY KEY (account_id, message_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX thread_message_ids_by_thread ON thread_message_ids (thread_id);
+
+        -- NULL until ThreadIndex.assign has seen the message (rows from before this version too).
+        ALTER TABLE messages ADD COLUMN thread_id   INTEGER;
+        -- The normalized subject (prefixes and list tags stripped, folded), for the subject fallback.
+        ALTER TABLE messages ADD COLUMN subject_key TEXT;
+        -- Partial: a row is inserted unthreaded and threaded just after; a NULL entry would be
+        -- written and deleted again for every message (a third of ThreadIndex.assign's time).
+        -- The reader (a thread's messages by date) and merges.
+        CREATE INDEX messages_by_thread ON messages (thread_id) WHERE thread_id IS NOT NULL;
+        -- The threaded list: per folder, a thread's newest message is found by one probe.
+        CREATE INDEX messages_by_folder_thread ON messages (folder_id, thread_id, internal_date DESC, uid DESC)
+          WHERE thread_id IS NOT NULL;
+        -- Subject fallback: same normalized subject, within a date window.
+        CREATE INDEX messages_by_subject_key ON messages (subject_key, coalesce(date, internal_date))
+          WHERE subject_key IS NOT NULL;
+      `);
+    },
+  },
 ];
 
 export function schemaVersion(db: Database): number {

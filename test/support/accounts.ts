@@ -30,13 +30,14 @@ export function inMemoryService(outbox: ServiceOptions['outbox'] = {}, profile: 
 }
 
 /** What a restart keeps: settings, secrets and the outbox folder. */
-export type Profile = Pick<ServiceOptions, 'settingsFile' | 'secrets' | 'outboxDir'>;
+export type Profile = Pick<ServiceOptions, 'settingsFile' | 'secrets' | 'outboxDir' | 'storeDir'>;
 
 export function newProfile(): Profile {
   return {
     settingsFile: memorySettings(),
     secrets: new MemorySecretStore(),
     outboxDir: mkdtempSync(join(tmpdir(), 'mua-outbox-')),
+    storeDir: mkdtempSync(join(tmpdir(), 'mua-store-')),
   };
 }
 

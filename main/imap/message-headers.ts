@@ -1,0 +1,104 @@
+import type { FetchMessageObject, FetchQueryObject, MessageStructureObject } from 'imapflow';
+import type { Address, MessageFlags, MessageInput } from '../store/message-store.js';
+
+/**
+ * What a header sync asks for each message: the envelope, flags, size, arrival, the structure
+ * (only to tell whether it has attachments) and References (not in the ENVELOPE, needed for
+ * threads). Bodies are fetched on open.
+ */
+export const HEADER_QUERY: FetchQueryObject = {
+  uid: true,
+  envelope: true,
+  flags: true,
+  size: true,
+  internalDate: true,
+  bodyStructure: true,
+  headers: ['references'],
+};
+
+/** Only the flags: what a resync reads for messages it already has. */
+export const FLAGS_QUERY: FetchQueryObject = { uid: true, flags: true };
+
+const SYSTEM_FLAGS = new Set(['\\seen', '\\flagged', '\\answered', '\\draft', '\\deleted', '\\recent']);
+
+/** The flags as the store keeps them: the system flags as booleans, every other keyword as is. */
+export function toFlags(flags: Set<string> | undefined): MessageFlags {
+  const lower = new Set([...(flags ?? [])].map((f) => f.toLowerCase()));
+  return {
+    seen: lower.has('\\seen'),
+    flagged: lower.has('\\flagged'),
+    answered: lower.has('\\answered'),
+    draft: lower.has('\\draft'),
+    deleted: lower.has('\\deleted'),
+    keywords: [...(flags ?? [])].filter((f) => !SYSTEM_FLAGS.has(f.toLowerCase())),
+  };
+}
+
+/**
+ * A fetched message's headers as the store keeps them. Never throws: a message whose headers are
+ * garbage still gets a row (with what could be read), so one bad message cannot stop a sync.
+ */
+export function toMessageInput(message: FetchMessageObject): MessageInput {
+  const envelope = message.envelope;
+  const sender = envelope?.from?.[0] ?? envelope?.sender?.[0];
+  return {
+    uid: message.uid,
+    messageId: messageIdOf(envelope?.messageId),
+    inReplyTo: messageIdOf(envelope?.inReplyTo),
+    references: referencesOf(message.headers),
+    subject: clean(envelope?.subject ?? ''),
+    from: sender ? address(sender) : null,
+    to: (envelope?.to ?? []).map(address),
+    cc: (envelope?.cc ?? []).map(address),
+    date: millis(envelope?.date),
+    internalDate: millis(message.internalDate) ?? 0,
+    size: message.size ?? 0,
+    flags: toFlags(message.flags),
+    hasAttachments: hasAttachments(message.bodyStructure),
+  };
+}
+
+function address(a: { name?: string; address?: string }): Address {
+  return { name: clean(a.name ?? ''), address: clean(a.address ?? '') };
+}
+
+/** Control characters (a NUL from 8-bit garbage, say) have no place in a list row. */
+function clean(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').slice(0, 4000);
+}
+
+function millis(value: Date | string | undefined): number | null {
+  if (value === undefined) return null;
+  const time = (value instanceof Date ? value : new Date(value)).getTime();
+  return Number.isFinite(time) ? time : null;
+}
+
+const MESSAGE_ID = /<[^<>\s]{1,995}>/g;
+
+function messageIdOf(value: string | undefined): string | null {
+  return value?.match(MESSAGE_ID)?.[0] ?? null;
+}
+
+/** References from the raw header block; a hostile header cannot make the list unbounded. */
+function referencesOf(headers: Buffer | undefined): string[] {
+  if (!headers) return [];
+  const text = headers.toString('latin1').replace(/\r?\n[ \t]+/g, ' ');
+  const line = /^references:(.*)$/im.exec(text)?.[1] ?? '';
+  return (line.match(MESSAGE_ID) ?? []).slice(-100);
+}
+
+/**
+ * Whether the message carries attachments: a part marked as one, or a named part that is not
+ * shown inline, or a non-text leaf (an application/pdf without a name is still a file).
+ */
+export function hasAttachments(node: MessageStructureObject | undefined, depth = 0): boolean {
+  if (!node || depth > 50) return false;
+  if (node.childNodes?.length) return node.childNodes.some((child) => hasAttachments(child, depth + 1));
+  const disposition = node.disposition?.toLowerCase();
+  if (disposition === 'attachment') return true;
+  if (disposition === 'inline') return false;
+  const named = Boolean(node.dispositionParameters?.filename ?? node.parameters?.name);
+  const type = node.type?.toLowerCase() ?? 'text/plain';
+  return named || !(type.startsWith('text/') || type.startsWith('multipart/') || type === 'message/delivery-status');
+}

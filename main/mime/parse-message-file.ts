@@ -1,0 +1,53 @@
+import { MailParser, type AddressObject, type AttachmentStream, type MessageText } from 'mailparser';
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import type { AttachmentInfo, MailboxAddress } from '../../shared/schemas.js';
+import type { ParsedParts } from './parse-message.js';
+
+export type ParsedFile = ParsedParts & { attachments: AttachmentInfo[] };
+
+/** The text shown (and indexed) stops here: beyond it no reader scrolls and no search needs it. */
+const MAX_TEXT = 2_000_000;
+
+/**
+ * Reads a kept message file the way the reader needs it, streaming: the text parts are decoded,
+ * attachments are counted as they pass and dropped, so a message with a 50 MB attachment costs
+ * about as much memory as its text. mailparser copes with malformed MIME and unknown charsets;
+ * what it cannot decode is left out rather than failing the whole message.
+ */
+export async function parseMessageFile(file: string): Promise<ParsedFile> {
+  const parser = new MailParser({ skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true });
+  const attachments: AttachmentInfo[] = [];
+  let text = '';
+  parser.on('data', (part: AttachmentStream | MessageText) => {
+    if (part.type === 'text') {
+      text = (part.text ?? '').slice(0, MAX_TEXT);
+      return;
+    }
+    let size = 0;
+    part.content.on('data', (chunk: Buffer) => (size += chunk.length));
+    part.content.on('end', () => {
+      attachments.push({ filename: part.filename ?? null, contentType: part.contentType, size });
+      part.release?.();
+    });
+  });
+  await pipeline(createReadStream(file), parser);
+  const references = parser.references === undefined ? [] : Array.isArray(parser.references) ? parser.references : [parser.references];
+  return {
+    to: addresses(parser.to),
+    cc: addresses(parser.cc),
+    replyTo: addresses(parser.replyTo),
+    inReplyTo: parser.inReplyTo || undefined,
+    references,
+    text,
+    attachments,
+  };
+}
+
+function addresses(field: AddressObject | AddressObject[] | undefined): MailboxAddress[] {
+  if (!field) return [];
+  const objects = Array.isArray(field) ? field : [field];
+  return objects.flatMap((o) =>
+    o.value.flatMap((a) => (a.group ? a.group : [a])).map((a) => ({ name: a.name ?? '', address: a.address ?? '' })),
+  );
+}

@@ -1,0 +1,293 @@
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { EventName, EventPayload } from '../../shared/contract.js';
+import { AppError } from '../../shared/errors.js';
+import type { Account, Folder as FolderDto, MessageDetail, MessageSummary } from '../../shared/schemas.js';
+import { downloadMessage } from '../imap/download-message.js';
+import { ImapSession } from '../imap/imap-session.js';
+import { compareFolders as compareFolderDtos, listFolders } from '../imap/list-folders.js';
+import { syncFolder, type FolderSyncResult, type SyncFeatures } from '../imap/sync-folder.js';
+import { InboxWatcher } from '../imap/watch-inbox.js';
+import { log } from '../log.js';
+import { parseMessageFile } from '../mime/parse-message-file.js';
+import type { Folder, ListCursor, MessageStore, StoredMessage } from '../store/message-store.js';
+
+export type Credentials = { account: Account; password: string };
+
+export type MailSyncOptions = {
+  store: MessageStore;
+  /** Where kept message sources live: <bodiesDir>/<account>/<folder id>/<uid>.eml */
+  bodiesDir: string;
+  credentials: (accountId: string) => Promise<Credentials>;
+  emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+  features?: Partial<SyncFeatures>;
+  firstBatch?: number;
+  batchSize?: number;
+  /** A list read from the store starts a background resync when the last one is older than this. */
+  staleAfterMs?: number;
+  /** Every account's folders are resynced this often, whatever IDLE says (default 5 min). */
+  pollIntervalMs?: number;
+  /** Keep an IDLE connection on the Inbox (default true). */
+  idle?: boolean;
+};
+
+type Running = { done: Promise<FolderSyncResult>; firstBatch: Promise<void> };
+
+/**
+ * Keeps the local store in step with each account's server and answers the app's reads from
+ * the store: the list of a folder is drawn from disk at once, while a sync brings it up to date
+ * in the background and says so with events (sync.progress, messages.changed, mail.arrived).
+ *
+ * Per account: one ImapSession (its jobs run one at a time) and one IDLE watcher; never more
+ * than two connections.
+ */
+export class MailSync {
+  private readonly sessions = new Map<string, { key: string; session: ImapSession; watcher?: InboxWatcher }>();
+  private readonly running = new Map<string, Running>();
+  private pollTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: MailSyncOptions) {}
+
+  get store(): MessageStore {
+    return this.options.store;
+  }
+
+  /** Starts the periodic resync of every account that has been opened. */
+  start(): void {
+    const every = this.options.pollIntervalMs ?? 5 * 60_000;
+    this.pollTimer = setInterval(() => void this.pollAll(), every);
+    this.pollTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.pollTimer);
+    await Promise.allSettled([...this.running.values()].map((r) => r.done));
+    for (const accountId of [...this.sessions.keys()]) await this.closeSession(accountId);
+  }
+
+  /** The account's session, made anew when its settings or password changed. */
+  async session(accountId: string): Promise<{ account: Account; session: ImapSession }> {
+    const { account, password } = await this.options.credentials(accountId);
+    const key = JSON.stringify([account.imap, account.email, password]);
+    const existing = this.sessions.get(accountId);
+    if (existing?.key === key) return { account, session: existing.session };
+    await this.closeSession(accountId);
+    const session = new ImapSession(account, password);
+    this.sessions.set(accountId, { key, session });
+    return { account, session };
+  }
+
+  /** Keeps an IDLE connection on the account's Inbox; new mail there is synced at once. */
+  async watch(accountId: string): Promise<void> {
+    if (this.options.idle === false) return;
+    await this.session(accountId);
+    const entry = this.sessions.get(accountId);
+    if (!entry || entry.watcher) return;
+    const { account, password } = await this.options.credentials(accountId);
+    entry.watcher = new InboxWatcher(account, password, () => void this.syncFolder(accountId, 'INBOX').catch(() => {}));
+    void entry.watcher.start();
+  }
+
+  /** Closes the account's connections and deletes its local copy (when the account is removed). */
+  async forget(accountId: string): Promise<void> {
+    await this.closeSession(accountId);
+    for (const folder of this.store.folders(accountId)) this.store.db.prepare('DELETE FROM folders WHERE id = ?').run(folder.id);
+    await rm(this.accountBodies(accountId), { recursive: true, force: true });
+  }
+
+  /** The folder tree from the store; read from the server when the store has none yet, or when asked. */
+  async folders(accountId: string, { refresh = false } = {}): Promise<FolderDto[]> {
+    if (refresh || this.store.folders(accountId).length === 0) return this.refreshFolders(accountId);
+    void this.refreshFolders(accountId).catch(() => {});
+    return this.folderDtos(accountId);
+  }
+
+  async refreshFolders(accountId: string): Promise<FolderDto[]> {
+    const { session } = await this.session(accountId);
+    const listed = await session.run((client) => listFolders(client));
+    const before = JSON.stringify(this.folderDtos(accountId));
+    this.store.saveFolderList(
+      accountId,
+      listed.map((f) => ({ ...f, subscribed: true, total: f.total, unread: f.unread })),
+    );
+    const after = this.folderDtos(accountId);
+    if (JSON.stringify(after) !== before) this.options.emit('folders.changed', { accountId });
+    return after;
+  }
+
+  /**
+   * A page of a folder's messages from the store, newest first. The first time a folder is read
+   * this waits for its newest messages to arrive; afterwards it answers from the store at once and
+   * resyncs in the background.
+   */
+  async messages(accountId: string, path: string, { limit = 50, before }: { limit?: number; before?: ListCursor } = {}): Promise<MessageSummary[]> {
+    const folder = await this.folder(accountId, path);
+    if (folder.oldestUid === null) {
+      const run = this.startSync(accountId, path);
+      await Promise.race([run.firstBatch, run.done]);
+    } else if (!before && Date.now() - (folder.syncedAt ?? 0) > (this.options.staleAfterMs ?? 15_000)) {
+      void this.syncFolder(accountId, path).catch(() => {});
+    }
+    if (path === 'INBOX') void this.watch(accountId).catch(() => {});
+    return this.store.listMessages(folder.id, { limit, before }).map(toSummary);
+  }
+
+  /** Brings one folder up to date (a sync already running for it is joined, not repeated). */
+  syncFolder(accountId: string, path: string): Promise<FolderSyncResult> {
+    return this.startSync(accountId, path).done;
+  }
+
+  /**
+   * Opens a message: from the kept source when there is one (no network needed), otherwise
+   * streamed from the server to disk and kept. Opening marks it read.
+   */
+  async open(accountId: string, path: string, uid: number): Promise<MessageDetail> {
+    const folder = await this.folder(accountId, path);
+    const stored = this.store.message(folder.id, uid);
+    if (!stored) throw new AppError('NOT_FOUND', { message: 'That message is no longer in this folder.' });
+    const file = join(this.accountBodies(accountId), String(folder.id), `${uid}.eml`);
+    if (!stored.bodyFile || !existsSync(file)) {
+      const { session } = await this.session(accountId);
+      const found = await session.run((client) => downloadMessage(client, path, uid, file));
+      if (!found) {
+        this.store.applySync(folder.id, { remove: [uid] });
+        this.options.emit('messages.changed', { accountId, folder: path });
+        throw new AppError('NOT_FOUND', { message: 'That message is no longer on the server.' });
+      }
+    }
+    const parsed = await parseMessageFile(file);
+    this.store.setBodyFile(folder.id, uid, relative(this.options.bodiesDir, file), parsed.text, snippetOf(parsed.text));
+    if (!stored.flags.seen) await this.markSeen(accountId, folder, stored);
+    return { ...toSummary(stored), ...parsed, unread: false };
+  }
+
+  private async markSeen(accountId: string, folder: Folder, message: StoredMessage): Promise<void> {
+    this.store.setFlags(folder.id, [{ uid: message.uid, flags: { ...message.flags, seen: true } }]);
+    this.options.emit('messages.changed', { accountId, folder: folder.path });
+    const { session } = await this.session(accountId);
+    void session
+      .run(async (client) => {
+        const lock = await client.getMailboxLock(folder.path);
+        try {
+          await client.messageFlagsAdd(String(message.uid), ['\\Seen'], { uid: true });
+        } finally {
+          lock.release();
+        }
+      })
+      .catch((error: unknown) => log.warn('marking as read failed', { code: error instanceof AppError ? error.code : 'INTERNAL' }));
+  }
+
+  private startSync(accountId: string, path: string): Running {
+    const key = `${accountId}\u0000${path}`;
+    const existing = this.running.get(key);
+    if (existing) return existing;
+    let firstBatchDone!: () => void;
+    const firstBatch = new Promise<void>((resolve) => (firstBatchDone = resolve));
+    const done = (async () => {
+      const folder = await this.folder(accountId, path);
+      const { session } = await this.session(accountId);
+      const result = await session.run((client) =>
+        syncFolder(client, this.store, folder.id, path, {
+          features: this.options.features,
+          firstBatch: this.options.firstBatch,
+          batchSize: this.options.batchSize,
+          onFirstBatch: () => {
+            firstBatchDone();
+            this.options.emit('messages.changed', { accountId, folder: path });
+          },
+          onProgress: ({ done, total }) => this.options.emit('sync.progress', { accountId, folder: path, done, total }),
+        }),
+      );
+      if (result.added || result.removed || result.flagsChanged || result.reset) {
+        this.options.emit('messages.changed', { accountId, folder: path });
+        this.options.emit('folders.changed', { accountId });
+      }
+      if (result.arrived > 0) this.options.emit('mail.arrived', { accountId, folder: path, count: result.arrived });
+      return result;
+    })();
+    const running: Running = { done, firstBatch };
+    this.running.set(key, running);
+    void done
+      .catch((error: unknown) => {
+        const dto = error instanceof AppError ? error.toDto() : new AppError('INTERNAL').toDto();
+        this.options.emit('sync.failed', { accountId, folder: path, error: dto });
+      })
+      .finally(() => {
+        this.running.delete(key);
+        firstBatchDone();
+      });
+    return running;
+  }
+
+  private async folder(accountId: string, path: string): Promise<Folder> {
+    const known = this.store.folderByPath(accountId, path);
+    if (known) return known;
+    await this.refreshFolders(accountId);
+    const listed = this.store.folderByPath(accountId, path);
+    if (!listed) throw new AppError('NOT_FOUND', { message: 'That folder does not exist on the server.' });
+    return listed;
+  }
+
+  private folderDtos(accountId: string): FolderDto[] {
+    return this.store.folders(accountId).map((f) => {
+      // Once the whole folder is in the store its own counts are exact (and follow local changes
+      // at once); before that, the server's STATUS figures.
+      const counts = f.oldestUid === 1 ? this.store.counts(f.id) : { total: f.total ?? 0, unread: f.unread ?? 0 };
+      return {
+        path: f.path,
+        name: f.name ?? f.path,
+        role: f.role,
+        delimiter: f.delimiter,
+        total: counts.total,
+        unread: counts.unread,
+        selectable: f.selectable,
+      };
+    }).sort(compareFolderDtos);
+  }
+
+  private accountBodies(accountId: string): string {
+    return join(this.options.bodiesDir, accountId);
+  }
+
+  private async pollAll(): Promise<void> {
+    for (const accountId of this.sessions.keys()) {
+      for (const folder of this.store.folders(accountId)) {
+        if (folder.oldestUid === null || !folder.selectable) continue;
+        await this.syncFolder(accountId, folder.path).catch(() => {});
+      }
+    }
+  }
+
+  private async closeSession(accountId: string): Promise<void> {
+    const entry = this.sessions.get(accountId);
+    this.sessions.delete(accountId);
+    entry?.watcher?.stop();
+    await entry?.session.close();
+  }
+}
+
+function toSummary(m: StoredMessage): MessageSummary {
+  return {
+    uid: m.uid,
+    messageId: m.messageId ?? undefined,
+    from: m.from ?? undefined,
+    subject: m.subject,
+    date: isoDate(m.date ?? m.internalDate),
+    unread: !m.flags.seen,
+    size: m.size,
+    flagged: m.flags.flagged,
+    hasAttachments: m.hasAttachments,
+    receivedAt: m.internalDate,
+  };
+}
+
+/** A Date header far outside what a Date can hold shows as the epoch rather than failing the list. */
+function isoDate(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? new Date(0).toISOString() : date.toISOString();
+}
+
+function snippetOf(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, 200);
+}
