@@ -25,10 +25,50 @@ describe('the message store', () => {
   it('upserts a folder by account and path, keeping its id and a 63-bit MODSEQ exactly', () => {
     const again = store.upsertFolder({ ...inbox, uidNext: 120, highestModseq: 2n ** 63n - 1n, total: 5, unread: 2 });
     expect(again).toBe(folderId);
-    expect(store.folder(folderId)).toEqual({ ...inbox, id: folderId, uidNext: 120, highestModseq: 2n ** 63n - 1n, total: 5, unread: 2 });
+    expect(store.folder(folderId)).toMatchObject({ ...inbox, id: folderId, uidNext: 120, highestModseq: 2n ** 63n - 1n, total: 5, unread: 2 });
     const sent = store.upsertFolder({ ...inbox, path: 'Sent', role: 'sent' });
     expect(sent).not.toBe(folderId);
     expect(store.folders('acct-1').map((f) => f.path)).toEqual(['INBOX', 'Sent']);
+  });
+
+  it('keeps a folder and its copy when the server lists it again, and drops folders the server no longer lists', () => {
+    const listed = (path: string, name = path) => ({ path, name, role: null, delimiter: '/', selectable: true, subscribed: true, total: 3, unread: 1 });
+    store.saveFolderList('acct-1', [{ ...listed('INBOX', 'Inbox'), role: 'inbox' as const }, listed('Old')]);
+    const old = store.folderByPath('acct-1', 'Old')!;
+    store.upsertMessages(folderId, [message(1)]);
+    store.upsertMessages(old.id, [message(1), message(2)]);
+    const after = store.saveFolderList('acct-1', [{ ...listed('INBOX', 'Inbox'), role: 'inbox' as const, total: 9 }, listed('New')]);
+    expect(after.map((f) => f.path)).toEqual(['INBOX', 'New']);
+    // INBOX kept its id, its sync state and its messages; Old went with its messages.
+    expect(store.folderByPath('acct-1', 'INBOX')).toMatchObject({ id: folderId, uidValidity: 7, total: 9, name: 'Inbox' });
+    expect(store.uids(folderId)).toEqual([1]);
+    expect(store.db.prepare('SELECT count(*) FROM messages WHERE folder_id = ?').pluck().get(old.id)).toBe(0);
+  });
+
+  it('applies a sync step whole or not at all', () => {
+    store.upsertMessages(folderId, [message(1), message(2)]);
+    expect(() =>
+      store.applySync(folderId, {
+        upsert: [message(3)],
+        remove: [1],
+        // A state the schema refuses (oldest_uid must be an integer): the whole step rolls back.
+        state: { oldestUid: 'x' as unknown as number },
+      }),
+    ).toThrow();
+    expect(store.uids(folderId)).toEqual([1, 2]);
+    store.applySync(folderId, { upsert: [message(3)], remove: [1], flags: [{ uid: 2, flags: flags({ flagged: true }) }], state: { oldestUid: 1, uidNext: 4 } });
+    expect(store.uids(folderId)).toEqual([2, 3]);
+    expect(store.message(folderId, 2)!.flags.flagged).toBe(true);
+    expect(store.syncState(folderId)).toMatchObject({ oldestUid: 1, uidNext: 4 });
+  });
+
+  it('forgets every message and the sync state when UIDVALIDITY changes', () => {
+    store.upsertMessages(folderId, [message(1), message(2)]);
+    store.applySync(folderId, { state: { oldestUid: 1, uidNext: 3 } });
+    store.resetFolder(folderId, 99);
+    expect(store.uids(folderId)).toEqual([]);
+    expect(store.syncState(folderId)).toEqual({ uidValidity: 99, uidNext: null, highestModseq: null, oldestUid: null, syncedAt: null });
+    expect(store.search('message')).toEqual([]);
   });
 
   it('stores a batch and lists it newest first, paged by cursor', () => {
