@@ -8,9 +8,8 @@ import { createInProcessClient } from './contract/in-process-client.js';
 import type { HandlerTable } from './contract/handler-table.js';
 import { join } from 'node:path';
 import { appendSentCopy } from './imap/append-sent-copy.js';
-import type { SyncFeatures } from './imap/sync-folder.js';
 import { MessageStore } from './store/message-store.js';
-import { MailSync } from './sync/mail-sync.js';
+import { MailSync, type MailSyncOptions } from './sync/mail-sync.js';
 import { Outbox, type OutboxOptions } from './outbox/outbox.js';
 import { PooledSmtpSender } from './smtp/pooled-sender.js';
 
@@ -22,7 +21,7 @@ export type ServiceOptions = {
   /** The folder of the local message store (mail.sqlite) and the kept message sources (bodies/). */
   storeDir: string;
   /** Overrides for the sync (tests turn off IDLE or server features, shorten the poll). */
-  sync?: { features?: Partial<SyncFeatures>; idle?: boolean; pollIntervalMs?: number; staleAfterMs?: number; firstBatch?: number; batchSize?: number };
+  sync?: Pick<MailSyncOptions, 'features' | 'idle' | 'pollIntervalMs' | 'staleAfterMs' | 'firstBatch' | 'batchSize' | 'actionRetry'>;
   /** Overrides for the outbox's timing (tests shorten the undo window and the retry delays). */
   outbox?: Pick<OutboxOptions, 'undoDelayMs' | 'retry' | 'fault'>;
 };
@@ -91,6 +90,18 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
 
     'message.open': async ({ accountId, folder, uid }) => mail.open(accountId, folder, uid),
 
+    'messages.setFlags': async ({ accountId, folder, uids, add, remove }) => ({
+      actionId: mail.perform(accountId, { kind: 'flags', folder, uids, add, remove }),
+    }),
+
+    'messages.move': async ({ accountId, folder, uids, to }) => ({ actionId: mail.perform(accountId, { kind: 'move', folder, uids, to }) }),
+
+    'messages.copy': async ({ accountId, folder, uids, to }) => ({ actionId: mail.perform(accountId, { kind: 'copy', folder, uids, to }) }),
+
+    'messages.delete': async ({ accountId, folder, uids }) => ({
+      actionId: mail.perform(accountId, { kind: 'delete', folder, uids, trash: mail.actions.trashOf(accountId) }),
+    }),
+
     'mail.send': async ({ sendAt, ...message }) => {
       // Checked now, not at send time: a message for an account without a password is refused at once.
       const { account } = await accounts.credentials(message.accountId);
@@ -105,6 +116,7 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
   };
 
   const dispatch = createDispatcher(handlers);
+  let stopping: Promise<void> | undefined;
   return {
     handlers,
     dispatch,
@@ -119,12 +131,14 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
       outbox.start();
       mail.start();
     },
-    stop: async () => {
-      await outbox.stop();
-      await mail.stop();
-      sender.close();
-      store.close();
-    },
+    /** Idempotent: a second call waits for the first. */
+    stop: () =>
+      (stopping ??= (async () => {
+        await outbox.stop();
+        await mail.stop();
+        sender.close();
+        store.close();
+      })()),
   };
 }
 

@@ -17,6 +17,11 @@ import {
  * Requests are named as commands; events are named in the past tense. Both transports
  * (Electron IPC and the loopback bridge) carry exactly this.
  */
+const uidListSchema = z.array(z.number().int().positive()).min(1).max(10_000);
+const flagNameSchema = z.enum(['seen', 'flagged', 'answered', 'draft']);
+/** The action is shown already and queued for the server; a refusal comes as action.failed. */
+const actionQueuedSchema = z.object({ actionId: z.number().int().positive() });
+
 export const requests = {
   'accounts.list': {
     input: z.object({}).strict(),
@@ -57,6 +62,35 @@ export const requests = {
       })
       .strict(),
     output: z.array(messageSummarySchema),
+  },
+  /** Marks messages read or unread, flagged or not (shown at once, then done on the server). */
+  'messages.setFlags': {
+    input: z
+      .object({
+        accountId: accountIdSchema,
+        folder: z.string().min(1).max(1000),
+        uids: uidListSchema,
+        add: z.array(flagNameSchema).max(4).default([]),
+        remove: z.array(flagNameSchema).max(4).default([]),
+      })
+      .strict()
+      .refine((v) => v.add.length + v.remove.length > 0, 'Say which flags to add or remove.')
+      .refine((v) => !v.add.some((f) => v.remove.includes(f)), 'A flag cannot be added and removed at once.'),
+    output: actionQueuedSchema,
+  },
+  /** Moves messages to another folder of the same account. */
+  'messages.move': {
+    input: z.object({ accountId: accountIdSchema, folder: z.string().min(1).max(1000), uids: uidListSchema, to: z.string().min(1).max(1000) }).strict(),
+    output: actionQueuedSchema,
+  },
+  'messages.copy': {
+    input: z.object({ accountId: accountIdSchema, folder: z.string().min(1).max(1000), uids: uidListSchema, to: z.string().min(1).max(1000) }).strict(),
+    output: actionQueuedSchema,
+  },
+  /** Delete: to Trash; inside Trash (or with no Trash) for good. */
+  'messages.delete': {
+    input: z.object({ accountId: accountIdSchema, folder: z.string().min(1).max(1000), uids: uidListSchema }).strict(),
+    output: actionQueuedSchema,
   },
   /** Brings a folder up to date with the server now (Refresh); progress comes as sync.progress. */
   'folder.sync': {
@@ -118,6 +152,8 @@ export const events = {
     done: z.number().int().nonnegative(),
     total: z.number().int().nonnegative(),
   }),
+  /** The server refused an action (move, flag, delete): it was undone locally; here is why. */
+  'action.failed': z.object({ accountId: accountIdSchema, folder: z.string(), error: appErrorSchema }),
   /** A background sync failed (offline, refused, ...); the store still holds the last good state. */
   'sync.failed': z.object({ accountId: accountIdSchema, folder: z.string(), error: appErrorSchema }),
   /** The messages whose state changed, and the ids of those taken out (undo send). */

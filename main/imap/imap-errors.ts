@@ -29,6 +29,10 @@ export function imapError(error: unknown, host: string, port: number): AppError 
       cause: error,
     });
   }
+  // TRYCREATE: the target of a COPY, MOVE or APPEND is missing (RFC 3501 7.1); NONEXISTENT (RFC 5530).
+  if (err.serverResponseCode === 'TRYCREATE' || err.serverResponseCode === 'NONEXISTENT') {
+    return new AppError('NOT_FOUND', { message: 'That folder does not exist on the server.', serverReply, cause: error });
+  }
   if (err.mailboxMissing) return new AppError('NOT_FOUND', { message: 'That folder does not exist on the server.', serverReply, cause: error });
   return new AppError('SERVER_ERROR', {
     message: serverReply ? `The server reported an error: ${serverReply}` : 'The server reported an error.',

@@ -64,7 +64,6 @@ function address(a: { name?: string; address?: string }): Address {
 
 /** Control characters (a NUL from 8-bit garbage, say) have no place in a list row. */
 function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').slice(0, 4000);
 }
 

@@ -191,6 +191,41 @@ export const MIGRATIONS: readonly Migration[] = [
         -- Subject fallback: same normalized subject, within a date window.
         CREATE INDEX messages_by_subject_key ON messages (subject_key, coalesce(date, internal_date))
           WHERE subject_key IS NOT NULL;
+
+        -- Version 1's trigger, now naming its columns: an UPDATE of other columns (thread_id, the
+        -- flags) no longer carries it. Carried, it made every such UPDATE open the full-text table,
+        -- and FTS5 flushes its pending text at each statement savepoint: in a transaction that had
+        -- just inserted messages, threading 100,000 of them took 4.9 s instead of 0.9 s.
+        DROP TRIGGER messages_fts_update;
+        CREATE TRIGGER messages_fts_update
+        AFTER UPDATE OF from_name, from_address, to_addresses, cc_addresses, subject, body_text ON messages
+        WHEN old.from_name IS NOT new.from_name OR old.from_address IS NOT new.from_address
+          OR old.to_addresses IS NOT new.to_addresses OR old.cc_addresses IS NOT new.cc_addresses
+          OR old.subject IS NOT new.subject OR old.body_text IS NOT new.body_text
+        BEGIN
+          DELETE FROM messages_fts WHERE rowid = old.id;
+          INSERT INTO messages_fts (rowid, sender, recipients, subject, body) VALUES (${ftsRow('new')});
+        END;
+      `);
+    },
+  },
+  {
+    version: 4,
+    name: 'actions waiting for the server',
+    up(db) {
+      db.exec(`
+        -- A change the person made (flags, move, copy, delete) that is already shown but not yet
+        -- done on the server: offline, or queued behind other work. Kept here, so it survives a
+        -- restart and is applied, in order, on reconnect. undo holds what the local change
+        -- replaced, for the rollback if the server refuses.
+        CREATE TABLE pending_actions (
+          id          INTEGER PRIMARY KEY,
+          account_id  TEXT    NOT NULL,
+          action      TEXT    NOT NULL,  -- JSON
+          undo        TEXT    NOT NULL,  -- JSON
+          created_at  INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX pending_actions_by_account ON pending_actions (account_id, id);
       `);
     },
   },

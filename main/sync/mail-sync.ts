@@ -9,8 +9,8 @@ import { ImapSession } from '../imap/imap-session.js';
 import { compareFolders as compareFolderDtos, listFolders } from '../imap/list-folders.js';
 import { syncFolder, type FolderSyncResult, type SyncFeatures } from '../imap/sync-folder.js';
 import { InboxWatcher } from '../imap/watch-inbox.js';
-import { log } from '../log.js';
 import { parseMessageFile } from '../mime/parse-message-file.js';
+import { MessageActions, type MessageAction } from './message-actions.js';
 import type { Folder, ListCursor, MessageStore, StoredMessage } from '../store/message-store.js';
 
 export type Credentials = { account: Account; password: string };
@@ -30,6 +30,8 @@ export type MailSyncOptions = {
   pollIntervalMs?: number;
   /** Keep an IDLE connection on the Inbox (default true). */
   idle?: boolean;
+  /** Waits between attempts of queued actions while the server is out of reach. */
+  actionRetry?: { firstDelayMs: number; maxDelayMs: number };
 };
 
 type Running = { done: Promise<FolderSyncResult>; firstBatch: Promise<void> };
@@ -43,11 +45,25 @@ type Running = { done: Promise<FolderSyncResult>; firstBatch: Promise<void> };
  * than two connections.
  */
 export class MailSync {
-  private readonly sessions = new Map<string, { key: string; session: ImapSession; watcher?: InboxWatcher }>();
+  private readonly sessions = new Map<string, { key: string; session: ImapSession; password: string; watcher?: InboxWatcher }>();
   private readonly running = new Map<string, Running>();
   private pollTimer: NodeJS.Timeout | undefined;
+  readonly actions: MessageActions;
 
-  constructor(private readonly options: MailSyncOptions) {}
+  constructor(private readonly options: MailSyncOptions) {
+    this.actions = new MessageActions({
+      store: options.store,
+      bodiesDir: options.bodiesDir,
+      session: async (accountId) => (await this.session(accountId)).session,
+      emit: options.emit,
+      retry: options.actionRetry,
+    });
+  }
+
+  /** Shows a change at once and queues it for the server (see MessageActions). */
+  perform(accountId: string, action: MessageAction): number {
+    return this.actions.perform(accountId, action);
+  }
 
   get store(): MessageStore {
     return this.options.store;
@@ -58,10 +74,12 @@ export class MailSync {
     const every = this.options.pollIntervalMs ?? 5 * 60_000;
     this.pollTimer = setInterval(() => void this.pollAll(), every);
     this.pollTimer.unref();
+    this.actions.start();
   }
 
   async stop(): Promise<void> {
     clearInterval(this.pollTimer);
+    this.actions.stop();
     await Promise.allSettled([...this.running.values()].map((r) => r.done));
     for (const accountId of [...this.sessions.keys()]) await this.closeSession(accountId);
   }
@@ -70,27 +88,28 @@ export class MailSync {
   async session(accountId: string): Promise<{ account: Account; session: ImapSession }> {
     const { account, password } = await this.options.credentials(accountId);
     const key = JSON.stringify([account.imap, account.email, password]);
+    // Checked and replaced with no await in between: concurrent callers share one session.
     const existing = this.sessions.get(accountId);
     if (existing?.key === key) return { account, session: existing.session };
-    await this.closeSession(accountId);
+    if (existing) void this.closeSession(accountId);
     const session = new ImapSession(account, password);
-    this.sessions.set(accountId, { key, session });
+    this.sessions.set(accountId, { key, session, password });
     return { account, session };
   }
 
   /** Keeps an IDLE connection on the account's Inbox; new mail there is synced at once. */
   async watch(accountId: string): Promise<void> {
     if (this.options.idle === false) return;
-    await this.session(accountId);
+    const { account } = await this.session(accountId);
     const entry = this.sessions.get(accountId);
     if (!entry || entry.watcher) return;
-    const { account, password } = await this.options.credentials(accountId);
-    entry.watcher = new InboxWatcher(account, password, () => void this.syncFolder(accountId, 'INBOX').catch(() => {}));
+    entry.watcher = new InboxWatcher(account, entry.password, () => void this.syncFolder(accountId, 'INBOX').catch(() => {}));
     void entry.watcher.start();
   }
 
   /** Closes the account's connections and deletes its local copy (when the account is removed). */
   async forget(accountId: string): Promise<void> {
+    this.actions.forget(accountId);
     await this.closeSession(accountId);
     for (const folder of this.store.folders(accountId)) this.store.db.prepare('DELETE FROM folders WHERE id = ?').run(folder.id);
     await rm(this.accountBodies(accountId), { recursive: true, force: true });
@@ -158,24 +177,12 @@ export class MailSync {
     }
     const parsed = await parseMessageFile(file);
     this.store.setBodyFile(folder.id, uid, relative(this.options.bodiesDir, file), parsed.text, snippetOf(parsed.text));
-    if (!stored.flags.seen) await this.markSeen(accountId, folder, stored);
+    if (!stored.flags.seen) this.markSeen(accountId, folder, stored);
     return { ...toSummary(stored), ...parsed, unread: false };
   }
 
-  private async markSeen(accountId: string, folder: Folder, message: StoredMessage): Promise<void> {
-    this.store.setFlags(folder.id, [{ uid: message.uid, flags: { ...message.flags, seen: true } }]);
-    this.options.emit('messages.changed', { accountId, folder: folder.path });
-    const { session } = await this.session(accountId);
-    void session
-      .run(async (client) => {
-        const lock = await client.getMailboxLock(folder.path);
-        try {
-          await client.messageFlagsAdd(String(message.uid), ['\\Seen'], { uid: true });
-        } finally {
-          lock.release();
-        }
-      })
-      .catch((error: unknown) => log.warn('marking as read failed', { code: error instanceof AppError ? error.code : 'INTERNAL' }));
+  private markSeen(accountId: string, folder: Folder, message: StoredMessage): void {
+    this.actions.perform(accountId, { kind: 'flags', folder: folder.path, uids: [message.uid], add: ['seen'], remove: [] });
   }
 
   private startSync(accountId: string, path: string): Running {
@@ -187,6 +194,8 @@ export class MailSync {
     const done = (async () => {
       const folder = await this.folder(accountId, path);
       const { session } = await this.session(accountId);
+      // Queued actions first: the server should show them before its state is read back.
+      await this.actions.drain(accountId);
       const result = await session.run((client) =>
         syncFolder(client, this.store, folder.id, path, {
           features: this.options.features,
@@ -199,6 +208,7 @@ export class MailSync {
           onProgress: ({ done, total }) => this.options.emit('sync.progress', { accountId, folder: path, done, total }),
         }),
       );
+      this.actions.reapply(accountId, path);
       if (result.added || result.removed || result.flagsChanged || result.reset) {
         this.options.emit('messages.changed', { accountId, folder: path });
         this.options.emit('folders.changed', { accountId });
@@ -261,6 +271,7 @@ export class MailSync {
 
   private async closeSession(accountId: string): Promise<void> {
     const entry = this.sessions.get(accountId);
+    if (!entry) return;
     this.sessions.delete(accountId);
     entry?.watcher?.stop();
     await entry?.session.close();

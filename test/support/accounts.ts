@@ -23,8 +23,8 @@ export const FAST_RETRY = { firstDelayMs: 50, maxDelayMs: 400, giveUpAfterMs: 60
  * A whole service, as the app builds it, with settings and secrets in memory, its outbox in a
  * fresh temporary folder, no undo window and fast retries.
  */
-export function inMemoryService(outbox: ServiceOptions['outbox'] = {}, profile: Profile = newProfile()) {
-  const service = createMailService({ ...profile, outbox: { undoDelayMs: 0, retry: FAST_RETRY, ...outbox } });
+export function inMemoryService(outbox: ServiceOptions['outbox'] = {}, profile: Profile = newProfile(), sync: ServiceOptions['sync'] = {}) {
+  const service = createMailService({ ...profile, outbox: { undoDelayMs: 0, retry: FAST_RETRY, ...outbox }, sync });
   service.start();
   return Object.assign(service, { profile });
 }

@@ -15,6 +15,9 @@ const flagWords = (f: { seen: boolean; flagged: boolean; answered: boolean; draf
 export async function serverState(client: ImapFlow, path: string): Promise<MailboxState> {
   const lock = await client.getMailboxLock(path, { readOnly: true });
   try {
+    // A mailbox this connection already had open learns of other sessions' expunges only at a
+    // command that may carry them (a FETCH may not, RFC 3501 7.4.1): NOOP first.
+    await client.noop();
     if (!client.mailbox || client.mailbox.exists === 0) return {};
     const all = await client.fetchAll('1:*', { uid: true, flags: true });
     return Object.fromEntries(all.map((m) => [m.uid, flagWords(toFlags(m.flags))]));

@@ -5,6 +5,7 @@
 #   testbed.sh up | down | restart | reset | status
 #   testbed.sh deliver USER@example.test FILE|- [MAILBOX]
 #   testbed.sh maildir USER[@example.test]
+#   testbed.sh fill USER COUNT [MAILBOX] [--seed N] [--replace] [--warm]
 #   testbed.sh logs
 #
 # Everything lives in ${MUA_TESTBED_DIR:-/tmp/mua-testbed}; nothing listens beyond
@@ -708,6 +709,88 @@ cmd_maildir() {
   printf '%s/%s/%s/Maildir\n' "$MAILROOT" "${user#*@}" "${user%@*}"
 }
 
+# Fills a mailbox fast for benchmarks: fill-mailbox.mjs writes realistic messages straight
+# into the Maildir folder (as the mail user, Dovecot's own file names with S= and W=, mtime =
+# Date), then Dovecot indexes them with force-resync. Messages are added to what is there;
+# --replace empties the mailbox first (a new UIDVALIDITY except for INBOX), --warm then has
+# Dovecot parse every message once so ENVELOPE/BODYSTRUCTURE come from its cache.
+cmd_fill() {
+  local usage="usage: $0 fill USER[@$DOMAIN] COUNT [MAILBOX] [--seed N] [--replace] [--warm]"
+  local user="" count="" mbox="" seed=1 replace=0 warm=0 a
+  while (($#)); do
+    a=$1; shift
+    case $a in
+      --seed) (($#)) || die "$usage"; seed=$1; shift ;;
+      --seed=*) seed=${a#--seed=} ;;
+      --replace) replace=1 ;;
+      --warm) warm=1 ;;
+      -*) die "$usage" ;;
+      *)
+        if [[ -z $user ]]; then user=$a
+        elif [[ -z $count ]]; then count=$a
+        elif [[ -z $mbox ]]; then mbox=$a
+        else die "$usage"; fi ;;
+    esac
+  done
+  [[ -n $user && -n $count ]] || die "$usage"
+  [[ $count =~ ^[1-9][0-9]{0,6}$ ]] && ((count <= 2000000)) || die "COUNT must be a whole number from 1 to 2000000"
+  [[ $seed =~ ^[0-9]{1,9}$ ]] || die "--seed takes a whole number (up to 9 digits)"
+  mbox=${mbox:-INBOX}
+  [[ $user == *@* ]] || user="$user@$DOMAIN"
+  local u known=0
+  for u in "${USERS[@]}"; do [[ ${u%%:*} == "$user" ]] && known=1; done
+  ((known)) || die "no such test bed user: $user"
+  ((EUID == 0)) || die "must run as root"
+  dovecot_pid >/dev/null || die "testbed is not up"
+  ensure_vmail_user
+  local node=${MUA_NODE:-node}
+  command -v "$node" >/dev/null || die "node not found (set MUA_NODE to its path)"
+  lock
+  local t0=$EPOCHREALTIME dv=(doveadm -c "$DV_CONF")
+
+  if ((replace)); then
+    if [[ ${mbox^^} == INBOX ]]; then
+      "${dv[@]}" expunge -u "$user" mailbox INBOX all
+    elif "${dv[@]}" mailbox status -u "$user" messages "$mbox" >/dev/null 2>&1; then
+      "${dv[@]}" mailbox delete -u "$user" "$mbox"
+    fi
+  fi
+  if [[ ${mbox^^} == INBOX ]]; then
+    mbox=INBOX
+    # Opening it creates the Maildir (and the special-use folders) if a reset removed them.
+    "${dv[@]}" mailbox status -u "$user" messages INBOX >/dev/null
+  elif ! "${dv[@]}" mailbox status -u "$user" messages "$mbox" >/dev/null 2>&1; then
+    # (`mailbox list NAME` is no test: it prints NAME whether the mailbox exists or not.)
+    "${dv[@]}" mailbox create -s -u "$user" "$mbox"
+  fi
+  local tw=$EPOCHREALTIME dir
+  dir=$("${dv[@]}" mailbox path -u "$user" "$mbox") || die "no path for $mbox"
+  [[ -d $dir ]] || die "mailbox directory $dir is missing"
+
+  # About 24 KiB a message on average (2.3 GiB for 100,000); keep 1 GiB spare besides.
+  local avail need
+  avail=$(df -P -k "$dir" | awk 'NR == 2 { print $4 }')
+  need=$((count * 24 + 1024 * 1024))
+  ((avail > need)) || die "not enough space on $(df -P "$dir" | awk 'NR == 2 { print $6 }'): $((avail / 1024)) MiB free, about $((need / 1024)) MiB needed"
+
+  "$node" "$(dirname -- "${BASH_SOURCE[0]}")/fill-mailbox.mjs" --dir "$dir" --count "$count" --seed "$seed" \
+    --user "$user" --uid "$VMAIL_UID" --gid "$VMAIL_GID" || die "fill-mailbox.mjs failed"
+  local t1=$EPOCHREALTIME
+  "${dv[@]}" force-resync -u "$user" "$mbox"
+  local t2=$EPOCHREALTIME
+  local status
+  status=$("${dv[@]}" -f flow mailbox status -u "$user" 'messages unseen uidvalidity uidnext vsize' "$mbox")
+  local t3=$EPOCHREALTIME
+  if ((warm)); then
+    "${dv[@]}" fetch -u "$user" 'imap.envelope imap.bodystructure' mailbox "$mbox" all >/dev/null
+  fi
+  local t4=$EPOCHREALTIME
+  say "fill $user $mbox: $status"
+  say "$(awk -v a="$t0" -v r="$tw" -v b="$t1" -v c="$t2" -v d="$t3" -v e="$t4" -v w="$warm" 'BEGIN {
+    printf "took %.1f s: prepare %.1f s, write %.1f s, force-resync %.1f s, status %.1f s", e - a, r - a, b - r, c - b, d - c
+    if (w) printf ", warm %.1f s", e - d }')"
+}
+
 cmd_logs() { tail_logs 2>&1; }
 
 case ${1:-} in
@@ -718,6 +801,7 @@ case ${1:-} in
   status) cmd_status ;;
   deliver) shift; cmd_deliver "$@" ;;
   maildir) shift; cmd_maildir "$@" ;;
+  fill) shift; cmd_fill "$@" ;;
   logs) cmd_logs ;;
-  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -29,7 +29,7 @@ beforeAll(async () => {
   const base = { ...testbedAccount('carol'), id: 'carol-fault-test' } as unknown as Account;
   proxy = await startFaultProxy({ target: { host: testbed().imap.host, port: testbed().imap.tlsPort } });
   viaProxy = { ...base, imap: { ...base.imap, host: '127.0.0.1', port: proxy.port, security: 'tls' } };
-  direct = await connectImap(base, base.password as unknown as string);
+  direct = await connectImap(base, testbedAccount('carol').password!);
 });
 afterAll(async () => {
   await direct.logout();
@@ -64,6 +64,7 @@ async function measure(run: () => Promise<unknown>): Promise<number> {
 async function expectEqualToServer(store: MessageStore, folderId: number, path: string) {
   expect(storeState(store, folderId)).toEqual(await serverState(direct, path));
   const status = await direct.status(path, { messages: true, unseen: true, uidNext: true });
+  if (!status) throw new Error(`no STATUS for ${path}`);
   expect(store.counts(folderId)).toEqual({ total: status.messages, unread: status.unseen });
   expect(store.syncState(folderId)).toMatchObject({ oldestUid: 1, uidNext: status.uidNext });
 }

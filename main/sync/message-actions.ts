@@ -1,0 +1,243 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EventName, EventPayload } from '../../shared/contract.js';
+import { AppError, type ErrorCode } from '../../shared/errors.js';
+import { copyMessages } from '../imap/copy-messages.js';
+import { deleteMessages } from '../imap/delete-messages.js';
+import type { ImapSession } from '../imap/imap-session.js';
+import { moveMessages } from '../imap/move-messages.js';
+import { setFlags } from '../imap/set-flags.js';
+import { log } from '../log.js';
+import type { Folder, MessageFlags, MessageStore, StoredMessage } from '../store/message-store.js';
+import { PendingActions, type PendingRecord } from '../store/pending-actions.js';
+
+export type FlagName = 'seen' | 'flagged' | 'answered' | 'draft';
+
+/** A change a person asked for, as it is queued (plain data: it is kept as JSON until done). */
+export type MessageAction =
+  | { kind: 'flags'; folder: string; uids: number[]; add: FlagName[]; remove: FlagName[] }
+  | { kind: 'move'; folder: string; uids: number[]; to: string }
+  | { kind: 'copy'; folder: string; uids: number[]; to: string }
+  /** To `trash`, or for good when it is null or the folder itself. */
+  | { kind: 'delete'; folder: string; uids: number[]; trash: string | null };
+
+type StoredRow = StoredMessage & { bodyFile: string | null };
+type Undo = { flags: { uid: number; flags: MessageFlags }[]; rows: StoredRow[] };
+type Pending = PendingRecord<MessageAction, Undo>;
+
+const IMAP_FLAG: Record<FlagName, string> = { seen: '\\Seen', flagged: '\\Flagged', answered: '\\Answered', draft: '\\Draft' };
+
+/**
+ * Failures that say nothing about the action itself (the server is out of reach, or will not let
+ * us in right now): the action stays queued and is tried again. Any other failure is the server
+ * refusing the action, which is rolled back.
+ */
+const TRY_AGAIN: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'CONNECTION_LOST',
+  'CONNECTION_REFUSED',
+  'TIMEOUT',
+  'HOST_NOT_FOUND',
+  'AUTH_FAILED',
+  'TLS_UNTRUSTED',
+  'TLS_REQUIRED',
+]);
+
+export type MessageActionsOptions = {
+  store: MessageStore;
+  bodiesDir: string;
+  session: (accountId: string) => Promise<ImapSession>;
+  emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+  /** Waits between attempts while the server is out of reach: first, then doubling up to max. */
+  retry?: { firstDelayMs: number; maxDelayMs: number };
+};
+
+/**
+ * Read/unread, flag, move, copy and delete: shown at once (the store changes in the same
+ * transaction that queues the action), then done on the server in order, one account's actions
+ * after another on its session. Offline they wait and go out on reconnect; a refusal rolls the
+ * local change back and says why (action.failed).
+ */
+export class MessageActions {
+  private readonly pending: PendingActions<MessageAction, Undo>;
+  private readonly draining = new Map<string, Promise<void>>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly delays = new Map<string, number>();
+  private stopped = false;
+
+  constructor(private readonly options: MessageActionsOptions) {
+    this.pending = new PendingActions(options.store.db);
+  }
+
+  private get store(): MessageStore {
+    return this.options.store;
+  }
+
+  /** Shows the change now and queues it for the server; returns the queued action's id. */
+  perform(accountId: string, action: MessageAction): number {
+    const folder = this.folderOrThrow(accountId, action.folder);
+    if (action.kind === 'move' || action.kind === 'copy') this.folderOrThrow(accountId, action.to);
+    const id = this.pending.add(accountId, action, () => this.applyLocally(folder, action));
+    this.changed(accountId, action);
+    void this.drain(accountId);
+    return id;
+  }
+
+  /** The account's Trash, if it has one: where delete moves messages. */
+  trashOf(accountId: string): string | null {
+    return this.store.folders(accountId).find((f) => f.role === 'trash')?.path ?? null;
+  }
+
+  /** Applies the queued actions of an account on the server, in order (one run at a time). */
+  drain(accountId: string): Promise<void> {
+    const running = this.draining.get(accountId);
+    if (running) return running;
+    clearTimeout(this.timers.get(accountId));
+    const run = this.drainNow(accountId).finally(() => this.draining.delete(accountId));
+    this.draining.set(accountId, run);
+    return run;
+  }
+
+  /** Queued actions that remain (after a restart, say) go out now. */
+  start(): void {
+    for (const accountId of this.pending.accounts()) void this.drain(accountId);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+  }
+
+  /**
+   * A sync stores the server's view, which does not show actions still queued: they are laid
+   * over it again, so a flag just set does not flicker back until the server has it.
+   */
+  reapply(accountId: string, path: string): void {
+    const folder = this.store.folderByPath(accountId, path);
+    if (!folder) return;
+    for (const { action } of this.pending.list(accountId)) {
+      if (action.folder === path) this.applyLocally(folder, action);
+    }
+  }
+
+  /** Forgets an account's queued actions (it was removed). */
+  forget(accountId: string): void {
+    clearTimeout(this.timers.get(accountId));
+    for (const record of this.pending.list(accountId)) this.pending.remove(record.id);
+  }
+
+  private async drainNow(accountId: string): Promise<void> {
+    for (const record of this.pending.list(accountId)) {
+      if (this.stopped) return;
+      try {
+        const session = await this.options.session(accountId);
+        const result = await session.run((client) => this.onServer(client, record.action));
+        this.done(record, result);
+      } catch (error) {
+        const appError = error instanceof AppError ? error : new AppError('INTERNAL', { cause: error });
+        if (TRY_AGAIN.has(appError.code)) {
+          this.retryLater(accountId);
+          return;
+        }
+        log.warn('a message action was refused', { kind: record.action.kind, code: appError.code });
+        this.rollBack(record, appError);
+      }
+    }
+    this.delays.delete(accountId);
+  }
+
+  private async onServer(client: Parameters<Parameters<ImapSession['run']>[0]>[0], action: MessageAction): Promise<Map<number, number> | null> {
+    switch (action.kind) {
+      case 'flags':
+        await setFlags(client, action.folder, action.uids, { add: action.add.map((f) => IMAP_FLAG[f]), remove: action.remove.map((f) => IMAP_FLAG[f]) });
+        return null;
+      case 'move':
+        return (await moveMessages(client, action.folder, action.uids, action.to)).uidMap;
+      case 'copy':
+        return (await copyMessages(client, action.folder, action.uids, action.to)).uidMap;
+      case 'delete':
+        return (await deleteMessages(client, action.folder, action.uids, { trashPath: action.trash })).uidMap;
+    }
+  }
+
+  /** The server did it: the copies it reports go into the destination, and the record goes. */
+  private done(record: Pending, uidMap: Map<number, number> | null): void {
+    const { action, accountId } = record;
+    const destination = action.kind === 'move' || action.kind === 'copy' ? action.to : action.kind === 'delete' ? action.trash : null;
+    const target = destination && destination !== action.folder ? this.store.folderByPath(accountId, destination) : undefined;
+    this.pending.remove(record.id, () => {
+      // Only into a destination that has been synced: UIDs above its stored UIDNEXT are fetched
+      // again by its next sync anyway (an upsert), and an unsynced one gets them all then.
+      if (!target || target.oldestUid === null || !uidMap) return;
+      const source = action.kind === 'copy' ? this.rowsOf(this.store.folderByPath(accountId, action.folder), action.uids) : record.undo.rows;
+      const copies = source.filter((row) => uidMap.has(row.uid)).map((row) => ({ ...row, uid: uidMap.get(row.uid)!, bodyText: null, snippet: row.snippet }));
+      if (copies.length) this.store.upsertMessages(target.id, copies);
+    });
+    for (const row of record.undo.rows) if (row.bodyFile) void rm(join(this.options.bodiesDir, row.bodyFile), { force: true });
+    if (target) this.options.emit('messages.changed', { accountId, folder: target.path });
+    this.options.emit('folders.changed', { accountId });
+  }
+
+  /** The server refused: the local change is undone and the person is told why. */
+  private rollBack(record: Pending, error: AppError): void {
+    const { action, accountId, undo } = record;
+    const folder = this.store.folderByPath(accountId, action.folder);
+    this.pending.remove(record.id, () => {
+      if (!folder) return;
+      const present = new Set(this.store.uidsInRange(folder.id, 1, Number.MAX_SAFE_INTEGER));
+      this.store.setFlags(folder.id, undo.flags.filter((f) => present.has(f.uid)));
+      if (undo.rows.length) {
+        this.store.upsertMessages(folder.id, undo.rows);
+        for (const row of undo.rows) if (row.bodyFile && row.bodyText !== null) this.store.setBodyFile(folder.id, row.uid, row.bodyFile, row.bodyText, row.snippet ?? '');
+      }
+    });
+    this.changed(accountId, action);
+    this.options.emit('action.failed', { accountId, folder: action.folder, error: error.toDto() });
+  }
+
+  private retryLater(accountId: string): void {
+    if (this.stopped) return;
+    const { firstDelayMs, maxDelayMs } = this.options.retry ?? { firstDelayMs: 1_000, maxDelayMs: 60_000 };
+    const delay = this.delays.get(accountId) ?? firstDelayMs;
+    this.delays.set(accountId, Math.min(delay * 2, maxDelayMs));
+    clearTimeout(this.timers.get(accountId));
+    const timer = setTimeout(() => void this.drain(accountId), delay);
+    timer.unref();
+    this.timers.set(accountId, timer);
+  }
+
+  /** The local half of an action; returns what it replaced. Safe to run again (reapply). */
+  private applyLocally(folder: Folder, action: MessageAction): Undo {
+    const undo: Undo = { flags: [], rows: [] };
+    if (action.kind === 'flags') {
+      const updates: { uid: number; flags: MessageFlags }[] = [];
+      for (const row of this.rowsOf(folder, action.uids)) {
+        undo.flags.push({ uid: row.uid, flags: row.flags });
+        const next = { ...row.flags };
+        for (const f of action.add) next[f] = true;
+        for (const f of action.remove) next[f] = false;
+        updates.push({ uid: row.uid, flags: next });
+      }
+      this.store.setFlags(folder.id, updates);
+    } else if (action.kind === 'move' || action.kind === 'delete') {
+      undo.rows = this.rowsOf(folder, action.uids);
+      this.store.removeUids(folder.id, action.uids);
+    }
+    return undo;
+  }
+
+  private rowsOf(folder: Folder | undefined, uids: readonly number[]): StoredRow[] {
+    if (!folder) return [];
+    return uids.map((uid) => this.store.message(folder.id, uid)).filter((row): row is StoredRow => row !== undefined);
+  }
+
+  private folderOrThrow(accountId: string, path: string): Folder {
+    const folder = this.store.folderByPath(accountId, path);
+    if (!folder) throw new AppError('NOT_FOUND', { message: 'That folder does not exist.' });
+    return folder;
+  }
+
+  private changed(accountId: string, action: MessageAction): void {
+    this.options.emit('messages.changed', { accountId, folder: action.folder });
+    this.options.emit('folders.changed', { accountId });
+  }
+}

@@ -1,0 +1,201 @@
+import type { ImapFlow } from 'imapflow';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { connectImap } from '../../../main/imap/connect.js';
+import type { EventName, EventPayload } from '../../../shared/contract.js';
+import type { Account } from '../../../shared/schemas.js';
+import { inMemoryService, newProfile, testbedAccount, value, type Profile } from '../../support/accounts.js';
+import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
+import { filledMailbox, rawMessage, serverState } from '../../support/mailbox-state.js';
+import { testbed } from '../../support/testbed.js';
+import { waitFor } from '../../support/wait-for.js';
+
+/**
+ * The app's view of a mailbox: read from the local store at once, kept current by the sync,
+ * usable offline, with changes shown before the server has them. The server is the test bed's
+ * Dovecot, reached through a proxy that can take it "offline".
+ */
+let proxy: FaultProxy;
+let direct: ImapFlow;
+const stops: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  proxy = await startFaultProxy({ target: { host: testbed().imap.host, port: testbed().imap.tlsPort } });
+  direct = await connectImap({ ...testbedAccount('carol'), id: 'carol-direct' } as unknown as Account, testbedAccount('carol').password!);
+});
+afterAll(async () => {
+  await direct.logout();
+  await proxy.close();
+});
+afterEach(async () => {
+  proxy.accept();
+  proxy.clear();
+  for (const stop of stops.splice(0)) await stop();
+});
+
+type App = ReturnType<typeof inMemoryService>;
+
+/** The whole service, as the app builds it, with Carol's account reached through the proxy. */
+async function appWithCarol(profile: Profile = newProfile(), sync: Parameters<typeof inMemoryService>[2] = {}) {
+  const app = inMemoryService({}, profile, { idle: false, actionRetry: { firstDelayMs: 50, maxDelayMs: 200 }, ...sync });
+  stops.push(() => app.stop());
+  const input = testbedAccount('carol');
+  const accounts = value(await app.client.invoke('accounts.list', {}));
+  const account = accounts[0] ?? value(await app.client.invoke('accounts.add', { ...input, imap: { host: '127.0.0.1', port: proxy.port, security: 'tls' } }));
+  return { app, account };
+}
+
+function record<E extends EventName>(app: App, event: E): EventPayload<E>[] {
+  const seen: EventPayload<E>[] = [];
+  app.client.on(event, (payload) => seen.push(payload));
+  return seen;
+}
+
+/** Polls until `check` holds (waitFor itself stops at any value but undefined, false included). */
+const until = (check: () => Promise<boolean | undefined>, what: string, timeoutMs?: number) =>
+  waitFor(async () => ((await check()) ? true : undefined), what, timeoutMs);
+
+const list = async (app: App, accountId: string, folder: string, limit = 500) => value(await app.client.invoke('messages.list', { accountId, folder, limit }));
+
+async function serverFlags(path: string, uid: number) {
+  return (await serverState(direct, path))[uid];
+}
+
+describe('a folder read for the first time', () => {
+  it('answers with the newest messages once they are stored, and reports the rest as it streams in', async () => {
+    const path = await filledMailbox(direct, 300, 'First');
+    const { app, account } = await appWithCarol(newProfile(), { firstBatch: 100, batchSize: 50 });
+    const progress = record(app, 'sync.progress');
+    const page = await list(app, account.id, path, 50);
+    expect(page.map((m) => m.uid)).toEqual(Array.from({ length: 50 }, (_, i) => 300 - i));
+    await waitFor(async () => progress.find((p) => p.folder === path && p.done === 300), 'sync to finish', 20_000);
+    const dones = progress.filter((p) => p.folder === path).map((p) => p.done);
+    expect(dones[0]).toBe(100);
+    expect(progress.filter((p) => p.folder === path).every((p) => p.total === 300)).toBe(true);
+    // The next page comes from the store, by cursor.
+    const last = page.at(-1)!;
+    const next = value(await app.client.invoke('messages.list', { accountId: account.id, folder: path, limit: 10, before: { receivedAt: last.receivedAt, uid: last.uid } }));
+    expect(next.map((m) => m.uid)).toEqual(Array.from({ length: 10 }, (_, i) => 250 - i));
+  });
+});
+
+describe('offline', () => {
+  it('lists and opens what was read before, and says why a sync cannot run', async () => {
+    const path = await filledMailbox(direct, 5, 'Offline');
+    const { app, account } = await appWithCarol();
+    const online = await list(app, account.id, path);
+    const opened = value(await app.client.invoke('message.open', { accountId: account.id, folder: path, uid: 4 }));
+    expect(opened.text).toContain('Body of message 4');
+
+    proxy.refuse();
+    proxy.cutAll();
+    expect((await list(app, account.id, path)).map((m) => m.uid)).toEqual(online.map((m) => m.uid));
+    const again = value(await app.client.invoke('message.open', { accountId: account.id, folder: path, uid: 4 }));
+    expect(again.text).toBe(opened.text);
+    const sync = await app.client.invoke('folder.sync', { accountId: account.id, folder: path });
+    expect(sync.ok ? 'ok' : sync.error.code).toMatch(/CONNECTION_LOST|CONNECTION_REFUSED/);
+    // A message never opened has no kept body: that one needs the server.
+    const unread = await app.client.invoke('message.open', { accountId: account.id, folder: path, uid: 2 });
+    expect(unread.ok).toBe(false);
+  });
+});
+
+describe('actions', () => {
+  it('show at once in the store and reach the server', async () => {
+    const path = await filledMailbox(direct, 6, 'Act');
+    const { app, account } = await appWithCarol();
+    await list(app, account.id, path);
+    const failures = record(app, 'action.failed');
+    value(await app.client.invoke('messages.setFlags', { accountId: account.id, folder: path, uids: [2, 3], add: ['flagged'] }));
+    // Before any round trip: the list already shows them flagged.
+    const shown = await list(app, account.id, path);
+    expect(shown.filter((m) => m.flagged).map((m) => m.uid).sort()).toEqual([2, 3]);
+    await until(async () => (await serverFlags(path, 3))?.includes('flagged'), 'flag on the server');
+    expect(failures).toEqual([]);
+    expect(await serverFlags(path, 2)).toContain('flagged');
+  });
+
+  it('queue while offline, survive a restart, and go out on reconnect', async () => {
+    const path = await filledMailbox(direct, 6, 'Queue');
+    const profile = newProfile();
+    const first = await appWithCarol(profile);
+    await list(first.app, first.account.id, path);
+    proxy.refuse();
+    proxy.cutAll();
+    value(await first.app.client.invoke('messages.setFlags', { accountId: first.account.id, folder: path, uids: [1], add: ['seen', 'flagged'] }));
+    value(await first.app.client.invoke('messages.move', { accountId: first.account.id, folder: path, uids: [5], to: 'Trash' }));
+    expect((await list(first.app, first.account.id, path)).map((m) => m.uid)).not.toContain(5);
+    await first.app.stop();
+
+    // A new start on the same profile, still offline: the queue is still there and still shown.
+    const second = await appWithCarol(profile);
+    expect((await list(second.app, second.account.id, path)).find((m) => m.uid === 1)).toMatchObject({ flagged: true, unread: false });
+    expect(await serverFlags(path, 1)).toBe('');
+    proxy.accept();
+    await until(async () => (await serverFlags(path, 1)) === 'flagged seen', 'queued flags on the server', 10_000);
+    await until(async () => (await serverState(direct, path))[5] === undefined, 'queued move on the server', 10_000);
+  });
+
+  it('are rolled back with a reason when the server refuses them', async () => {
+    const path = await filledMailbox(direct, 3, 'Refuse');
+    const gone = await filledMailbox(direct, 0, 'Gone');
+    const { app, account } = await appWithCarol();
+    await list(app, account.id, path);
+    value(await app.client.invoke('folders.list', { accountId: account.id }));
+    await direct.mailboxDelete(gone);
+    const failures = record(app, 'action.failed');
+    value(await app.client.invoke('messages.move', { accountId: account.id, folder: path, uids: [2], to: gone }));
+    const failure = await waitFor(async () => failures[0], 'action.failed');
+    expect(failure).toMatchObject({ accountId: account.id, folder: path, error: { code: 'NOT_FOUND' } });
+    expect((await list(app, account.id, path)).map((m) => m.uid)).toEqual([3, 2, 1]);
+  });
+
+  it('delete moves to Trash, and inside Trash deletes for good', async () => {
+    const path = await filledMailbox(direct, 2, 'Del');
+    const { app, account } = await appWithCarol();
+    await list(app, account.id, path);
+    await list(app, account.id, 'Trash');
+    const subject = (await list(app, account.id, path)).find((m) => m.uid === 2)!.subject;
+    value(await app.client.invoke('messages.delete', { accountId: account.id, folder: path, uids: [2] }));
+    await until(async () => (await serverState(direct, path))[2] === undefined, 'gone from the folder');
+    const inTrash = await waitFor(async () => (await list(app, account.id, 'Trash')).find((m) => m.subject === subject), 'in Trash');
+    value(await app.client.invoke('messages.delete', { accountId: account.id, folder: 'Trash', uids: [inTrash.uid] }));
+    await until(async () => (await serverState(direct, 'Trash'))[inTrash.uid] === undefined, 'deleted for good');
+  });
+});
+
+describe('connections', () => {
+  it('never exceed two per account, whatever runs at once', async () => {
+    const paths = [await filledMailbox(direct, 30, 'ConnA'), await filledMailbox(direct, 30, 'ConnB')];
+    // A proxy of its own, so the peak it counts is this test's alone.
+    const own = await startFaultProxy({ target: { host: testbed().imap.host, port: testbed().imap.tlsPort } });
+    stops.push(() => own.close());
+    const app = inMemoryService({}, newProfile(), { idle: true });
+    stops.push(() => app.stop());
+    const account = value(await app.client.invoke('accounts.add', { ...testbedAccount('carol'), imap: { host: '127.0.0.1', port: own.port, security: 'tls' } }));
+    await Promise.all([
+      list(app, account.id, 'INBOX'),
+      ...paths.map((p) => list(app, account.id, p)),
+      app.client.invoke('folders.list', { accountId: account.id }),
+    ]);
+    await Promise.all([
+      ...paths.map((p) => app.client.invoke('folder.sync', { accountId: account.id, folder: p })),
+      app.client.invoke('message.open', { accountId: account.id, folder: paths[0]!, uid: 3 }),
+      app.client.invoke('messages.setFlags', { accountId: account.id, folder: paths[1]!, uids: [1], add: ['flagged'] }),
+    ]);
+    await until(async () => (await serverFlags(paths[1]!, 1))?.includes('flagged'), 'flag on the server');
+    // The IDLE watcher (started by reading the Inbox) plus the session: two, never more.
+    expect(own.maxOpen).toBe(2);
+  });
+});
+
+describe('without IDLE', () => {
+  it('finds new mail by polling', async () => {
+    const path = await filledMailbox(direct, 1, 'Poll');
+    const { app, account } = await appWithCarol(newProfile(), { idle: false, pollIntervalMs: 300 });
+    await list(app, account.id, path);
+    const arrivals = record(app, 'mail.arrived');
+    await direct.append(path, rawMessage(2, { subject: 'Polled in' }), []);
+    await waitFor(async () => arrivals.find((a) => a.folder === path), 'mail.arrived by polling', 5_000);
+    expect((await list(app, account.id, path)).map((m) => m.subject)).toContain('Polled in');
+  });
+});
