@@ -3,8 +3,9 @@ import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
 
 /**
- * One build for the three environments. main has two entries: the Electron shell and the
- * plain-Node web server (`npm run web`), which share every service. The preload is CommonJS
+ * One build for the three environments. main has three entries: the Electron shell, the
+ * plain-Node web server (`npm run web`), which share every service, and the store writer's
+ * worker thread. The preload is CommonJS
  * because a sandboxed preload cannot be an ES module.
  */
 export default defineConfig({
@@ -15,6 +16,8 @@ export default defineConfig({
         input: {
           electron: resolve('main/electron/main.ts'),
           web: resolve('main/web.ts'),
+          // The store writer's thread (main/store/store-writer.ts) loads this file by name.
+          'store-writer': resolve('main/store/store-writer-worker.ts'),
         },
       },
     },

@@ -9,6 +9,7 @@ import type { HandlerTable } from './contract/handler-table.js';
 import { join } from 'node:path';
 import { appendSentCopy } from './imap/append-sent-copy.js';
 import { MessageStore } from './store/message-store.js';
+import { WorkerStoreWriter } from './store/store-writer.js';
 import { MailSync, type MailSyncOptions } from './sync/mail-sync.js';
 import { Outbox, type OutboxOptions } from './outbox/outbox.js';
 import { PooledSmtpSender } from './smtp/pooled-sender.js';
@@ -21,6 +22,11 @@ export type ServiceOptions = {
   /** The folder of the local message store (mail.sqlite) and the kept message sources (bodies/). */
   storeDir: string;
   /** Overrides for the sync (tests turn off IDLE or server features, shorten the poll). */
+  /**
+   * The built store writer worker (out/main/store-writer.js): sync steps are then written on a
+   * thread of their own. Without it they are written inline (tests).
+   */
+  storeWriterScript?: URL;
   sync?: Pick<MailSyncOptions, 'features' | 'idle' | 'pollIntervalMs' | 'staleAfterMs' | 'firstBatch' | 'batchSize' | 'actionRetry'>;
   /** Overrides for the outbox's timing (tests shorten the undo window and the retry delays). */
   outbox?: Pick<OutboxOptions, 'undoDelayMs' | 'retry' | 'fault'>;
@@ -30,7 +36,7 @@ export type ServiceOptions = {
  * The composition root: builds the services and the one handler table that both transports
  * (Electron IPC and the loopback bridge) dispatch to.
  */
-export function createMailService({ settingsFile, secrets, outboxDir, storeDir, outbox: outboxOptions, sync: syncOptions }: ServiceOptions) {
+export function createMailService({ settingsFile, secrets, outboxDir, storeDir, storeWriterScript, outbox: outboxOptions, sync: syncOptions }: ServiceOptions) {
   const accountSettings = new AccountSettings(settingsFile);
   const accounts = new AccountService(accountSettings, secrets);
   const bus = new EventBus();
@@ -40,6 +46,7 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
     bodiesDir: join(storeDir, 'bodies'),
     credentials: (accountId) => accounts.credentials(accountId),
     emit: (event, payload) => bus.emit(event, payload),
+    writer: storeWriterScript && new WorkerStoreWriter(storeDir, storeWriterScript),
     ...syncOptions,
   });
   const sender = new PooledSmtpSender();

@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     secrets: store,
     outboxDir: join(dataDir, 'outbox'),
     storeDir: dataDir,
+    storeWriterScript: new URL('./store-writer.js', import.meta.url),
   });
   // Whatever was queued when the app last stopped (or crashed) goes out now.
   service.start();

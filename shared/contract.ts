@@ -92,7 +92,7 @@ export const requests = {
     input: z.object({ accountId: accountIdSchema, folder: z.string().min(1).max(1000), uids: uidListSchema }).strict(),
     output: actionQueuedSchema,
   },
-  /** Brings a folder up to date with the server now (Refresh); progress comes as sync.progress. */
+  /** Brings a folder up to date with the server now (Refresh); progress comes as sync.progressed. */
   'folder.sync': {
     input: z.object({ accountId: accountIdSchema, folder: z.string().min(1).max(1000).default('INBOX') }).strict(),
     output: z.object({
@@ -146,7 +146,7 @@ export const events = {
   /** The stored messages of a folder changed (arrived, removed, flags): the list may redraw from the store. */
   'messages.changed': z.object({ accountId: accountIdSchema, folder: z.string() }),
   /** How far a folder's sync has got: done of total messages are in the store. */
-  'sync.progress': z.object({
+  'sync.progressed': z.object({
     accountId: accountIdSchema,
     folder: z.string(),
     done: z.number().int().nonnegative(),

@@ -49,7 +49,13 @@ async function start(): Promise<void> {
   const { store: secrets } = await openSecretStore();
 
   const profileDir = app.getPath('userData');
-  const service = createMailService({ settingsFile, secrets, outboxDir: join(profileDir, 'outbox'), storeDir: profileDir });
+  const service = createMailService({
+    settingsFile,
+    secrets,
+    outboxDir: join(profileDir, 'outbox'),
+    storeDir: profileDir,
+    storeWriterScript: new URL('./store-writer.js', import.meta.url),
+  });
   // Whatever was queued when the app last stopped (or crashed) goes out now.
   service.start();
   app.on('before-quit', () => void service.stop());

@@ -1,5 +1,7 @@
 import type { FetchMessageObject, ImapFlow } from 'imapflow';
-import type { MessageFlags, MessageStore, SyncState } from '../store/message-store.js';
+import type { MessageFlags, MessageInput, MessageStore, SyncBatch, SyncState } from '../store/message-store.js';
+import { InlineStoreWriter, type StoreWriter } from '../store/store-writer.js';
+import { ThreadIndex } from '../store/threading.js';
 import { FLAGS_QUERY, HEADER_QUERY, toFlags, toMessageInput } from './message-headers.js';
 
 /** What the server offers that a resync can use; tests turn them off to take the fallback paths. */
@@ -16,7 +18,12 @@ export type FolderSyncOptions = {
   onProgress?: (progress: FolderSyncProgress) => void;
   /** Called once the newest messages are stored: the list can be drawn from the store. */
   onFirstBatch?: () => void;
+  /** Where the writes go (default: on this thread). */
+  writer?: StoreWriter;
 };
+
+/** Applies one step; the sync awaits it before anything relies on it. */
+type Write = (batch: SyncBatch) => Promise<void>;
 
 export type FolderSyncResult = {
   /** Messages that were not in the store before (new mail, or history that streamed in). */
@@ -38,7 +45,7 @@ const BATCH = 2_000;
  * so the next call resumes from exactly what is stored.
  *
  * - First sync: the newest FIRST_BATCH messages by sequence number, then the history downwards
- *   in UID windows (newest first), each window one transaction.
+ *   in UID windows (newest first), each window one transaction, written while the next streams in.
  * - Resync: new UIDs above the stored UIDNEXT; then flag changes and removals, by CHANGEDSINCE
  *   (and VANISHED with QRESYNC) where the server has CONDSTORE, otherwise by reading every flag;
  *   removals without QRESYNC come from comparing the UIDs the server has with the stored ones,
@@ -64,6 +71,8 @@ export async function syncFolder(
     if (event.vanished && event.uid !== undefined && event.path === path) vanished.push(event.uid);
   };
   client.on('expunge', onExpunge);
+  const writer = options.writer ?? new InlineStoreWriter(store, new ThreadIndex(store.db));
+  const write: Write = (batch) => writer.apply(folderId, batch);
   try {
     // A mailbox this connection already had open is selected again: UIDNEXT, UIDVALIDITY and
     // HIGHESTMODSEQ come only with SELECT, and the connection may have sat idle since.
@@ -78,7 +87,7 @@ export async function syncFolder(
     const serverModseq = features.condstore ? (mailbox.highestModseq ?? null) : null;
     let state = store.syncState(folderId);
     if (state.uidValidity !== null && state.uidValidity !== serverValidity) {
-      store.resetFolder(folderId, serverValidity);
+      await write({ reset: serverValidity });
       result.reset = true;
       state = store.syncState(folderId);
     }
@@ -87,17 +96,17 @@ export async function syncFolder(
     const before = store.counts(folderId).total;
 
     if (state.oldestUid === null || state.uidNext === null) {
-      await firstBatch(client, store, folderId, { mailbox: { exists: total, uidNext: mailbox.uidNext, uidValidity: serverValidity, modseq: serverModseq }, size: options.firstBatch ?? FIRST_BATCH });
+      await firstBatch(client, write, { mailbox: { exists: total, uidNext: mailbox.uidNext, uidValidity: serverValidity, modseq: serverModseq }, size: options.firstBatch ?? FIRST_BATCH });
     } else {
-      result.arrived = await fetchNew(client, store, folderId, state.uidNext, mailbox.uidNext, options.batchSize ?? BATCH);
-      const changes = await refreshKnown(client, store, folderId, state, { features, serverModseq, exists: mailbox.exists, vanished });
+      result.arrived = await fetchNew(client, write, state.uidNext, mailbox.uidNext, options.batchSize ?? BATCH);
+      const changes = await refreshKnown(client, store, write, folderId, state, { features, serverModseq, exists: mailbox.exists, vanished });
       result.flagsChanged = changes.flagsChanged;
       result.removed = changes.removed;
     }
     options.onFirstBatch?.();
     progress();
-    await fetchHistory(client, store, folderId, options.batchSize ?? BATCH, progress);
-    store.applySync(folderId, { state: { syncedAt: Date.now() } });
+    await fetchHistory(client, store, write, folderId, options.batchSize ?? BATCH, progress);
+    await write({ state: { syncedAt: Date.now() } });
     result.added = store.counts(folderId).total - before + result.removed;
     return result;
   } finally {
@@ -109,10 +118,10 @@ export async function syncFolder(
 type MailboxFacts = { exists: number; uidNext: number; uidValidity: number; modseq: bigint | null };
 
 /** The newest messages by sequence number: whatever their UIDs, exactly the top `size` arrive. */
-async function firstBatch(client: ImapFlow, store: MessageStore, folderId: number, { mailbox, size }: { mailbox: MailboxFacts; size: number }) {
+async function firstBatch(client: ImapFlow, write: Write, { mailbox, size }: { mailbox: MailboxFacts; size: number }) {
   const base: Partial<SyncState> = { uidValidity: mailbox.uidValidity, uidNext: mailbox.uidNext, highestModseq: mailbox.modseq };
   if (mailbox.exists === 0) {
-    store.applySync(folderId, { state: { ...base, oldestUid: 1 } });
+    await write({ state: { ...base, oldestUid: 1 } });
     return;
   }
   const from = Math.max(1, mailbox.exists - size + 1);
@@ -121,7 +130,7 @@ async function firstBatch(client: ImapFlow, store: MessageStore, folderId: numbe
   // fetches from the stored UIDNEXT up: storing them now would make that range look complete.
   const batch = messages.filter((m) => m.uid < mailbox.uidNext);
   const oldest = from === 1 ? 1 : Math.min(...batch.map((m) => m.uid), mailbox.uidNext);
-  store.applySync(folderId, { upsert: batch.map(toMessageInput), state: { ...base, oldestUid: oldest } });
+  await write({ upsert: batch.map(toMessageInput), state: { ...base, oldestUid: oldest } });
 }
 
 /**
@@ -130,25 +139,34 @@ async function firstBatch(client: ImapFlow, store: MessageStore, folderId: numbe
  * sparse (UID gaps from old deletions) doubles the next one, so a thinly used range costs few
  * round trips.
  */
-async function fetchHistory(client: ImapFlow, store: MessageStore, folderId: number, batchSize: number, progress: () => void) {
-  type Window = { low: number; high: number; messages: Promise<FetchMessageObject[]> };
-  const request = (high: number, size: number): Window | null => {
-    if (high < 1) return null;
-    const low = Math.max(1, high - size + 1);
-    const messages = fetchRange(client, `${low}:${high}`);
-    // Awaited below; until then a cut connection must not count as an unhandled rejection.
-    messages.catch(() => {});
-    return { low, high, messages };
-  };
+async function fetchHistory(client: ImapFlow, store: MessageStore, write: Write, folderId: number, batchSize: number, progress: () => void) {
   const { oldestUid } = store.syncState(folderId);
+  if (oldestUid === null) return;
   let size = batchSize;
-  let current = oldestUid === null ? null : request(oldestUid - 1, size);
-  while (current) {
-    const { low, high } = current;
-    const messages = await current.messages;
-    size = messages.length < size / 2 ? Math.min(size * 2, 1 << 22) : batchSize;
-    current = request(low - 1, size);
-    store.applySync(folderId, { upsert: messages.filter((m) => m.uid >= low && m.uid <= high).map(toMessageInput), state: { oldestUid: low } });
+  // The previous window's write goes on while this one streams in (one outstanding at most:
+  // the writer applies them in order, so the state never runs ahead of the rows).
+  let writing: Promise<void> | undefined;
+  for (let high = oldestUid - 1; high >= 1; ) {
+    const low = Math.max(1, high - size + 1);
+    // Each message is reduced to its row as it arrives, so a window never holds imapflow's
+    // parse trees for thousands of messages. No command is issued inside this loop.
+    const rows: MessageInput[] = [];
+    for await (const message of client.fetch(`${low}:${high}`, HEADER_QUERY, { uid: true })) {
+      if (message.uid >= low && message.uid <= high) rows.push(toMessageInput(message));
+    }
+    if (writing) {
+      await writing;
+      progress();
+    }
+    writing = write({ upsert: rows, state: { oldestUid: low } });
+    // Awaited above or below; a failure meanwhile must not count as unhandled.
+    writing.catch(() => {});
+    // A sparse window (UID gaps from old deletions) doubles the next one.
+    size = rows.length < size / 2 ? Math.min(size * 2, 1 << 22) : batchSize;
+    high = low - 1;
+  }
+  if (writing) {
+    await writing;
     progress();
   }
 }
@@ -157,13 +175,13 @@ async function fetchHistory(client: ImapFlow, store: MessageStore, folderId: num
  * Messages above the stored UIDNEXT, oldest first in windows so that each committed window
  * advances UIDNEXT and a cut loses at most one window.
  */
-async function fetchNew(client: ImapFlow, store: MessageStore, folderId: number, storedNext: number, serverNext: number, batchSize: number): Promise<number> {
+async function fetchNew(client: ImapFlow, write: Write, storedNext: number, serverNext: number, batchSize: number): Promise<number> {
   let arrived = 0;
   for (let low = storedNext; low < serverNext; low += batchSize) {
     const high = Math.min(serverNext - 1, low + batchSize - 1);
     // "low:high", never "low:*": "*" is the highest UID even when it is below `low` (RFC 3501 6.4.8).
     const messages = (await fetchRange(client, `${low}:${high}`)).filter((m) => m.uid >= low && m.uid <= high);
-    store.applySync(folderId, { upsert: messages.map(toMessageInput), state: { uidNext: high + 1 } });
+    await write({ upsert: messages.map(toMessageInput), state: { uidNext: high + 1 } });
     arrived += messages.length;
   }
   return arrived;
@@ -177,6 +195,7 @@ async function fetchRange(client: ImapFlow, range: string, query = HEADER_QUERY,
 async function refreshKnown(
   client: ImapFlow,
   store: MessageStore,
+  write: Write,
   folderId: number,
   state: SyncState,
   { features, serverModseq, exists, vanished }: { features: SyncFeatures; serverModseq: bigint | null; exists: number; vanished: number[] },
@@ -193,7 +212,7 @@ async function refreshKnown(
       vanished.length = 0;
       const changed = await fetchRange(client, known, FLAGS_QUERY, state.highestModseq);
       const gone = features.qresync ? vanished.filter((uid) => uid >= low && uid <= high) : [];
-      flagsChanged = applyFlags(store, folderId, changed, low, high, gone);
+      flagsChanged = await applyFlags(store, write, folderId, changed, low, high, gone);
       removed = gone.length;
       removalsKnown = features.qresync;
     } else if (serverModseq === state.highestModseq) {
@@ -205,7 +224,7 @@ async function refreshKnown(
     const all = await fetchRange(client, known, FLAGS_QUERY);
     const present = new Set(all.map((m) => m.uid));
     const gone = store.uidsInRange(folderId, low, high + 1).filter((uid) => !present.has(uid));
-    flagsChanged = applyFlags(store, folderId, all, low, high, gone);
+    flagsChanged = await applyFlags(store, write, folderId, all, low, high, gone);
     removed = gone.length;
     removalsKnown = true;
   }
@@ -218,15 +237,15 @@ async function refreshKnown(
   if (!countsAgree && (!removalsKnown || low === 1) && high >= low) {
     const present = new Set((await client.search({ uid: `${low}:${high}` }, { uid: true })) || []);
     const gone = store.uidsInRange(folderId, low, high + 1).filter((uid) => !present.has(uid));
-    if (gone.length) store.applySync(folderId, { remove: gone });
+    if (gone.length) await write({ remove: gone });
     removed += gone.length;
   }
-  store.applySync(folderId, { state: { highestModseq: serverModseq } });
+  await write({ state: { highestModseq: serverModseq } });
   return { flagsChanged, removed };
 }
 
 /** Stores changed flags (and removals) in one step; returns how many messages' flags differed. */
-function applyFlags(store: MessageStore, folderId: number, fetched: FetchMessageObject[], low: number, high: number, gone: number[]): number {
+async function applyFlags(store: MessageStore, write: Write, folderId: number, fetched: FetchMessageObject[], low: number, high: number, gone: number[]): Promise<number> {
   const updates: { uid: number; flags: MessageFlags }[] = [];
   for (const message of fetched) {
     if (message.uid < low || message.uid > high || !message.flags) continue;
@@ -234,7 +253,7 @@ function applyFlags(store: MessageStore, folderId: number, fetched: FetchMessage
     const current = store.message(folderId, message.uid)?.flags;
     if (current && !sameFlags(current, flags)) updates.push({ uid: message.uid, flags });
   }
-  store.applySync(folderId, { flags: updates, remove: gone });
+  await write({ flags: updates, remove: gone });
   return updates.length;
 }
 

@@ -2,9 +2,14 @@ import { MailParser, type AddressObject, type AttachmentStream, type MessageText
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { AttachmentInfo, MailboxAddress } from '../../shared/schemas.js';
-import type { ParsedParts } from './parse-message.js';
+import type { MessageDetail } from '../../shared/schemas.js';
 
-export type ParsedFile = ParsedParts & { attachments: AttachmentInfo[] };
+export type ParsedFile = Pick<MessageDetail, 'to' | 'cc' | 'replyTo' | 'inReplyTo' | 'references' | 'text' | 'attachments'>;
+
+const OPTIONS = { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true };
+
+/** What the reader shows of a message nothing could be read from: its envelope's summary only. */
+const UNREADABLE: ParsedFile = { to: [], cc: [], replyTo: [], inReplyTo: undefined, references: [], text: '', attachments: [] };
 
 /** The text shown (and indexed) stops here: beyond it no reader scrolls and no search needs it. */
 const MAX_TEXT = 2_000_000;
@@ -16,7 +21,24 @@ const MAX_TEXT = 2_000_000;
  * what it cannot decode is left out rather than failing the whole message.
  */
 export async function parseMessageFile(file: string): Promise<ParsedFile> {
-  const parser = new MailParser({ skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true });
+  try {
+    return await parseWith(file, OPTIONS);
+  } catch {
+    // mailparser rejects (EMAXLEN), rather than reads, a message past its guards: a header block
+    // over 1 MiB in any part (one 1 MB header line, or some 16,000 header lines) or over 1,000
+    // MIME parts. Read it once more with roomier limits; past those too, or on any other
+    // failure, the reader shows no text rather than failing: the summary (from the server's
+    // envelope) still shows. See test/main/mime/malformed.test.ts.
+    try {
+      return await parseWith(file, { ...OPTIONS, maxHeadSize: 16 * 1024 * 1024, maxChildNodes: 10_000 });
+    } catch {
+      return UNREADABLE;
+    }
+  }
+}
+
+async function parseWith(file: string, options: ConstructorParameters<typeof MailParser>[0]): Promise<ParsedFile> {
+  const parser = new MailParser(options);
   const attachments: AttachmentInfo[] = [];
   let text = '';
   parser.on('data', (part: AttachmentStream | MessageText) => {

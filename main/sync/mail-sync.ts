@@ -10,6 +10,8 @@ import { compareFolders as compareFolderDtos, listFolders } from '../imap/list-f
 import { syncFolder, type FolderSyncResult, type SyncFeatures } from '../imap/sync-folder.js';
 import { InboxWatcher } from '../imap/watch-inbox.js';
 import { parseMessageFile } from '../mime/parse-message-file.js';
+import { InlineStoreWriter, type StoreWriter } from '../store/store-writer.js';
+import { ThreadIndex } from '../store/threading.js';
 import { MessageActions, type MessageAction } from './message-actions.js';
 import type { Folder, ListCursor, MessageStore, StoredMessage } from '../store/message-store.js';
 
@@ -32,6 +34,8 @@ export type MailSyncOptions = {
   idle?: boolean;
   /** Waits between attempts of queued actions while the server is out of reach. */
   actionRetry?: { firstDelayMs: number; maxDelayMs: number };
+  /** Where sync steps are written (default: on this thread, threads assigned at once). */
+  writer?: StoreWriter;
 };
 
 type Running = { done: Promise<FolderSyncResult>; firstBatch: Promise<void> };
@@ -39,7 +43,7 @@ type Running = { done: Promise<FolderSyncResult>; firstBatch: Promise<void> };
 /**
  * Keeps the local store in step with each account's server and answers the app's reads from
  * the store: the list of a folder is drawn from disk at once, while a sync brings it up to date
- * in the background and says so with events (sync.progress, messages.changed, mail.arrived).
+ * in the background and says so with events (sync.progressed, messages.changed, mail.arrived).
  *
  * Per account: one ImapSession (its jobs run one at a time) and one IDLE watcher; never more
  * than two connections.
@@ -49,8 +53,10 @@ export class MailSync {
   private readonly running = new Map<string, Running>();
   private pollTimer: NodeJS.Timeout | undefined;
   readonly actions: MessageActions;
+  private readonly writer: StoreWriter;
 
   constructor(private readonly options: MailSyncOptions) {
+    this.writer = options.writer ?? new InlineStoreWriter(options.store, new ThreadIndex(options.store.db));
     this.actions = new MessageActions({
       store: options.store,
       bodiesDir: options.bodiesDir,
@@ -82,6 +88,7 @@ export class MailSync {
     this.actions.stop();
     await Promise.allSettled([...this.running.values()].map((r) => r.done));
     for (const accountId of [...this.sessions.keys()]) await this.closeSession(accountId);
+    await this.writer.close();
   }
 
   /** The account's session, made anew when its settings or password changed. */
@@ -111,7 +118,7 @@ export class MailSync {
   async forget(accountId: string): Promise<void> {
     this.actions.forget(accountId);
     await this.closeSession(accountId);
-    for (const folder of this.store.folders(accountId)) this.store.db.prepare('DELETE FROM folders WHERE id = ?').run(folder.id);
+    for (const folder of this.store.folders(accountId)) this.store.removeFolder(folder.id);
     await rm(this.accountBodies(accountId), { recursive: true, force: true });
   }
 
@@ -199,13 +206,14 @@ export class MailSync {
       const result = await session.run((client) =>
         syncFolder(client, this.store, folder.id, path, {
           features: this.options.features,
+          writer: this.writer,
           firstBatch: this.options.firstBatch,
           batchSize: this.options.batchSize,
           onFirstBatch: () => {
             firstBatchDone();
             this.options.emit('messages.changed', { accountId, folder: path });
           },
-          onProgress: ({ done, total }) => this.options.emit('sync.progress', { accountId, folder: path, done, total }),
+          onProgress: ({ done, total }) => this.options.emit('sync.progressed', { accountId, folder: path, done, total }),
         }),
       );
       this.actions.reapply(accountId, path);

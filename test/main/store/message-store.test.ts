@@ -147,7 +147,7 @@ describe('the message store', () => {
     store.clearFolder(folderId);
     expect(store.counts(folderId)).toEqual({ total: 0, unread: 0 });
     store.upsertMessages(folderId, [message(5, { subject: 'alpha' })]);
-    store.db.prepare('DELETE FROM folders WHERE id = ?').run(folderId);
+    store.removeFolder(folderId);
     expect(store.db.prepare('SELECT count(*) FROM messages').pluck().get()).toBe(0);
     expect(ftsCount('alpha')).toBe(0);
   });

@@ -64,7 +64,7 @@ describe('a folder read for the first time', () => {
   it('answers with the newest messages once they are stored, and reports the rest as it streams in', async () => {
     const path = await filledMailbox(direct, 300, 'First');
     const { app, account } = await appWithCarol(newProfile(), { firstBatch: 100, batchSize: 50 });
-    const progress = record(app, 'sync.progress');
+    const progress = record(app, 'sync.progressed');
     const page = await list(app, account.id, path, 50);
     expect(page.map((m) => m.uid)).toEqual(Array.from({ length: 50 }, (_, i) => 300 - i));
     await waitFor(async () => progress.find((p) => p.folder === path && p.done === 300), 'sync to finish', 20_000);
