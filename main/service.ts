@@ -11,6 +11,12 @@ import { appendSentCopy } from './imap/append-sent-copy.js';
 import { MessageStore } from './store/message-store.js';
 import { WorkerStoreWriter } from './store/store-writer.js';
 import { MailSync, type MailSyncOptions } from './sync/mail-sync.js';
+import { toSummary } from './sync/message-summary.js';
+import { searchMail } from './sync/search-mail.js';
+import { createFolder } from './imap/create-folder.js';
+import { deleteFolder } from './imap/delete-folder.js';
+import { renameFolder } from './imap/rename-folder.js';
+import { subscribeFolder, unsubscribeFolder } from './imap/subscribe-folder.js';
 import { Outbox, type OutboxOptions } from './outbox/outbox.js';
 import { PooledSmtpSender } from './smtp/pooled-sender.js';
 
@@ -96,6 +102,28 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
     },
 
     'message.open': async ({ accountId, folder, uid }) => mail.open(accountId, folder, uid),
+
+    'folders.create': async ({ accountId, parent, name }) => mail.folderCommand(accountId, (client) => createFolder(client, parent, name)),
+
+    'folders.rename': async ({ accountId, path, name }) => {
+      const renamed = await mail.folderCommand(accountId, (client) => renameFolder(client, path, name), (result) => {
+        const delimiter = store.folderByPath(accountId, path)?.delimiter ?? null;
+        store.renameFolderPath(accountId, path, result.path, delimiter);
+      });
+      return renamed;
+    },
+
+    'folders.delete': async ({ accountId, path }) => {
+      await mail.folderCommand(accountId, (client) => deleteFolder(client, path));
+      return { deleted: true as const };
+    },
+
+    'folders.subscribe': async ({ accountId, path, subscribed }) => {
+      await mail.folderCommand(accountId, (client) => (subscribed ? subscribeFolder(client, path) : unsubscribeFolder(client, path)));
+      return { subscribed };
+    },
+
+    'messages.search': async (input) => searchMail(mail, toSummary, input),
 
     'messages.setFlags': async ({ accountId, folder, uids, add, remove }) => ({
       actionId: mail.perform(accountId, { kind: 'flags', folder, uids, add, remove }),

@@ -17,6 +17,7 @@ import {
  * Requests are named as commands; events are named in the past tense. Both transports
  * (Electron IPC and the loopback bridge) carry exactly this.
  */
+const folderPathSchema = z.string().min(1).max(1000);
 const uidListSchema = z.array(z.number().int().positive()).min(1).max(10_000);
 const flagNameSchema = z.enum(['seen', 'flagged', 'answered', 'draft']);
 /** The action is shown already and queued for the server; a refusal comes as action.failed. */
@@ -62,6 +63,42 @@ export const requests = {
       })
       .strict(),
     output: z.array(messageSummarySchema),
+  },
+  /** Creates a folder, at the top or inside `parent`. */
+  'folders.create': {
+    input: z.object({ accountId: accountIdSchema, parent: folderPathSchema.nullable().default(null), name: z.string().min(1).max(255) }).strict(),
+    output: z.object({ path: z.string() }),
+  },
+  /** Renames a folder in place (its subfolders move with it); the local copy is kept. */
+  'folders.rename': {
+    input: z.object({ accountId: accountIdSchema, path: folderPathSchema, name: z.string().min(1).max(255) }).strict(),
+    output: z.object({ path: z.string() }),
+  },
+  /** Deletes an empty folder without a role (the server's Inbox, Sent, Trash... are refused). */
+  'folders.delete': {
+    input: z.object({ accountId: accountIdSchema, path: folderPathSchema }).strict(),
+    output: z.object({ deleted: z.literal(true) }),
+  },
+  'folders.subscribe': {
+    input: z.object({ accountId: accountIdSchema, path: folderPathSchema, subscribed: z.boolean() }).strict(),
+    output: z.object({ subscribed: z.boolean() }),
+  },
+  /**
+   * The search box: the store's operators (from:, to:, subject:, has:attachment, is:unread,
+   * before:, after:), newest first, in every folder or one; for a folder whose copy is not
+   * complete the server is asked as well (serverChecked says whether it could be).
+   */
+  'messages.search': {
+    input: z
+      .object({
+        accountId: accountIdSchema.optional(),
+        folder: folderPathSchema.optional(),
+        query: z.string().max(1000),
+        limit: z.number().int().min(1).max(500).default(100),
+      })
+      .strict()
+      .refine((v) => v.folder === undefined || v.accountId !== undefined, 'A folder belongs to an account: give both.'),
+    output: z.object({ messages: z.array(messageSummarySchema.extend({ folder: z.string() })), serverChecked: z.boolean() }),
   },
   /** Marks messages read or unread, flagged or not (shown at once, then done on the server). */
   'messages.setFlags': {

@@ -158,7 +158,10 @@ async function fetchHistory(client: ImapFlow, store: MessageStore, write: Write,
       await writing;
       progress();
     }
-    writing = write({ upsert: rows, state: { oldestUid: low } });
+    // Rows stored earlier in this window (by a server search) that the server no longer has.
+    const present = new Set(rows.map((m) => m.uid));
+    const gone = store.uidsInRange(folderId, low, high + 1).filter((uid) => !present.has(uid));
+    writing = write({ upsert: rows, remove: gone, state: { oldestUid: low } });
     // Awaited above or below; a failure meanwhile must not count as unhandled.
     writing.catch(() => {});
     // A sparse window (UID gaps from old deletions) doubles the next one.

@@ -278,6 +278,7 @@ export class MessageStore {
     ftsDelete: Statement;
     ftsDeleteFolder: Statement;
     idOf: Statement;
+    withoutBody: Statement;
   };
 
   constructor(readonly db: Database) {
@@ -351,6 +352,8 @@ export class MessageStore {
       ftsDelete: prepare('DELETE FROM messages_fts WHERE rowid = ?'),
       ftsDeleteFolder: prepare('DELETE FROM messages_fts WHERE rowid IN (SELECT id FROM messages WHERE folder_id = ?)'),
       idOf: prepare('SELECT id FROM messages WHERE folder_id = ? AND uid = ?').pluck(),
+      withoutBody: prepare(`SELECT uid, size FROM messages WHERE folder_id = ? AND internal_date >= ? AND body_file IS NULL
+        AND size <= ? ORDER BY internal_date DESC, uid DESC LIMIT ?`),
     };
   }
 
@@ -415,6 +418,20 @@ export class MessageStore {
     }).immediate();
   }
 
+  /**
+   * A folder renamed on the server keeps its local copy under the new path, its subfolders
+   * with it (their sync checks UIDVALIDITY as always, and starts over if the server changed it).
+   */
+  renameFolderPath(accountId: string, from: string, to: string, delimiter: string | null): void {
+    this.db.transaction(() => {
+      const rename = this.db.prepare('UPDATE folders SET path = ? WHERE id = ?');
+      for (const folder of this.folders(accountId)) {
+        if (folder.path === from) rename.run(to, folder.id);
+        else if (delimiter && folder.path.startsWith(from + delimiter)) rename.run(to + folder.path.slice(from.length), folder.id);
+      }
+    }).immediate();
+  }
+
   /** The folder's sync state (see SyncState). */
   syncState(folderId: number): SyncState {
     const folder = this.folder(folderId);
@@ -474,6 +491,11 @@ export class MessageStore {
   message(folderId: number, uid: number): (StoredMessage & { bodyFile: string | null }) | undefined {
     const row = this.statements.messageByUid.get(folderId, uid) as (MessageRow & { body_file: string | null }) | undefined;
     return row && { ...toMessage(row), bodyFile: row.body_file };
+  }
+
+  /** Messages arrived since `since` (ms) whose source is not kept, up to `maxSize` bytes each; newest first. */
+  withoutBody(folderId: number, { since, maxSize, limit }: { since: number; maxSize: number; limit: number }): { uid: number; size: number }[] {
+    return this.statements.withoutBody.all(folderId, since, maxSize, limit) as { uid: number; size: number }[];
   }
 
   /** Records that a message's source was kept (and its text, for search). */

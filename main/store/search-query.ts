@@ -88,7 +88,7 @@ function ftsPhrase(text: string, prefix: boolean): string | null {
   return ftsString(text) + (prefix && TOKEN_CHARACTER.test(last) ? '*' : '');
 }
 
-function dayStart(value: string, utc: boolean): number | null {
+export function dayStart(value: string, utc: boolean): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/u.exec(value);
   if (!m) return null;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -98,7 +98,7 @@ function dayStart(value: string, utc: boolean): number | null {
   return utc ? probe.getTime() : new Date(y, mo - 1, d).getTime();
 }
 
-function nextDayStart(value: string, utc: boolean): number | null {
+export function nextDayStart(value: string, utc: boolean): number | null {
   const start = dayStart(value, utc);
   if (start === null) return null;
   const m = /^(\d{4})-(\d{2})-(\d{2})$/u.exec(value)!;

@@ -1,3 +1,4 @@
+import type { ImapFlow } from 'imapflow';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -13,6 +14,7 @@ import { parseMessageFile } from '../mime/parse-message-file.js';
 import { InlineStoreWriter, type StoreWriter } from '../store/store-writer.js';
 import { ThreadIndex } from '../store/threading.js';
 import { MessageActions, type MessageAction } from './message-actions.js';
+import { toSummary } from './message-summary.js';
 import type { Folder, ListCursor, MessageStore, StoredMessage } from '../store/message-store.js';
 
 export type Credentials = { account: Account; password: string };
@@ -127,6 +129,18 @@ export class MailSync {
     if (refresh || this.store.folders(accountId).length === 0) return this.refreshFolders(accountId);
     void this.refreshFolders(accountId).catch(() => {});
     return this.folderDtos(accountId);
+  }
+
+  /**
+   * Runs a folder command (create, rename, delete, subscribe) on the account's session, lets
+   * `andLocally` bring the store along, then reads the folder list again.
+   */
+  async folderCommand<T>(accountId: string, job: (client: ImapFlow) => Promise<T>, andLocally?: (result: T) => void): Promise<T> {
+    const { session } = await this.session(accountId);
+    const result = await session.run(job);
+    andLocally?.(result);
+    await this.refreshFolders(accountId);
+    return result;
   }
 
   async refreshFolders(accountId: string): Promise<FolderDto[]> {
@@ -284,27 +298,6 @@ export class MailSync {
     entry?.watcher?.stop();
     await entry?.session.close();
   }
-}
-
-function toSummary(m: StoredMessage): MessageSummary {
-  return {
-    uid: m.uid,
-    messageId: m.messageId ?? undefined,
-    from: m.from ?? undefined,
-    subject: m.subject,
-    date: isoDate(m.date ?? m.internalDate),
-    unread: !m.flags.seen,
-    size: m.size,
-    flagged: m.flags.flagged,
-    hasAttachments: m.hasAttachments,
-    receivedAt: m.internalDate,
-  };
-}
-
-/** A Date header far outside what a Date can hold shows as the epoch rather than failing the list. */
-function isoDate(ms: number): string {
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? new Date(0).toISOString() : date.toISOString();
 }
 
 function snippetOf(text: string): string {

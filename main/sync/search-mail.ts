@@ -1,0 +1,93 @@
+import type { ImapFlow } from 'imapflow';
+import { AppError } from '../../shared/errors.js';
+import type { MessageSummary } from '../../shared/schemas.js';
+import { HEADER_QUERY, toMessageInput } from '../imap/message-headers.js';
+import { searchServer, type ServerQuery } from '../imap/search-server.js';
+import type { MessageStore } from '../store/message-store.js';
+import { dayStart, nextDayStart, tokenize } from '../store/search-query.js';
+
+export type FoundMessage = MessageSummary & { folder: string };
+
+/**
+ * The search box's query as an IMAP SEARCH, for the part of a folder the store does not hold
+ * yet (a first sync still streaming in, or history never fetched). IMAP has one TEXT criterion
+ * and it matches a substring, so the free words go as one phrase; the operators map one to one,
+ * except has:attachment, which IMAP cannot ask (it is checked on the fetched headers instead).
+ */
+export function toServerQuery(input: string): { query: ServerQuery; needsAttachment: boolean } {
+  const query: ServerQuery = {};
+  const words: string[] = [];
+  let needsAttachment = false;
+  for (const { operator, value } of tokenize(input)) {
+    const op = operator?.toLowerCase();
+    const v = value.toLowerCase();
+    if (op === 'from' || op === 'to' || op === 'subject') query[op] = value;
+    else if (op === 'is' && v === 'unread') query.unseen = true;
+    else if (op === 'is' && v === 'read') query.unseen = false;
+    else if (op === 'is' && v === 'flagged') query.flagged = true;
+    else if (op === 'has' && v.startsWith('attachment')) needsAttachment = true;
+    else if (op === 'before' && dayStart(value, false) !== null) query.before = new Date(dayStart(value, false)!);
+    else if (op === 'after' && nextDayStart(value, false) !== null) query.since = new Date(nextDayStart(value, false)!);
+    else if (!value.startsWith('-')) words.push(value);
+  }
+  if (words.length) query.text = words.join(' ');
+  return { query, needsAttachment };
+}
+
+/**
+ * Asks the server for matches in `path` below the store's complete range, fetches the headers
+ * of the newest `limit` of them into the store (rows only: the folder's sync state is left as
+ * it is, and its next sync upserts the same rows again) and returns them.
+ */
+export async function searchOnServer(client: ImapFlow, store: MessageStore, folderId: number, path: string, input: string, limit: number): Promise<number[]> {
+  const { query, needsAttachment } = toServerQuery(input);
+  const oldest = store.syncState(folderId).oldestUid;
+  const uids = (await searchServer(client, path, query)).filter((uid) => oldest === null || uid < oldest);
+  const newest = uids.slice(-limit);
+  if (newest.length === 0) return [];
+  const lock = await client.getMailboxLock(path, { readOnly: true });
+  try {
+    const fetched = await client.fetchAll(newest.join(','), HEADER_QUERY, { uid: true });
+    const rows = fetched.map(toMessageInput).filter((m) => !needsAttachment || m.hasAttachments);
+    store.upsertMessages(folderId, rows);
+    return rows.map((m) => m.uid);
+  } finally {
+    lock.release();
+  }
+}
+
+export type SearchInput = { accountId?: string; folder?: string; query: string; limit: number };
+
+/**
+ * The search box: the local store first (instant, every folder); where a folder was named whose
+ * copy is not complete yet, its server is asked too, and what it finds joins the store. Offline,
+ * the local answer stands and says the server was not asked.
+ */
+export async function searchMail(
+  mail: { store: MessageStore; session: (accountId: string) => Promise<{ session: { run<T>(job: (client: ImapFlow) => Promise<T>): Promise<T> } }> },
+  toSummary: (message: ReturnType<MessageStore['search']>[number]) => MessageSummary,
+  { accountId, folder, query, limit }: SearchInput,
+): Promise<{ messages: FoundMessage[]; serverChecked: boolean }> {
+  const { store } = mail;
+  const target = accountId && folder ? store.folderByPath(accountId, folder) : undefined;
+  if (folder && !target) throw new AppError('NOT_FOUND', { message: 'That folder does not exist.' });
+  let serverChecked = false;
+  if (target && accountId && target.oldestUid !== 1) {
+    try {
+      const { session } = await mail.session(accountId);
+      await session.run((client) => searchOnServer(client, store, target.id, target.path, query, limit));
+      serverChecked = true;
+    } catch (error) {
+      if (!(error instanceof AppError) || !OFFLINE.has(error.code)) throw error;
+    }
+  }
+  const paths = new Map<number, string>();
+  const pathOf = (folderId: number) => {
+    if (!paths.has(folderId)) paths.set(folderId, store.folder(folderId)?.path ?? '');
+    return paths.get(folderId)!;
+  };
+  const found = store.search(query, { accountId, folderId: target?.id, limit });
+  return { messages: found.map((m) => ({ ...toSummary(m), folder: pathOf(m.folderId) })), serverChecked };
+}
+
+const OFFLINE = new Set(['CONNECTION_LOST', 'CONNECTION_REFUSED', 'TIMEOUT', 'HOST_NOT_FOUND']);

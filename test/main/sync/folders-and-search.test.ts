@@ -1,0 +1,129 @@
+import type { ImapFlow } from 'imapflow';
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { connectImap } from '../../../main/imap/connect.js';
+import type { Account } from '../../../shared/schemas.js';
+import { inMemoryService, newProfile, testbedAccount, value } from '../../support/accounts.js';
+import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
+import { rawMessage } from '../../support/mailbox-state.js';
+import { testbed } from '../../support/testbed.js';
+
+let proxy: FaultProxy;
+let direct: ImapFlow;
+const stops: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  proxy = await startFaultProxy({ target: { host: testbed().imap.host, port: testbed().imap.tlsPort } });
+  direct = await connectImap({ ...testbedAccount('carol'), id: 'carol-direct' } as unknown as Account, testbedAccount('carol').password!);
+});
+afterAll(async () => {
+  await direct.logout();
+  await proxy.close();
+});
+afterEach(async () => {
+  proxy.accept();
+  for (const stop of stops.splice(0)) await stop();
+});
+
+async function appWithCarol() {
+  const app = inMemoryService({}, newProfile(), { idle: false });
+  stops.push(() => app.stop());
+  const account = value(await app.client.invoke('accounts.add', { ...testbedAccount('carol'), imap: { host: '127.0.0.1', port: proxy.port, security: 'tls' } }));
+  return { app, account };
+}
+
+const tag = () => randomUUID().slice(0, 6);
+
+describe('folder commands', () => {
+  it('create, rename (keeping the local copy) and delete folders, each shown in the folder list', async () => {
+    const { app, account } = await appWithCarol();
+    const name = `Projects ${tag()}`;
+    const created = value(await app.client.invoke('folders.create', { accountId: account.id, name }));
+    const child = value(await app.client.invoke('folders.create', { accountId: account.id, parent: created.path, name: '2026' }));
+    await direct.append(created.path, rawMessage(1, { subject: 'Kept across the rename' }), []);
+    expect((value(await app.client.invoke('messages.list', { accountId: account.id, folder: created.path }))).map((m) => m.subject)).toEqual(['Kept across the rename']);
+    const folderId = app.store.folderByPath(account.id, created.path)!.id;
+
+    const renamed = value(await app.client.invoke('folders.rename', { accountId: account.id, path: created.path, name: `Work ${tag()}` }));
+    const paths = value(await app.client.invoke('folders.list', { accountId: account.id })).map((f) => f.path);
+    expect(paths).toContain(renamed.path);
+    expect(paths).toContain(`${renamed.path}/2026`);
+    expect(paths).not.toContain(created.path);
+    expect(paths).not.toContain(child.path);
+    // The same local folder under its new name: listed without fetching it again.
+    expect(app.store.folderByPath(account.id, renamed.path)!.id).toBe(folderId);
+    expect(app.store.uids(folderId)).toEqual([1]);
+
+    value(await app.client.invoke('folders.delete', { accountId: account.id, path: `${renamed.path}/2026` }));
+    expect(value(await app.client.invoke('folders.list', { accountId: account.id })).map((f) => f.path)).not.toContain(`${renamed.path}/2026`);
+  });
+
+  it('refuse to delete a folder with a role, with a reason', async () => {
+    const { app, account } = await appWithCarol();
+    const reply = await app.client.invoke('folders.delete', { accountId: account.id, path: 'Trash' });
+    expect(reply.ok ? 'ok' : reply.error.code).toBe('INVALID_ARGUMENT');
+    expect(value(await app.client.invoke('folders.list', { accountId: account.id })).map((f) => f.path)).toContain('Trash');
+  });
+
+  it('unsubscribe and subscribe again', async () => {
+    const { app, account } = await appWithCarol();
+    const { path } = value(await app.client.invoke('folders.create', { accountId: account.id, name: `Sub ${tag()}` }));
+    expect(value(await app.client.invoke('folders.subscribe', { accountId: account.id, path, subscribed: false }))).toEqual({ subscribed: false });
+    const lsub = async () => {
+      const listed = (await direct.list()).find((f) => f.path === path);
+      if (!listed) throw new Error(`${path} is not listed`);
+      return Boolean(listed.subscribed);
+    };
+    expect(await lsub()).toBe(false);
+    value(await app.client.invoke('folders.subscribe', { accountId: account.id, path, subscribed: true }));
+    expect(await lsub()).toBe(true);
+  });
+});
+
+describe('search', () => {
+  it('finds messages in the store by the search box operators, naming their folder', async () => {
+    const { app, account } = await appWithCarol();
+    const word = `zebra${tag()}`;
+    const a = `SearchA-${tag()}`;
+    const b = `SearchB-${tag()}`;
+    await direct.mailboxCreate(a);
+    await direct.mailboxCreate(b);
+    await direct.append(a, rawMessage(1, { subject: `Quarterly ${word}` }), []);
+    await direct.append(b, rawMessage(2, { subject: `Re: Quarterly ${word}` }), ['\\Seen']);
+    await direct.append(b, rawMessage(3, { subject: 'Unrelated' }), []);
+    for (const folder of [a, b]) value(await app.client.invoke('messages.list', { accountId: account.id, folder }));
+
+    const everywhere = value(await app.client.invoke('messages.search', { accountId: account.id, query: word }));
+    expect(everywhere.messages.map((m) => m.folder).sort()).toEqual([a, b].sort());
+    const unread = value(await app.client.invoke('messages.search', { accountId: account.id, query: `${word} is:unread` }));
+    expect(unread.messages.map((m) => [m.folder, m.subject])).toEqual([[a, `Quarterly ${word}`]]);
+    const inB = value(await app.client.invoke('messages.search', { accountId: account.id, folder: b, query: `subject:${word}` }));
+    expect(inB.messages.map((m) => m.subject)).toEqual([`Re: Quarterly ${word}`]);
+    // b's copy is complete: the server was not needed.
+    expect(inB.serverChecked).toBe(false);
+  });
+
+  it('asks the server for what a folder\'s incomplete copy lacks, and says when it could not', async () => {
+    const { app, account } = await appWithCarol();
+    const word = `okapi${tag()}`;
+    const path = `SearchSrv-${tag()}`;
+    await direct.mailboxCreate(path);
+    for (let n = 1; n <= 12; n++) await direct.append(path, rawMessage(n, { subject: n === 3 ? `Old ${word}` : `Message ${n}` }), []);
+    value(await app.client.invoke('messages.list', { accountId: account.id, folder: path }));
+    // As if the history were still streaming in: only UIDs 10..12 are stored.
+    const folderId = app.store.folderByPath(account.id, path)!.id;
+    app.store.applySync(folderId, { remove: app.store.uidsInRange(folderId, 1, 10), state: { oldestUid: 10 } });
+    expect(value(await app.client.invoke('messages.search', { accountId: account.id, query: word })).messages).toEqual([]);
+
+    const found = value(await app.client.invoke('messages.search', { accountId: account.id, folder: path, query: word }));
+    expect(found.serverChecked).toBe(true);
+    expect(found.messages.map((m) => [m.uid, m.subject, m.folder])).toEqual([[3, `Old ${word}`, path]]);
+
+    proxy.refuse();
+    proxy.cutAll();
+    const offline = value(await app.client.invoke('messages.search', { accountId: account.id, folder: path, query: word }));
+    expect(offline.serverChecked).toBe(false);
+    // What the server found before is in the store now, and still found offline.
+    expect(offline.messages.map((m) => m.uid)).toEqual([3]);
+  });
+});
