@@ -13,6 +13,8 @@ import { WorkerStoreWriter } from './store/store-writer.js';
 import { MailSync, type MailSyncOptions } from './sync/mail-sync.js';
 import { toSummary } from './sync/message-summary.js';
 import { searchMail } from './sync/search-mail.js';
+import { openThread, threadList } from './sync/threads.js';
+import { ThreadIndex } from './store/threading.js';
 import { createFolder } from './imap/create-folder.js';
 import { deleteFolder } from './imap/delete-folder.js';
 import { renameFolder } from './imap/rename-folder.js';
@@ -33,7 +35,7 @@ export type ServiceOptions = {
    * thread of their own. Without it they are written inline (tests).
    */
   storeWriterScript?: URL;
-  sync?: Pick<MailSyncOptions, 'features' | 'idle' | 'pollIntervalMs' | 'staleAfterMs' | 'firstBatch' | 'batchSize' | 'actionRetry'>;
+  sync?: Pick<MailSyncOptions, 'features' | 'idle' | 'pollIntervalMs' | 'staleAfterMs' | 'firstBatch' | 'batchSize' | 'actionRetry' | 'prefetchDays' | 'prefetchLimits'>;
   /** Overrides for the outbox's timing (tests shorten the undo window and the retry delays). */
   outbox?: Pick<OutboxOptions, 'undoDelayMs' | 'retry' | 'fault'>;
 };
@@ -47,6 +49,7 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
   const accounts = new AccountService(accountSettings, secrets);
   const bus = new EventBus();
   const store = MessageStore.open(storeDir);
+  const threads = new ThreadIndex(store.db);
   const mail = new MailSync({
     store,
     bodiesDir: join(storeDir, 'bodies'),
@@ -93,8 +96,14 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
 
     'folders.list': async ({ accountId }) => mail.folders(accountId),
 
-    'messages.list': async ({ accountId, folder, limit, before }) =>
-      mail.messages(accountId, folder, { limit, before: before && { internalDate: before.receivedAt, uid: before.uid } }),
+    'messages.list': async ({ accountId, folder, limit, before, threads: threaded }) => {
+      const cursor = before && { internalDate: before.receivedAt, uid: before.uid };
+      const messages = await mail.messages(accountId, folder, { limit, before: cursor });
+      if (!threaded) return messages;
+      return threadList(store, threads, store.folderByPath(accountId, folder)!.id, { limit, before: cursor });
+    },
+
+    'thread.open': async ({ accountId, threadId }) => openThread(store, threads, accountId, threadId),
 
     'folder.sync': async ({ accountId, folder }) => {
       const { added, removed, flagsChanged } = await mail.syncFolder(accountId, folder);

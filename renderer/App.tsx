@@ -135,6 +135,16 @@ export function App({ client }: { client: ContractClient }) {
     [client, accountId, folderPath, refresh, loadFolders],
   );
 
+  // How far the chosen folder's sync has got, while messages are still streaming in.
+  const [progress, setProgress] = useState<{ done: number; total: number } | undefined>();
+  useEffect(() => {
+    setProgress(undefined);
+    return client.on('sync.progressed', (p) => {
+      if (p.accountId !== accountId || p.folder !== folderPath) return;
+      setProgress(p.done < p.total ? { done: p.done, total: p.total } : undefined);
+    });
+  }, [client, accountId, folderPath]);
+
   // The store changed under the list (a sync brought messages, flags or removals): redraw from it.
   useEffect(() => {
     const offMessages = client.on('messages.changed', (change) => {
@@ -250,6 +260,11 @@ export function App({ client }: { client: ContractClient }) {
                   Refresh
                 </button>
               </div>
+              {progress && (
+                <p role="status" className="sync-progress">
+                  Fetching messages: {progress.done.toLocaleString()} of {progress.total.toLocaleString()}
+                </p>
+              )}
               <ErrorAlert
                 error={error}
                 onTrustCertificate={(certificate) =>

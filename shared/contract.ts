@@ -58,6 +58,8 @@ export const requests = {
         accountId: accountIdSchema,
         folder: z.string().min(1).max(1000).default('INBOX'),
         limit: z.number().int().min(1).max(500).default(50),
+        /** One row per conversation (its newest message here, with counts) instead of per message. */
+        threads: z.boolean().default(false),
         /** The next page: the messages older than this one (its receivedAt and uid). */
         before: z.object({ receivedAt: z.number().int(), uid: z.number().int().positive() }).strict().optional(),
       })
@@ -128,6 +130,11 @@ export const requests = {
   'messages.delete': {
     input: z.object({ accountId: accountIdSchema, folder: z.string().min(1).max(1000), uids: uidListSchema }).strict(),
     output: actionQueuedSchema,
+  },
+  /** Every message of a conversation, in every folder, oldest first (the reader's thread view). */
+  'thread.open': {
+    input: z.object({ accountId: accountIdSchema, threadId: z.number().int().positive() }).strict(),
+    output: z.array(messageSummarySchema.extend({ folder: z.string() })),
   },
   /** Brings a folder up to date with the server now (Refresh); progress comes as sync.progressed. */
   'folder.sync': {

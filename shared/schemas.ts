@@ -172,6 +172,17 @@ export const messageSummarySchema = z.object({
   hasAttachments: z.boolean().default(false),
   /** Arrival on the server, ms since epoch: with uid, the cursor for the next page. */
   receivedAt: z.number().int().default(0),
+  /** In a threaded list: the conversation this message is the newest of (in this folder). */
+  thread: z
+    .object({
+      id: z.number().int().positive(),
+      /** Messages of the conversation in this folder, and how many are unread. */
+      count: z.number().int().positive(),
+      unread: z.number().int().nonnegative(),
+      /** In every folder of the account (a reply in Sent counts). */
+      countAll: z.number().int().positive(),
+    })
+    .optional(),
 });
 export type MessageSummary = z.infer<typeof messageSummarySchema>;
 

@@ -8,6 +8,16 @@ export function fakeClient(replies: Record<string, Reply<unknown>>) {
     if (!reply) throw new Error(`no scripted reply for ${channel}`);
     return reply;
   });
-  const client = { invoke, on: vi.fn(() => () => {}) } as unknown as ContractClient;
-  return { client, invoke };
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const on = vi.fn((event: string, listener: (payload: unknown) => void) => {
+    if (!listeners.has(event)) listeners.set(event, new Set());
+    listeners.get(event)!.add(listener);
+    return () => listeners.get(event)?.delete(listener);
+  });
+  const client = { invoke, on } as unknown as ContractClient;
+  /** Delivers an event to the listeners the app registered, as main would. */
+  const emit = (event: string, payload: unknown) => {
+    for (const listener of listeners.get(event) ?? []) listener(payload);
+  };
+  return { client, invoke, emit };
 }

@@ -56,3 +56,17 @@ describe('the folder list', () => {
     expect(within(nav).getByRole('button', { name: 'Inbox, 2 unread' }).getAttribute('aria-current')).toBeNull();
   });
 });
+
+describe('a folder still streaming in', () => {
+  it('says how far its sync has got, and stops saying so once it is complete', async () => {
+    const { emit } = app();
+    await screen.findByRole('navigation', { name: 'Folders' });
+    const shown = () => screen.queryAllByRole('status').find((s) => /Fetching messages/.test(s.textContent ?? ''));
+    emit('sync.progressed', { accountId: account.id, folder: 'Sent', done: 100, total: 5000 });
+    expect(shown()).toBeUndefined();
+    emit('sync.progressed', { accountId: account.id, folder: 'INBOX', done: 100, total: 5000 });
+    await waitFor(() => expect(shown()?.textContent).toBe('Fetching messages: 100 of 5,000'));
+    emit('sync.progressed', { accountId: account.id, folder: 'INBOX', done: 5000, total: 5000 });
+    await waitFor(() => expect(shown()).toBeUndefined());
+  });
+});

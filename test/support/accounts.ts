@@ -24,7 +24,8 @@ export const FAST_RETRY = { firstDelayMs: 50, maxDelayMs: 400, giveUpAfterMs: 60
  * fresh temporary folder, no undo window and fast retries.
  */
 export function inMemoryService(outbox: ServiceOptions['outbox'] = {}, profile: Profile = newProfile(), sync: ServiceOptions['sync'] = {}) {
-  const service = createMailService({ ...profile, outbox: { undoDelayMs: 0, retry: FAST_RETRY, ...outbox }, sync });
+  // No prefetch unless a test asks: what is kept on disk should follow from what the test does.
+  const service = createMailService({ ...profile, outbox: { undoDelayMs: 0, retry: FAST_RETRY, ...outbox }, sync: { prefetchDays: 0, ...sync } });
   service.start();
   return Object.assign(service, { profile });
 }
