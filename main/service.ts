@@ -35,7 +35,7 @@ export type ServiceOptions = {
    * thread of their own. Without it they are written inline (tests).
    */
   storeWriterScript?: URL;
-  sync?: Pick<MailSyncOptions, 'features' | 'idle' | 'pollIntervalMs' | 'staleAfterMs' | 'firstBatch' | 'batchSize' | 'actionRetry' | 'prefetchDays' | 'prefetchLimits'>;
+  sync?: Pick<MailSyncOptions, 'features' | 'idle' | 'pollIntervalMs' | 'staleAfterMs' | 'firstBatch' | 'batchSize' | 'actionRetry' | 'prefetchDays' | 'prefetchLimits' | 'syncAllFolders'>;
   /** Overrides for the outbox's timing (tests shorten the undo window and the retry delays). */
   outbox?: Pick<OutboxOptions, 'undoDelayMs' | 'retry' | 'fault'>;
 };

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { ContractClient } from '../shared/contract.js';
 import type { AppErrorDto } from '../shared/errors.js';
 import type { OutboxItem } from '../shared/outbox.js';
@@ -8,11 +8,15 @@ import { AccountForm } from './features/accounts/AccountForm.js';
 import { Compose } from './features/compose/Compose.js';
 import { draftFromOutgoing, EMPTY_DRAFT, replyDraft, type Draft } from './features/compose/reply-draft.js';
 import { FolderList } from './features/mailbox/FolderList.js';
-import { MessageList } from './features/mailbox/MessageList.js';
+import { MessageList, type ListedMessage } from './features/mailbox/MessageList.js';
 import { SendStatus } from './features/outbox/SendStatus.js';
 import { Reader } from './features/reader/Reader.js';
 
 type View = { kind: 'mailbox' } | { kind: 'add-account' } | { kind: 'compose'; draft: Draft };
+/** The message in the reader, and the folder it was opened from (a search result's may be another). */
+type Opened = { message: MessageDetail; folder: string };
+/** How long typing pauses before the search box asks. */
+export const SEARCH_DELAY_MS = 150;
 
 export function App({ client }: { client: ContractClient }) {
   const [accounts, setAccounts] = useState<Account[]>();
@@ -23,8 +27,16 @@ export function App({ client }: { client: ContractClient }) {
   const [view, setView] = useState<View>({ kind: 'mailbox' });
   const [messages, setMessages] = useState<MessageSummary[]>([]);
   const [loading, setLoading] = useState(false);
-  const [opened, setOpened] = useState<MessageDetail>();
+  const [opened, setOpened] = useState<Opened>();
   const [error, setError] = useState<AppErrorDto>();
+  // A queued action the server refused (action.failed): kept apart from `error`, which every
+  // list refresh clears, so the person still sees why the change came back.
+  const [actionError, setActionError] = useState<AppErrorDto>();
+  // The search box: what is typed, and the answer to it (undefined while the folder is shown).
+  const [query, setQuery] = useState('');
+  const [results, setResults] = useState<ListedMessage[]>();
+  const searchId = useId();
+  const listHeading = useRef<HTMLHeadingElement>(null);
   const [status, setStatus] = useState('');
   // The message last handed to the outbox; its progress replaces the status line until the next notice.
   const [sending, setSending] = useState<OutboxItem>();
@@ -34,6 +46,8 @@ export function App({ client }: { client: ContractClient }) {
   const folderPath = (accountId && folderByAccount[accountId]) || 'INBOX';
   const folder = folders.find((f) => f.path === folderPath);
   const folderName = folderPath === 'INBOX' ? 'Inbox' : (folder?.name ?? folderPath);
+  const nameOf = (path: string) => (path === 'INBOX' ? 'Inbox' : (folders.find((f) => f.path === path)?.name ?? path));
+  const searchText = query.trim();
 
   useEffect(() => {
     void client.invoke('accounts.list', {}).then((reply) => {
@@ -145,10 +159,42 @@ export function App({ client }: { client: ContractClient }) {
     });
   }, [client, accountId, folderPath]);
 
+  // The search box asks once typing pauses; only the latest question's answer is shown.
+  const latestSearch = useRef(0);
+  const search = useCallback(
+    async (text: string) => {
+      if (!accountId) return;
+      const request = ++latestSearch.current;
+      const reply = await client.invoke('messages.search', { accountId, query: text, limit: 100 });
+      if (request !== latestSearch.current) return;
+      if (reply.ok) setResults(reply.value.messages);
+      else setError(reply.error);
+    },
+    [client, accountId],
+  );
+
+  useEffect(() => {
+    if (!searchText) {
+      latestSearch.current++;
+      setResults(undefined);
+      return;
+    }
+    const timer = setTimeout(() => void search(searchText), SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [searchText, search]);
+
+  // Another account: its own search, and nothing left over from the last one's actions.
+  useEffect(() => {
+    setQuery('');
+    setActionError(undefined);
+  }, [accountId]);
+
   // The store changed under the list (a sync brought messages, flags or removals): redraw from it.
   useEffect(() => {
     const offMessages = client.on('messages.changed', (change) => {
-      if (change.accountId === accountId && change.folder === folderPath) void refresh();
+      if (change.accountId !== accountId) return;
+      if (change.folder === folderPath) void refresh();
+      if (searchText) void search(searchText);
     });
     const offFolders = client.on('folders.changed', (change) => {
       if (change.accountId === accountId) void loadFolders();
@@ -157,21 +203,90 @@ export function App({ client }: { client: ContractClient }) {
       offMessages();
       offFolders();
     };
-  }, [client, accountId, folderPath, refresh, loadFolders]);
+  }, [client, accountId, folderPath, refresh, loadFolders, search, searchText]);
 
-  async function open(uid: number) {
+  // The server refused an action and it was undone: the person is told why it came back.
+  useEffect(
+    () =>
+      client.on('action.failed', (failure) => {
+        if (failure.accountId !== accountId) return;
+        setActionError({ ...failure.error, message: `The server refused a change, so it was undone: ${failure.error.message}` });
+      }),
+    [client, accountId],
+  );
+
+  // The reader follows the list's view of the open message (a flag set elsewhere, or rolled back).
+  useEffect(() => {
+    setOpened((o) => {
+      if (!o) return o;
+      const row =
+        results?.find((r) => r.folder === o.folder && r.uid === o.message.uid) ??
+        (o.folder === folderPath ? messages.find((m) => m.uid === o.message.uid) : undefined);
+      if (!row || (row.unread === o.message.unread && row.flagged === o.message.flagged)) return o;
+      return { ...o, message: { ...o.message, unread: row.unread, flagged: row.flagged } };
+    });
+  }, [messages, results, folderPath]);
+
+  /** Opens a message from its own folder: the one listed, or a search result's. */
+  async function open(uid: number, from: string = folderPath) {
     if (!accountId) return;
     setError(undefined);
-    const reply = await client.invoke('message.open', { accountId, folder: folderPath, uid });
+    const reply = await client.invoke('message.open', { accountId, folder: from, uid });
     if (!reply.ok) return setError(reply.error);
-    setOpened(reply.value);
-    if (messages.find((m) => m.uid === uid)?.unread) {
+    setOpened({ message: reply.value, folder: from });
+    const listed = from === folderPath ? messages.find((m) => m.uid === uid) : undefined;
+    const found = results?.find((r) => r.folder === from && r.uid === uid);
+    if ((listed ?? found)?.unread) {
       setFoldersByAccount((all) => ({
         ...all,
-        [accountId]: (all[accountId] ?? []).map((f) => (f.path === folderPath ? { ...f, unread: Math.max(0, f.unread - 1) } : f)),
+        [accountId]: (all[accountId] ?? []).map((f) => (f.path === from ? { ...f, unread: Math.max(0, f.unread - 1) } : f)),
       }));
     }
-    setMessages((list) => list.map((m) => (m.uid === uid ? { ...m, unread: false } : m)));
+    if (from === folderPath) setMessages((list) => list.map((m) => (m.uid === uid ? { ...m, unread: false } : m)));
+    setResults((list) => list?.map((r) => (r.folder === from && r.uid === uid ? { ...r, unread: false } : r)));
+  }
+
+  // After Delete or Move the reader is gone: focus goes back to the list, not to the page's top.
+  const focusListNext = useRef(false);
+  useEffect(() => {
+    if (opened || !focusListNext.current) return;
+    focusListNext.current = false;
+    listHeading.current?.focus();
+  }, [opened]);
+
+  /** Read/unread and flagged: shown at once by main; the reader shows the new state when it answers. */
+  async function setFlag(flag: 'seen' | 'flagged', on: boolean) {
+    if (!accountId || !opened) return;
+    const { folder: from, message } = opened;
+    setActionError(undefined);
+    const change = on ? { add: [flag] } : { remove: [flag] };
+    const reply = await client.invoke('messages.setFlags', { accountId, folder: from, uids: [message.uid], ...change });
+    if (!reply.ok) return setError(reply.error);
+    const state = flag === 'seen' ? { unread: !on } : { flagged: on };
+    setOpened((o) => (o && o.folder === from && o.message.uid === message.uid ? { ...o, message: { ...o.message, ...state } } : o));
+  }
+
+  /** Delete (to Trash, or for good in Trash) and Move: the reader closes; messages.changed redraws the list. */
+  async function removeOpened(how: { kind: 'delete' } | { kind: 'move'; to: string }) {
+    if (!accountId || !opened) return;
+    const { folder: from, message } = opened;
+    setActionError(undefined);
+    const target = { accountId, folder: from, uids: [message.uid] };
+    const reply = how.kind === 'delete' ? await client.invoke('messages.delete', target) : await client.invoke('messages.move', { ...target, to: how.to });
+    if (!reply.ok) return setError(reply.error);
+    focusListNext.current = true;
+    setOpened((o) => (o && o.folder === from && o.message.uid === message.uid ? undefined : o));
+  }
+
+  function onSearchKey(event: KeyboardEvent<HTMLInputElement>) {
+    if (event.key !== 'Escape' || query === '') return;
+    event.preventDefault();
+    setQuery('');
+  }
+
+  function searchNow(event: FormEvent) {
+    event.preventDefault();
+    if (searchText) void search(searchText);
   }
 
   return (
@@ -197,6 +312,7 @@ export function App({ client }: { client: ContractClient }) {
                   selectedPath={folderPath}
                   onSelect={(path) => {
                     setFolderByAccount((all) => ({ ...all, [a.id]: path }));
+                    setQuery('');
                     setView({ kind: 'mailbox' });
                   }}
                 />
@@ -252,7 +368,9 @@ export function App({ client }: { client: ContractClient }) {
           <div className="mailbox">
             <section className="list-pane" aria-label={folderName}>
               <div className="toolbar">
-                <h2>{folderName}</h2>
+                <h2 ref={listHeading} tabIndex={-1}>
+                  {folderName}
+                </h2>
                 <button type="button" onClick={() => setView({ kind: 'compose', draft: EMPTY_DRAFT })}>
                   Compose
                 </button>
@@ -265,20 +383,65 @@ export function App({ client }: { client: ContractClient }) {
                   Fetching messages: {progress.done.toLocaleString()} of {progress.total.toLocaleString()}
                 </p>
               )}
+              <form role="search" className="search" onSubmit={searchNow}>
+                <label htmlFor={searchId}>Search</label>
+                <input
+                  id={searchId}
+                  type="search"
+                  value={query}
+                  onChange={(e) => setQuery(e.target.value)}
+                  onKeyDown={onSearchKey}
+                  placeholder="Search all folders"
+                  autoComplete="off"
+                  spellCheck={false}
+                />
+              </form>
+              <p className="search-summary" aria-live="polite">
+                {results ? searchSummary(results.length) : ''}
+              </p>
               <ErrorAlert
-                error={error}
+                error={error ?? actionError}
                 onTrustCertificate={(certificate) =>
                   void trustCertificate(account.id, certificate).then(async (trusted) => {
                     if (trusted) await Promise.all([refresh(), loadFolders()]);
                   })
                 }
               />
-              {loading && messages.length === 0 ? <p>Loading…</p> : null}
-              <MessageList messages={messages} selectedUid={opened?.uid} onOpen={(uid) => void open(uid)} />
+              {results ? (
+                <MessageList
+                  messages={results}
+                  folder={folderPath}
+                  selected={opened && { folder: opened.folder, uid: opened.message.uid }}
+                  onOpen={(m) => void open(m.uid, m.folder ?? folderPath)}
+                  emptyText={null}
+                  folderName={nameOf}
+                />
+              ) : (
+                <>
+                  {loading && messages.length === 0 ? <p>Loading…</p> : null}
+                  <MessageList
+                    messages={messages}
+                    folder={folderPath}
+                    selected={opened && { folder: opened.folder, uid: opened.message.uid }}
+                    onOpen={(m) => void open(m.uid)}
+                  />
+                </>
+              )}
             </section>
             <section className="reader-pane" aria-label="Reading pane">
               {opened ? (
-                <Reader message={opened} onReply={() => setView({ kind: 'compose', draft: replyDraft(opened) })} />
+                <Reader
+                  message={opened.message}
+                  onReply={() => setView({ kind: 'compose', draft: replyDraft(opened.message) })}
+                  actions={{
+                    folder: opened.folder,
+                    folders,
+                    onDelete: () => void removeOpened({ kind: 'delete' }),
+                    onToggleRead: () => void setFlag('seen', opened.message.unread),
+                    onToggleFlag: () => void setFlag('flagged', !opened.message.flagged),
+                    onMove: (to) => void removeOpened({ kind: 'move', to }),
+                  }}
+                />
               ) : (
                 <p className="empty">Select a message to read it.</p>
               )}
@@ -290,4 +453,9 @@ export function App({ client }: { client: ContractClient }) {
       </main>
     </div>
   );
+}
+
+function searchSummary(count: number): string {
+  if (count === 0) return 'No messages found in any folder.';
+  return `${count.toLocaleString()} ${count === 1 ? 'message' : 'messages'} found in all folders.`;
 }

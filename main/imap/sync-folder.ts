@@ -2,7 +2,7 @@ import type { FetchMessageObject, ImapFlow } from 'imapflow';
 import type { MessageFlags, MessageInput, MessageStore, SyncBatch, SyncState } from '../store/message-store.js';
 import { InlineStoreWriter, type StoreWriter } from '../store/store-writer.js';
 import { ThreadIndex } from '../store/threading.js';
-import { FLAGS_QUERY, HEADER_QUERY, toFlags, toMessageInput } from './message-headers.js';
+import { FLAGS_QUERY, HEADER_QUERY, toFlags, toMessageInput, withReferences } from './message-headers.js';
 
 /** What the server offers that a resync can use; tests turn them off to take the fallback paths. */
 export type SyncFeatures = { condstore: boolean; qresync: boolean };
@@ -130,7 +130,9 @@ async function firstBatch(client: ImapFlow, write: Write, { mailbox, size }: { m
   // fetches from the stored UIDNEXT up: storing them now would make that range look complete.
   const batch = messages.filter((m) => m.uid < mailbox.uidNext);
   const oldest = from === 1 ? 1 : Math.min(...batch.map((m) => m.uid), mailbox.uidNext);
-  await write({ upsert: batch.map(toMessageInput), state: { ...base, oldestUid: oldest } });
+  const rows = batch.map(toMessageInput);
+  await withReferences(client, rows);
+  await write({ upsert: rows, state: { ...base, oldestUid: oldest } });
 }
 
 /**
@@ -154,6 +156,7 @@ async function fetchHistory(client: ImapFlow, store: MessageStore, write: Write,
     for await (const message of client.fetch(`${low}:${high}`, HEADER_QUERY, { uid: true })) {
       if (message.uid >= low && message.uid <= high) rows.push(toMessageInput(message));
     }
+    await withReferences(client, rows);
     if (writing) {
       await writing;
       progress();
@@ -184,7 +187,9 @@ async function fetchNew(client: ImapFlow, write: Write, storedNext: number, serv
     const high = Math.min(serverNext - 1, low + batchSize - 1);
     // "low:high", never "low:*": "*" is the highest UID even when it is below `low` (RFC 3501 6.4.8).
     const messages = (await fetchRange(client, `${low}:${high}`)).filter((m) => m.uid >= low && m.uid <= high);
-    await write({ upsert: messages.map(toMessageInput), state: { uidNext: high + 1 } });
+    const rows = messages.map(toMessageInput);
+    await withReferences(client, rows);
+    await write({ upsert: rows, state: { uidNext: high + 1 } });
     arrived += messages.length;
   }
   return arrived;

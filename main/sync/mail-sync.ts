@@ -40,6 +40,12 @@ export type MailSyncOptions = {
   /** Where sync steps are written (default: on this thread, threads assigned at once). */
   writer?: StoreWriter;
   /**
+   * Once an account's Inbox is in, bring every other folder in too, one after another, and keep
+   * them all current (default true): search and offline reading then cover the whole account.
+   * Tests that share the test bed's folders turn it off.
+   */
+  syncAllFolders?: boolean;
+  /**
    * After each sync of a folder, the bodies of its messages that arrived in the last this many
    * days are downloaded and kept, for reading offline (0: only on open). Default 14, see
    * PREFETCH_DAYS.
@@ -168,6 +174,7 @@ export class MailSync {
 
   /** Closes the account's connections and deletes its local copy (when the account is removed). */
   async forget(accountId: string): Promise<void> {
+    this.syncingAll.delete(accountId);
     this.actions.forget(accountId);
     // Before the files go: a download under way finishes (or fails) first.
     await this.cancelPrefetches((p) => p.accountId === accountId);
@@ -224,7 +231,10 @@ export class MailSync {
     } else if (!before && Date.now() - (folder.syncedAt ?? 0) > (this.options.staleAfterMs ?? 15_000)) {
       void this.syncFolder(accountId, path).catch(() => {});
     }
-    if (path === 'INBOX') void this.watch(accountId).catch(() => {});
+    if (path === 'INBOX') {
+      void this.watch(accountId).catch(() => {});
+      this.syncAllLater(accountId);
+    }
     return this.store.listMessages(folder.id, { limit, before }).map(toSummary);
   }
 
@@ -427,11 +437,32 @@ export class MailSync {
   }
 
   private async pollAll(): Promise<void> {
-    for (const accountId of this.sessions.keys()) {
-      for (const folder of this.store.folders(accountId)) {
-        if (folder.oldestUid === null || !folder.selectable) continue;
-        await this.syncFolder(accountId, folder.path).catch(() => {});
-      }
+    for (const accountId of this.sessions.keys()) await this.syncAll(accountId);
+  }
+
+  private readonly syncingAll = new Map<string, Promise<void>>();
+
+  /** After the Inbox's first batch: the account's other folders, in the background, once. */
+  private syncAllLater(accountId: string): void {
+    if (this.options.syncAllFolders === false || this.syncingAll.has(accountId)) return;
+    const run = this.syncFolder(accountId, 'INBOX')
+      .catch(() => {})
+      .then(() => this.syncAll(accountId));
+    this.syncingAll.set(accountId, run);
+  }
+
+  /**
+   * Every selectable folder the store knows, Inbox and the roles first (the folder list's order):
+   * all of them when the account syncs everything, else only those already opened.
+   */
+  private async syncAll(accountId: string): Promise<void> {
+    const all = this.options.syncAllFolders !== false;
+    const folders = this.folderDtos(accountId).filter((f) => f.selectable);
+    for (const { path } of folders) {
+      if (this.stopping || !this.sessions.has(accountId)) return;
+      const folder = this.store.folderByPath(accountId, path);
+      if (!folder || (!all && folder.oldestUid === null)) continue;
+      await this.syncFolder(accountId, path).catch(() => {});
     }
   }
 

@@ -1,7 +1,7 @@
 import type { ImapFlow } from 'imapflow';
 import { AppError } from '../../shared/errors.js';
 import type { MessageSummary } from '../../shared/schemas.js';
-import { HEADER_QUERY, toMessageInput } from '../imap/message-headers.js';
+import { HEADER_QUERY, toMessageInput, withReferences } from '../imap/message-headers.js';
 import { searchServer, type ServerQuery } from '../imap/search-server.js';
 import type { MessageStore } from '../store/message-store.js';
 import { dayStart, nextDayStart, tokenize } from '../store/search-query.js';
@@ -49,6 +49,7 @@ export async function searchOnServer(client: ImapFlow, store: MessageStore, fold
   try {
     const fetched = await client.fetchAll(newest.join(','), HEADER_QUERY, { uid: true });
     const rows = fetched.map(toMessageInput).filter((m) => !needsAttachment || m.hasAttachments);
+    await withReferences(client, rows);
     store.upsertMessages(folderId, rows);
     return rows.map((m) => m.uid);
   } finally {

@@ -138,6 +138,92 @@ describe('a person’s first journey, in Chromium through `npm run web`', () => 
     await expect.poll(() => row.count(), { timeout: 5_000 }).toBe(1);
   });
 
+  it('flags the message, marks it unread, then deletes it, the list showing each change', async () => {
+    const list = page.getByRole('list', { name: 'Messages' });
+    const row = list.getByRole('button').filter({ hasText: subject });
+    const reader = page.getByRole('article', { name: 'Message' });
+    const folders = page.getByRole('navigation', { name: 'Folders' });
+    const inboxUnread = async () => Number((await folders.getByRole('button', { name: /^Inbox\b/ }).getAttribute('aria-label'))?.match(/(\d+) unread/)?.[1] ?? 0);
+    await row.click();
+    await expect.poll(() => reader.getByRole('heading').textContent()).toBe(subject);
+    const toolbar = reader.getByRole('toolbar', { name: 'Message actions' });
+
+    await toolbar.getByRole('button', { name: 'Flag', exact: true }).click();
+    await expect.poll(() => toolbar.getByRole('button', { name: 'Unflag', exact: true }).count()).toBe(1);
+    await expect.poll(() => list.getByRole('button', { name: /, flagged\b/ }).filter({ hasText: subject }).count()).toBe(1);
+    await page.screenshot({ path: join(ARTIFACTS, 'e2e-06-flagged.png') });
+
+    expect(await row.textContent()).not.toContain(', unread');
+    const unreadBefore = await inboxUnread();
+    await toolbar.getByRole('button', { name: 'Mark as unread', exact: true }).click();
+    await expect.poll(() => toolbar.getByRole('button', { name: 'Mark as read', exact: true }).count()).toBe(1);
+    await expect.poll(() => list.getByRole('button', { name: /, unread, flagged\b/ }).filter({ hasText: subject }).count()).toBe(1);
+    await expect.poll(inboxUnread).toBe(unreadBefore + 1);
+    await page.screenshot({ path: join(ARTIFACTS, 'e2e-07-marked-unread.png') });
+
+    await toolbar.getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect.poll(() => reader.count()).toBe(0);
+    await expect.poll(() => row.count()).toBe(0);
+    await expect.poll(inboxUnread).toBe(unreadBefore);
+    await page.screenshot({ path: join(ARTIFACTS, 'e2e-08-deleted.png') });
+    // The server has it too: a resync does not bring it back, and it is in Trash, still flagged.
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Refresh' }).isEnabled()).toBe(true);
+    expect(await row.count()).toBe(0);
+    await folders.getByRole('button', { name: /^Trash\b/ }).click();
+    const trashed = list.getByRole('button', { name: /, unread, flagged\b/ }).filter({ hasText: subject });
+    await expect
+      .poll(
+        async () => {
+          if ((await trashed.count()) === 0) await page.getByRole('button', { name: 'Refresh' }).click();
+          return trashed.count();
+        },
+        { timeout: 20_000, interval: 500 },
+      )
+      .toBe(1);
+    await folders.getByRole('button', { name: /^Inbox\b/ }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Inbox', exact: true }).count()).toBe(1);
+  });
+
+  it('finds a sent message by a word of its subject, and opens it from Sent', async () => {
+    const list = page.getByRole('list', { name: 'Messages' });
+    const folders = page.getByRole('navigation', { name: 'Folders' });
+    const reply = `Re: ${subject}`;
+    // Search reads the copy on this computer: Sent is opened once so that its copy is there.
+    await folders.getByRole('button', { name: /^Sent\b/ }).click();
+    const sentRow = list.getByRole('button').filter({ hasText: reply });
+    await expect
+      .poll(
+        async () => {
+          if ((await sentRow.count()) === 0) await page.getByRole('button', { name: 'Refresh' }).click();
+          return sentRow.count();
+        },
+        { timeout: 20_000, interval: 500 },
+      )
+      .toBe(1);
+    await folders.getByRole('button', { name: /^Inbox\b/ }).click();
+    const note = list.getByRole('button').filter({ hasText: 'Note to self' });
+    await expect.poll(() => note.count()).toBe(1);
+
+    const searchbox = page.getByRole('searchbox', { name: 'Search' });
+    const word = subject.split(' ').pop()!;
+    await searchbox.fill(word);
+    const found = list.getByRole('button', { name: /, in Sent$/ }).filter({ hasText: reply });
+    await expect.poll(() => found.count(), { timeout: 10_000 }).toBe(1);
+    // The Inbox's own rows give way to the results.
+    expect(await note.count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'e2e-09-search.png') });
+    await found.click();
+    const reader = page.getByRole('article', { name: 'Message' });
+    await expect.poll(() => reader.getByRole('heading').textContent()).toBe(reply);
+    expect(await reader.textContent()).toContain('> lunch on Friday at noon?');
+
+    await searchbox.press('Escape');
+    expect(await searchbox.inputValue()).toBe('');
+    await expect.poll(() => note.count()).toBe(1);
+    expect(await found.count()).toBe(0);
+  });
+
   it('shows a wrong password as an alert a person can read', async () => {
     await page.getByRole('button', { name: 'Add account' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Carol');

@@ -1,12 +1,15 @@
 import { vi } from 'vitest';
 import type { ContractClient, Reply } from '../../shared/contract.js';
 
+/** A scripted reply: the same every time, or worked out from the request's input. */
+export type ScriptedReply = Reply<unknown> | ((input: never) => Reply<unknown>);
+
 /** A ContractClient whose replies the test scripts, recording every call. */
-export function fakeClient(replies: Record<string, Reply<unknown>>) {
-  const invoke = vi.fn(async (channel: string) => {
+export function fakeClient(replies: Record<string, ScriptedReply>) {
+  const invoke = vi.fn(async (channel: string, input?: unknown) => {
     const reply = replies[channel];
     if (!reply) throw new Error(`no scripted reply for ${channel}`);
-    return reply;
+    return typeof reply === 'function' ? reply(input as never) : reply;
   });
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const on = vi.fn((event: string, listener: (payload: unknown) => void) => {
@@ -19,5 +22,5 @@ export function fakeClient(replies: Record<string, Reply<unknown>>) {
   const emit = (event: string, payload: unknown) => {
     for (const listener of listeners.get(event) ?? []) listener(payload);
   };
-  return { client, invoke, emit };
+  return { client, invoke, emit, replies };
 }

@@ -24,8 +24,9 @@ export const FAST_RETRY = { firstDelayMs: 50, maxDelayMs: 400, giveUpAfterMs: 60
  * fresh temporary folder, no undo window and fast retries.
  */
 export function inMemoryService(outbox: ServiceOptions['outbox'] = {}, profile: Profile = newProfile(), sync: ServiceOptions['sync'] = {}) {
-  // No prefetch unless a test asks: what is kept on disk should follow from what the test does.
-  const service = createMailService({ ...profile, outbox: { undoDelayMs: 0, retry: FAST_RETRY, ...outbox }, sync: { prefetchDays: 0, ...sync } });
+  // No prefetch and no background sync of every folder unless a test asks: what is stored
+  // should follow from what the test does (and the test bed's users have many test folders).
+  const service = createMailService({ ...profile, outbox: { undoDelayMs: 0, retry: FAST_RETRY, ...outbox }, sync: { prefetchDays: 0, syncAllFolders: false, ...sync } });
   service.start();
   return Object.assign(service, { profile });
 }

@@ -114,6 +114,22 @@ describe.each([
   });
 });
 
+describe('threading headers', () => {
+  it('stores References for replies (fetched for them alone) and none for other messages', async () => {
+    const path = await filledMailbox(other, 0);
+    await other.append(path, rawMessage(1), []);
+    await other.append(path, rawMessage(2, { extraHeaders: 'In-Reply-To: <b@x>\r\nReferences: <a@x>\r\n <b@x>\r\n' }), []);
+    await other.append(path, rawMessage(3, { extraHeaders: 'References: <z@x>\r\n' }), []);
+    const { store, folderId } = freshStore(path);
+    await sync(store, folderId, path);
+    expect(store.message(folderId, 2)).toMatchObject({ inReplyTo: '<b@x>', references: ['<a@x>', '<b@x>'] });
+    // No In-Reply-To: not a reply, so its References are not asked for.
+    expect(store.message(folderId, 1)).toMatchObject({ inReplyTo: null, references: [] });
+    expect(store.message(folderId, 3)!.references).toEqual([]);
+    store.close();
+  });
+});
+
 describe('a changed UIDVALIDITY', () => {
   it('drops the folder copy and fetches it again', async () => {
     const path = await filledMailbox(other, 5);

@@ -7,6 +7,7 @@ import { inMemoryService, newProfile, testbedAccount, value } from '../../suppor
 import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
 import { rawMessage } from '../../support/mailbox-state.js';
 import { testbed } from '../../support/testbed.js';
+import { waitFor } from '../../support/wait-for.js';
 
 let proxy: FaultProxy;
 let direct: ImapFlow;
@@ -77,6 +78,28 @@ describe('folder commands', () => {
     expect(await lsub()).toBe(false);
     value(await app.client.invoke('folders.subscribe', { accountId: account.id, path, subscribed: true }));
     expect(await lsub()).toBe(true);
+  });
+});
+
+describe('an account read for the first time', () => {
+  it('brings in every folder after the Inbox, so search covers folders never opened', async () => {
+    const bob = await connectImap({ ...testbedAccount('bob'), id: 'bob-direct' } as unknown as Account, testbedAccount('bob').password!);
+    const app = inMemoryService({}, newProfile(), { idle: false, syncAllFolders: true });
+    stops.push(async () => {
+      await app.stop();
+      await bob.logout();
+    });
+    const word = `narwhal${tag()}`;
+    const path = `Unopened-${tag()}`;
+    await bob.mailboxCreate(path);
+    await bob.append(path, rawMessage(1, { subject: `Filed away ${word}` }), ['\\Seen']);
+    const account = value(await app.client.invoke('accounts.add', testbedAccount('bob')));
+    value(await app.client.invoke('messages.list', { accountId: account.id, folder: 'INBOX' }));
+    const found = await waitFor(async () => {
+      const { messages } = value(await app.client.invoke('messages.search', { accountId: account.id, query: word }));
+      return messages.length ? messages : undefined;
+    }, 'the unopened folder in the store', 15_000);
+    expect(found.map((m) => [m.folder, m.subject])).toEqual([[path, `Filed away ${word}`]]);
   });
 });
 

@@ -250,7 +250,9 @@ describe('a large message', () => {
     clearInterval(sample);
     expect(opened.text).toContain('See attached.');
     expect(opened.attachments).toEqual([{ filename: 'big.bin', contentType: 'application/octet-stream', size: 24 * 1024 * 1024 }]);
-    // The message is ~33 MB on the wire; holding it (or the decoded file) would show as much.
-    expect(peak).toBeLessThan(12 * 1024 * 1024);
+    // The message is ~33 MB on the wire; holding it whole (or the decoded file) shows as 33 MB
+    // or more (69 MB measured when download-message.ts buffered it). Streaming stays at a few
+    // 1 MiB chunks plus the parser's buffers: 8–14 MB measured.
+    expect(peak).toBeLessThan(raw.length / 2);
   });
 });
