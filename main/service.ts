@@ -100,7 +100,7 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
       const cursor = before && { internalDate: before.receivedAt, uid: before.uid };
       const messages = await mail.messages(accountId, folder, { limit, before: cursor });
       if (!threaded) return messages;
-      return threadList(store, threads, store.folderByPath(accountId, folder)!.id, { limit, before: cursor });
+      return threadList(threads, store.folderByPath(accountId, folder)!.id, { limit, before: cursor });
     },
 
     'thread.open': async ({ accountId, threadId }) => openThread(store, threads, accountId, threadId),

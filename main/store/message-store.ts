@@ -112,7 +112,8 @@ export type ListCursor = { internalDate: number; uid: number };
 
 export type SearchOptions = SearchQueryOptions & { accountId?: string; folderId?: number; limit?: number };
 
-type MessageRow = {
+/** A messages row as SQLite returns it (see MESSAGE_COLUMNS). */
+export type MessageRow = {
   id: number;
   folder_id: number;
   uid: number;
@@ -156,13 +157,14 @@ type FolderRow = {
   synced_at: number | null;
 };
 
-const MESSAGE_COLUMNS = `m.id, m.folder_id, m.uid, m.message_id, m.in_reply_to, m.references_ids, m.subject,
+/** Every column toMessage reads, on the messages table aliased `m`. */
+export const MESSAGE_COLUMNS = `m.id, m.folder_id, m.uid, m.message_id, m.in_reply_to, m.references_ids, m.subject,
   m.from_name, m.from_address, m.to_addresses, m.cc_addresses, m.date, m.internal_date, m.size,
   m.seen, m.flagged, m.answered, m.draft, m.deleted, m.keywords, m.has_attachments, m.body_text, m.snippet`;
 
 const bit = (value: boolean) => (value ? 1 : 0);
 
-function toMessage(row: MessageRow): StoredMessage {
+export function toMessage(row: MessageRow): StoredMessage {
   return {
     id: row.id,
     folderId: row.folder_id,

@@ -191,21 +191,6 @@ export const MIGRATIONS: readonly Migration[] = [
         -- Subject fallback: same normalized subject, within a date window.
         CREATE INDEX messages_by_subject_key ON messages (subject_key, coalesce(date, internal_date))
           WHERE subject_key IS NOT NULL;
-
-        -- Version 1's trigger, now naming its columns: an UPDATE of other columns (thread_id, the
-        -- flags) no longer carries it. Carried, it made every such UPDATE open the full-text table,
-        -- and FTS5 flushes its pending text at each statement savepoint: in a transaction that had
-        -- just inserted messages, threading 100,000 of them took 4.9 s instead of 0.9 s.
-        DROP TRIGGER messages_fts_update;
-        CREATE TRIGGER messages_fts_update
-        AFTER UPDATE OF from_name, from_address, to_addresses, cc_addresses, subject, body_text ON messages
-        WHEN old.from_name IS NOT new.from_name OR old.from_address IS NOT new.from_address
-          OR old.to_addresses IS NOT new.to_addresses OR old.cc_addresses IS NOT new.cc_addresses
-          OR old.subject IS NOT new.subject OR old.body_text IS NOT new.body_text
-        BEGIN
-          DELETE FROM messages_fts WHERE rowid = old.id;
-          INSERT INTO messages_fts (rowid, sender, recipients, subject, body) VALUES (${ftsRow('new')});
-        END;
       `);
     },
   },
@@ -234,8 +219,10 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'search index kept by the store, not by triggers',
     up(db) {
       // FTS5 written from a trigger costs about five times what the same rows cost written by
-      // a statement of their own (measured: 17 against 3.4 µs a row), and a header sync writes
-      // 100,000 rows. MessageStore now keeps messages_fts itself, in the same transactions.
+      // a statement of their own (measured: 17 against 3.4 µs a row): FTS5 flushes its pending
+      // text at each statement savepoint, and a trigger on messages makes every statement on
+      // messages (threading's UPDATEs too) open one. A header sync writes 100,000 rows.
+      // MessageStore now keeps messages_fts itself, in the same transactions.
       db.exec(`
         DROP TRIGGER messages_fts_insert;
         DROP TRIGGER messages_fts_update;

@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { Address, ListCursor, MessageFlags } from './message-store.js';
+import { MESSAGE_COLUMNS, toMessage, type ListCursor, type MessageRow, type StoredMessage } from './message-store.js';
 
 /**
  * Conversations in the local store (schema version 3). Call `assign` with the row ids of each
@@ -23,22 +23,8 @@ import type { Address, ListCursor, MessageFlags } from './message-store.js';
 export const SUBJECT_WINDOW_MS = 60 * 24 * 60 * 60 * 1000;
 
 /** A message as the reader and the threaded list show it. */
-export type ThreadMessage = {
-  id: number;
-  folderId: number;
-  uid: number;
-  threadId: number | null;
-  messageId: string | null;
-  subject: string;
-  from: Address | null;
-  to: Address[];
-  cc: Address[];
-  date: number | null;
-  internalDate: number;
-  flags: MessageFlags;
-  hasAttachments: boolean;
-  snippet: string | null;
-};
+/** A stored message with the conversation it belongs to (null until threaded). */
+export type ThreadMessage = StoredMessage & { threadId: number | null };
 
 export type ThreadSummary = {
   /** Null for a message `assign` has not seen yet: it stands alone. */
@@ -124,59 +110,14 @@ type PendingRow = {
   sort_date: number;
 };
 
-type ThreadMessageRow = {
-  id: number;
-  folder_id: number;
-  uid: number;
-  thread_id: number | null;
-  message_id: string | null;
-  subject: string;
-  from_name: string | null;
-  from_address: string | null;
-  to_addresses: string;
-  cc_addresses: string;
-  date: number | null;
-  internal_date: number;
-  seen: number;
-  flagged: number;
-  answered: number;
-  draft: number;
-  deleted: number;
-  keywords: string;
-  has_attachments: number;
-  snippet: string | null;
-};
+type ThreadMessageRow = MessageRow & { thread_id: number | null };
 
 type SummaryRow = ThreadMessageRow & { count: number; unread: number; count_all: number };
 
-const THREAD_MESSAGE_COLUMNS = `m.id, m.folder_id, m.uid, m.thread_id, m.message_id, m.subject, m.from_name,
-  m.from_address, m.to_addresses, m.cc_addresses, m.date, m.internal_date, m.seen, m.flagged, m.answered,
-  m.draft, m.deleted, m.keywords, m.has_attachments, m.snippet`;
+const THREAD_MESSAGE_COLUMNS = `${MESSAGE_COLUMNS}, m.thread_id`;
 
 function toThreadMessage(row: ThreadMessageRow): ThreadMessage {
-  return {
-    id: row.id,
-    folderId: row.folder_id,
-    uid: row.uid,
-    threadId: row.thread_id,
-    messageId: row.message_id,
-    subject: row.subject,
-    from: row.from_address === null && row.from_name === null ? null : { name: row.from_name ?? '', address: row.from_address ?? '' },
-    to: JSON.parse(row.to_addresses) as Address[],
-    cc: JSON.parse(row.cc_addresses) as Address[],
-    date: row.date,
-    internalDate: row.internal_date,
-    flags: {
-      seen: row.seen === 1,
-      flagged: row.flagged === 1,
-      answered: row.answered === 1,
-      draft: row.draft === 1,
-      deleted: row.deleted === 1,
-      keywords: JSON.parse(row.keywords) as string[],
-    },
-    hasAttachments: row.has_attachments === 1,
-    snippet: row.snippet,
-  };
+  return { ...toMessage(row), threadId: row.thread_id };
 }
 
 function parseReferences(json: string): string[] {

@@ -8,19 +8,18 @@ import { toSummary } from './message-summary.js';
  * conversation's counts. A message not threaded yet (the store's writer threads just behind a
  * first sync) stands alone until it is.
  */
-export function threadList(store: MessageStore, threads: ThreadIndex, folderId: number, options: { limit: number; before?: ListCursor }): MessageSummary[] {
-  return threads.threadSummaries(folderId, options).flatMap(({ threadId, newest, count, unread, countAll }) => {
-    const stored = store.message(newest.folderId, newest.uid);
-    if (!stored) return [];
-    return [{ ...toSummary(stored), ...(threadId === null ? {} : { thread: { id: threadId, count, unread, countAll } }) }];
-  });
+export function threadList(threads: ThreadIndex, folderId: number, options: { limit: number; before?: ListCursor }): MessageSummary[] {
+  return threads.threadSummaries(folderId, options).map(({ threadId, newest, count, unread, countAll }) => ({
+    ...toSummary(newest),
+    ...(threadId === null ? {} : { thread: { id: threadId, count, unread, countAll } }),
+  }));
 }
 
-/** A conversation's messages in every folder of the account, oldest first; empty for another account's thread. */
+/** A conversation's messages in every folder of the account, oldest first; none of another account's. */
 export function openThread(store: MessageStore, threads: ThreadIndex, accountId: string, threadId: number): (MessageSummary & { folder: string })[] {
   const folders = new Map(store.folders(accountId).map((f) => [f.id, f.path]));
-  return threads.messagesInThread(threadId).flatMap((m) => {
-    const stored = folders.has(m.folderId) ? store.message(m.folderId, m.uid) : undefined;
-    return stored ? [{ ...toSummary(stored), folder: folders.get(m.folderId)! }] : [];
-  });
+  return threads
+    .messagesInThread(threadId)
+    .filter((m) => folders.has(m.folderId))
+    .map((m) => ({ ...toSummary(m), folder: folders.get(m.folderId)! }));
 }

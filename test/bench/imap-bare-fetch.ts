@@ -107,6 +107,19 @@ export function readTestbed(stateDir = process.env.MUA_TESTBED_DIR ?? '/tmp/mua-
   }
 }
 
+/**
+ * The test CA must be known to Node from the start (verification stays on): unless it is, runs
+ * this same command again with it, in the foreground, and exits with its status.
+ */
+export function runWithTestbedCa(bed: Bed): void {
+  if (process.env.NODE_EXTRA_CA_CERTS === bed.caFile) return;
+  const again = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: bed.caFile, MUA_LOG: 'silent' },
+  });
+  process.exit(again.status ?? 1);
+}
+
 /** An account for a test bed user over IMAP with TLS on 993. */
 export function testbedImapAccount(bed: Bed, local: string): { account: Account; password: string } {
   const found = bed.users.find((u) => u.email.startsWith(`${local}@`));
@@ -135,14 +148,7 @@ async function main() {
     },
   });
   const bed = readTestbed();
-  // The test CA must be known to Node from the start (verification stays on): run again with it.
-  if (process.env.NODE_EXTRA_CA_CERTS !== bed.caFile) {
-    const again = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-      stdio: 'inherit',
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: bed.caFile, MUA_LOG: 'silent' },
-    });
-    process.exit(again.status ?? 1);
-  }
+  runWithTestbedCa(bed);
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive whole number');
   const { account, password } = testbedImapAccount(bed, values.user);

@@ -23,7 +23,7 @@ import { ImapSession } from '../../main/imap/imap-session.js';
 import { syncFolder } from '../../main/imap/sync-folder.js';
 import { MessageStore } from '../../main/store/message-store.js';
 import { WorkerStoreWriter } from '../../main/store/store-writer.js';
-import { bareFetch, readTestbed, testbedImapAccount } from './imap-bare-fetch.js';
+import { bareFetch, readTestbed, runWithTestbedCa, testbedImapAccount } from './imap-bare-fetch.js';
 
 type RunResult = {
   mode: 'bare' | 'ours';
@@ -162,13 +162,7 @@ async function main() {
     },
   });
   const bed = readTestbed();
-  if (process.env.NODE_EXTRA_CA_CERTS !== bed.caFile) {
-    const again = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-      stdio: 'inherit',
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: bed.caFile, MUA_LOG: 'silent' },
-    });
-    process.exit(again.status ?? 1);
-  }
+  runWithTestbedCa(bed);
   if (values.child) {
     console.log(JSON.stringify(await child(values.child as 'bare' | 'ours', values.mailbox!)));
     return;

@@ -1,37 +1,14 @@
-import type { ImapFlow } from 'imapflow';
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectImap } from '../../../main/imap/connect.js';
-import type { Account } from '../../../shared/schemas.js';
+import { describe, expect, it } from 'vitest';
 import { inMemoryService, newProfile, testbedAccount, value } from '../../support/accounts.js';
-import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
 import { rawMessage } from '../../support/mailbox-state.js';
-import { testbed } from '../../support/testbed.js';
+import { carolThroughProxy, directConnection } from '../../support/carol-through-proxy.js';
 import { waitFor } from '../../support/wait-for.js';
 
-let proxy: FaultProxy;
-let direct: ImapFlow;
-const stops: (() => Promise<void>)[] = [];
+const bed = carolThroughProxy();
 
-beforeAll(async () => {
-  proxy = await startFaultProxy({ target: { host: testbed().imap.host, port: testbed().imap.tlsPort } });
-  direct = await connectImap({ ...testbedAccount('carol'), id: 'carol-direct' } as unknown as Account, testbedAccount('carol').password!);
-});
-afterAll(async () => {
-  await direct.logout();
-  await proxy.close();
-});
-afterEach(async () => {
-  proxy.accept();
-  for (const stop of stops.splice(0)) await stop();
-});
 
-async function appWithCarol() {
-  const app = inMemoryService({}, newProfile(), { idle: false });
-  stops.push(() => app.stop());
-  const account = value(await app.client.invoke('accounts.add', { ...testbedAccount('carol'), imap: { host: '127.0.0.1', port: proxy.port, security: 'tls' } }));
-  return { app, account };
-}
+const appWithCarol = () => bed.app();
 
 const tag = () => randomUUID().slice(0, 6);
 
@@ -41,7 +18,7 @@ describe('folder commands', () => {
     const name = `Projects ${tag()}`;
     const created = value(await app.client.invoke('folders.create', { accountId: account.id, name }));
     const child = value(await app.client.invoke('folders.create', { accountId: account.id, parent: created.path, name: '2026' }));
-    await direct.append(created.path, rawMessage(1, { subject: 'Kept across the rename' }), []);
+    await bed.direct.append(created.path, rawMessage(1, { subject: 'Kept across the rename' }), []);
     expect((value(await app.client.invoke('messages.list', { accountId: account.id, folder: created.path }))).map((m) => m.subject)).toEqual(['Kept across the rename']);
     const folderId = app.store.folderByPath(account.id, created.path)!.id;
 
@@ -71,7 +48,7 @@ describe('folder commands', () => {
     const { path } = value(await app.client.invoke('folders.create', { accountId: account.id, name: `Sub ${tag()}` }));
     expect(value(await app.client.invoke('folders.subscribe', { accountId: account.id, path, subscribed: false }))).toEqual({ subscribed: false });
     const lsub = async () => {
-      const listed = (await direct.list()).find((f) => f.path === path);
+      const listed = (await bed.direct.list()).find((f) => f.path === path);
       if (!listed) throw new Error(`${path} is not listed`);
       return Boolean(listed.subscribed);
     };
@@ -83,9 +60,9 @@ describe('folder commands', () => {
 
 describe('an account read for the first time', () => {
   it('brings in every folder after the Inbox, so search covers folders never opened', async () => {
-    const bob = await connectImap({ ...testbedAccount('bob'), id: 'bob-direct' } as unknown as Account, testbedAccount('bob').password!);
+    const bob = await directConnection('bob');
     const app = inMemoryService({}, newProfile(), { idle: false, syncAllFolders: true });
-    stops.push(async () => {
+    bed.stops.push(async () => {
       await app.stop();
       await bob.logout();
     });
@@ -109,11 +86,11 @@ describe('search', () => {
     const word = `zebra${tag()}`;
     const a = `SearchA-${tag()}`;
     const b = `SearchB-${tag()}`;
-    await direct.mailboxCreate(a);
-    await direct.mailboxCreate(b);
-    await direct.append(a, rawMessage(1, { subject: `Quarterly ${word}` }), []);
-    await direct.append(b, rawMessage(2, { subject: `Re: Quarterly ${word}` }), ['\\Seen']);
-    await direct.append(b, rawMessage(3, { subject: 'Unrelated' }), []);
+    await bed.direct.mailboxCreate(a);
+    await bed.direct.mailboxCreate(b);
+    await bed.direct.append(a, rawMessage(1, { subject: `Quarterly ${word}` }), []);
+    await bed.direct.append(b, rawMessage(2, { subject: `Re: Quarterly ${word}` }), ['\\Seen']);
+    await bed.direct.append(b, rawMessage(3, { subject: 'Unrelated' }), []);
     for (const folder of [a, b]) value(await app.client.invoke('messages.list', { accountId: account.id, folder }));
 
     const everywhere = value(await app.client.invoke('messages.search', { accountId: account.id, query: word }));
@@ -130,8 +107,8 @@ describe('search', () => {
     const { app, account } = await appWithCarol();
     const word = `okapi${tag()}`;
     const path = `SearchSrv-${tag()}`;
-    await direct.mailboxCreate(path);
-    for (let n = 1; n <= 12; n++) await direct.append(path, rawMessage(n, { subject: n === 3 ? `Old ${word}` : `Message ${n}` }), []);
+    await bed.direct.mailboxCreate(path);
+    for (let n = 1; n <= 12; n++) await bed.direct.append(path, rawMessage(n, { subject: n === 3 ? `Old ${word}` : `Message ${n}` }), []);
     value(await app.client.invoke('messages.list', { accountId: account.id, folder: path }));
     // As if the history were still streaming in: only UIDs 10..12 are stored.
     const folderId = app.store.folderByPath(account.id, path)!.id;
@@ -142,8 +119,8 @@ describe('search', () => {
     expect(found.serverChecked).toBe(true);
     expect(found.messages.map((m) => [m.uid, m.subject, m.folder])).toEqual([[3, `Old ${word}`, path]]);
 
-    proxy.refuse();
-    proxy.cutAll();
+    bed.proxy.refuse();
+    bed.proxy.cutAll();
     const offline = value(await app.client.invoke('messages.search', { accountId: account.id, folder: path, query: word }));
     expect(offline.serverChecked).toBe(false);
     // What the server found before is in the store now, and still found offline.

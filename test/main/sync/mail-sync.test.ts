@@ -1,14 +1,12 @@
-import type { ImapFlow } from 'imapflow';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectImap } from '../../../main/imap/connect.js';
+import { describe, expect, it } from 'vitest';
 import type { EventName, EventPayload } from '../../../shared/contract.js';
-import type { Account } from '../../../shared/schemas.js';
 import { inMemoryService, newProfile, testbedAccount, value, type Profile } from '../../support/accounts.js';
-import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
+import { startFaultProxy } from '../../support/fault-proxy.js';
 import { filledMailbox, rawMessage, serverState } from '../../support/mailbox-state.js';
 import { testbed } from '../../support/testbed.js';
+import { carolThroughProxy } from '../../support/carol-through-proxy.js';
 import { waitFor } from '../../support/wait-for.js';
 
 /**
@@ -16,35 +14,12 @@ import { waitFor } from '../../support/wait-for.js';
  * usable offline, with changes shown before the server has them. The server is the test bed's
  * Dovecot, reached through a proxy that can take it "offline".
  */
-let proxy: FaultProxy;
-let direct: ImapFlow;
-const stops: (() => Promise<void>)[] = [];
+const bed = carolThroughProxy();
 
-beforeAll(async () => {
-  proxy = await startFaultProxy({ target: { host: testbed().imap.host, port: testbed().imap.tlsPort } });
-  direct = await connectImap({ ...testbedAccount('carol'), id: 'carol-direct' } as unknown as Account, testbedAccount('carol').password!);
-});
-afterAll(async () => {
-  await direct.logout();
-  await proxy.close();
-});
-afterEach(async () => {
-  proxy.accept();
-  proxy.clear();
-  for (const stop of stops.splice(0)) await stop();
-});
 
 type App = ReturnType<typeof inMemoryService>;
 
-/** The whole service, as the app builds it, with Carol's account reached through the proxy. */
-async function appWithCarol(profile: Profile = newProfile(), sync: Parameters<typeof inMemoryService>[2] = {}) {
-  const app = inMemoryService({}, profile, { idle: false, actionRetry: { firstDelayMs: 50, maxDelayMs: 200 }, ...sync });
-  stops.push(() => app.stop());
-  const input = testbedAccount('carol');
-  const accounts = value(await app.client.invoke('accounts.list', {}));
-  const account = accounts[0] ?? value(await app.client.invoke('accounts.add', { ...input, imap: { host: '127.0.0.1', port: proxy.port, security: 'tls' } }));
-  return { app, account };
-}
+const appWithCarol = (profile: Profile = newProfile(), sync: Parameters<typeof inMemoryService>[2] = {}) => bed.app(sync, profile);
 
 function record<E extends EventName>(app: App, event: E): EventPayload<E>[] {
   const seen: EventPayload<E>[] = [];
@@ -59,12 +34,12 @@ const until = (check: () => Promise<boolean | undefined>, what: string, timeoutM
 const list = async (app: App, accountId: string, folder: string, limit = 500) => value(await app.client.invoke('messages.list', { accountId, folder, limit }));
 
 async function serverFlags(path: string, uid: number) {
-  return (await serverState(direct, path))[uid];
+  return (await serverState(bed.direct, path))[uid];
 }
 
 describe('a folder read for the first time', () => {
   it('answers with the newest messages once they are stored, and reports the rest as it streams in', async () => {
-    const path = await filledMailbox(direct, 300, 'First');
+    const path = await filledMailbox(bed.direct, 300, 'First');
     const { app, account } = await appWithCarol(newProfile(), { firstBatch: 100, batchSize: 50 });
     const progress = record(app, 'sync.progressed');
     const page = await list(app, account.id, path, 50);
@@ -82,14 +57,14 @@ describe('a folder read for the first time', () => {
 
 describe('offline', () => {
   it('lists and opens what was read before, and says why a sync cannot run', async () => {
-    const path = await filledMailbox(direct, 5, 'Offline');
+    const path = await filledMailbox(bed.direct, 5, 'Offline');
     const { app, account } = await appWithCarol();
     const online = await list(app, account.id, path);
     const opened = value(await app.client.invoke('message.open', { accountId: account.id, folder: path, uid: 4 }));
     expect(opened.text).toContain('Body of message 4');
 
-    proxy.refuse();
-    proxy.cutAll();
+    bed.proxy.refuse();
+    bed.proxy.cutAll();
     expect((await list(app, account.id, path)).map((m) => m.uid)).toEqual(online.map((m) => m.uid));
     const again = value(await app.client.invoke('message.open', { accountId: account.id, folder: path, uid: 4 }));
     expect(again.text).toBe(opened.text);
@@ -103,7 +78,7 @@ describe('offline', () => {
 
 describe('actions', () => {
   it('show at once in the store and reach the server', async () => {
-    const path = await filledMailbox(direct, 6, 'Act');
+    const path = await filledMailbox(bed.direct, 6, 'Act');
     const { app, account } = await appWithCarol();
     await list(app, account.id, path);
     const failures = record(app, 'action.failed');
@@ -117,12 +92,12 @@ describe('actions', () => {
   });
 
   it('queue while offline, survive a restart, and go out on reconnect', async () => {
-    const path = await filledMailbox(direct, 6, 'Queue');
+    const path = await filledMailbox(bed.direct, 6, 'Queue');
     const profile = newProfile();
     const first = await appWithCarol(profile);
     await list(first.app, first.account.id, path);
-    proxy.refuse();
-    proxy.cutAll();
+    bed.proxy.refuse();
+    bed.proxy.cutAll();
     value(await first.app.client.invoke('messages.setFlags', { accountId: first.account.id, folder: path, uids: [1], add: ['seen', 'flagged'] }));
     value(await first.app.client.invoke('messages.move', { accountId: first.account.id, folder: path, uids: [5], to: 'Trash' }));
     expect((await list(first.app, first.account.id, path)).map((m) => m.uid)).not.toContain(5);
@@ -132,18 +107,18 @@ describe('actions', () => {
     const second = await appWithCarol(profile);
     expect((await list(second.app, second.account.id, path)).find((m) => m.uid === 1)).toMatchObject({ flagged: true, unread: false });
     expect(await serverFlags(path, 1)).toBe('');
-    proxy.accept();
+    bed.proxy.accept();
     await until(async () => (await serverFlags(path, 1)) === 'flagged seen', 'queued flags on the server', 10_000);
-    await until(async () => (await serverState(direct, path))[5] === undefined, 'queued move on the server', 10_000);
+    await until(async () => (await serverState(bed.direct, path))[5] === undefined, 'queued move on the server', 10_000);
   });
 
   it('are rolled back with a reason when the server refuses them', async () => {
-    const path = await filledMailbox(direct, 3, 'Refuse');
-    const gone = await filledMailbox(direct, 0, 'Gone');
+    const path = await filledMailbox(bed.direct, 3, 'Refuse');
+    const gone = await filledMailbox(bed.direct, 0, 'Gone');
     const { app, account } = await appWithCarol();
     await list(app, account.id, path);
     value(await app.client.invoke('folders.list', { accountId: account.id }));
-    await direct.mailboxDelete(gone);
+    await bed.direct.mailboxDelete(gone);
     const failures = record(app, 'action.failed');
     value(await app.client.invoke('messages.move', { accountId: account.id, folder: path, uids: [2], to: gone }));
     const failure = await waitFor(async () => failures[0], 'action.failed');
@@ -152,27 +127,27 @@ describe('actions', () => {
   });
 
   it('delete moves to Trash, and inside Trash deletes for good', async () => {
-    const path = await filledMailbox(direct, 2, 'Del');
+    const path = await filledMailbox(bed.direct, 2, 'Del');
     const { app, account } = await appWithCarol();
     await list(app, account.id, path);
     await list(app, account.id, 'Trash');
     const subject = (await list(app, account.id, path)).find((m) => m.uid === 2)!.subject;
     value(await app.client.invoke('messages.delete', { accountId: account.id, folder: path, uids: [2] }));
-    await until(async () => (await serverState(direct, path))[2] === undefined, 'gone from the folder');
+    await until(async () => (await serverState(bed.direct, path))[2] === undefined, 'gone from the folder');
     const inTrash = await waitFor(async () => (await list(app, account.id, 'Trash')).find((m) => m.subject === subject), 'in Trash');
     value(await app.client.invoke('messages.delete', { accountId: account.id, folder: 'Trash', uids: [inTrash.uid] }));
-    await until(async () => (await serverState(direct, 'Trash'))[inTrash.uid] === undefined, 'deleted for good');
+    await until(async () => (await serverState(bed.direct, 'Trash'))[inTrash.uid] === undefined, 'deleted for good');
   });
 });
 
 describe('connections', () => {
   it('never exceed two per account, whatever runs at once', async () => {
-    const paths = [await filledMailbox(direct, 30, 'ConnA'), await filledMailbox(direct, 30, 'ConnB')];
+    const paths = [await filledMailbox(bed.direct, 30, 'ConnA'), await filledMailbox(bed.direct, 30, 'ConnB')];
     // A proxy of its own, so the peak it counts is this test's alone.
     const own = await startFaultProxy({ target: { host: testbed().imap.host, port: testbed().imap.tlsPort } });
-    stops.push(() => own.close());
+    bed.stops.push(() => own.close());
     const app = inMemoryService({}, newProfile(), { idle: true });
-    stops.push(() => app.stop());
+    bed.stops.push(() => app.stop());
     const account = value(await app.client.invoke('accounts.add', { ...testbedAccount('carol'), imap: { host: '127.0.0.1', port: own.port, security: 'tls' } }));
     await Promise.all([
       list(app, account.id, 'INBOX'),
@@ -192,11 +167,11 @@ describe('connections', () => {
 
 describe('without IDLE', () => {
   it('finds new mail by polling', async () => {
-    const path = await filledMailbox(direct, 1, 'Poll');
+    const path = await filledMailbox(bed.direct, 1, 'Poll');
     const { app, account } = await appWithCarol(newProfile(), { idle: false, pollIntervalMs: 300 });
     await list(app, account.id, path);
     const arrivals = record(app, 'mail.arrived');
-    await direct.append(path, rawMessage(2, { subject: 'Polled in' }), []);
+    await bed.direct.append(path, rawMessage(2, { subject: 'Polled in' }), []);
     await waitFor(async () => arrivals.find((a) => a.folder === path), 'mail.arrived by polling', 5_000);
     expect((await list(app, account.id, path)).map((m) => m.subject)).toContain('Polled in');
   });
@@ -205,9 +180,9 @@ describe('without IDLE', () => {
 describe('the IDLE connection', () => {
   it('comes back after the connection drops, and new mail still shows within seconds', async () => {
     const own = await startFaultProxy({ target: { host: testbed().imap.host, port: testbed().imap.tlsPort } });
-    stops.push(() => own.close());
+    bed.stops.push(() => own.close());
     const app = inMemoryService({}, newProfile(), { idle: true });
-    stops.push(() => app.stop());
+    bed.stops.push(() => app.stop());
     const account = value(await app.client.invoke('accounts.add', { ...testbedAccount('carol'), imap: { host: '127.0.0.1', port: own.port, security: 'tls' } }));
     await list(app, account.id, 'INBOX');
     await until(async () => own.open === 2, 'the IDLE connection');
@@ -216,7 +191,7 @@ describe('the IDLE connection', () => {
     await until(async () => own.open >= 1 && own.connections >= 3, 'a new IDLE connection', 10_000);
     const arrivals = record(app, 'mail.arrived');
     await new Promise((r) => setTimeout(r, 500));
-    await direct.append('INBOX', rawMessage(7, { subject: `After the drop ${Date.now()}` }), []);
+    await bed.direct.append('INBOX', rawMessage(7, { subject: `After the drop ${Date.now()}` }), []);
     const arrival = await waitFor(async () => arrivals.find((a) => a.accountId === account.id), 'mail.arrived after the drop', 10_000);
     expect(arrival.folder).toBe('INBOX');
   });
@@ -224,14 +199,14 @@ describe('the IDLE connection', () => {
 
 describe('a large message', () => {
   it('is streamed to disk on open, never held whole in memory', async () => {
-    const path = await filledMailbox(direct, 0, 'Large');
+    const path = await filledMailbox(bed.direct, 0, 'Large');
     const attachment = Buffer.alloc(24 * 1024 * 1024, 7).toString('base64').replace(/.{76}/g, '$&\r\n');
     const raw =
       'From: Bob <bob@example.test>\r\nTo: carol@example.test\r\nSubject: Big one\r\nMIME-Version: 1.0\r\n' +
       'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n' +
       '--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="big.bin"\r\n' +
       `Content-Transfer-Encoding: base64\r\n\r\n${attachment}\r\n--b--\r\n`;
-    await direct.append(path, raw, []);
+    await bed.direct.append(path, raw, []);
     const { app, account } = await appWithCarol();
     await list(app, account.id, path);
 

@@ -1,13 +1,9 @@
-import type { ImapFlow } from 'imapflow';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectImap } from '../../../main/imap/connect.js';
-import type { Account } from '../../../shared/schemas.js';
-import { inMemoryService, newProfile, testbedAccount, value, type Profile } from '../../support/accounts.js';
-import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy.js';
+import { describe, expect, it } from 'vitest';
+import { inMemoryService, newProfile, value, type Profile } from '../../support/accounts.js';
 import { filledMailbox, rawMessage, serverState } from '../../support/mailbox-state.js';
-import { testbed } from '../../support/testbed.js';
+import { carolThroughProxy } from '../../support/carol-through-proxy.js';
 import { waitFor } from '../../support/wait-for.js';
 
 /**
@@ -15,34 +11,13 @@ import { waitFor } from '../../support/wait-for.js';
  * offline (MailSyncOptions.prefetchDays). Against the test bed's Dovecot, through a proxy that
  * can take it "offline".
  */
-let proxy: FaultProxy;
-let direct: ImapFlow;
-const stops: (() => Promise<void>)[] = [];
-
+const bed = carolThroughProxy();
 const DAY_MS = 24 * 60 * 60_000;
 
-beforeAll(async () => {
-  proxy = await startFaultProxy({ target: { host: testbed().imap.host, port: testbed().imap.tlsPort } });
-  direct = await connectImap({ ...testbedAccount('carol'), id: 'carol-direct' } as unknown as Account, testbedAccount('carol').password!);
-});
-afterAll(async () => {
-  await direct.logout();
-  await proxy.close();
-});
-afterEach(async () => {
-  proxy.accept();
-  proxy.clear();
-  for (const stop of stops.splice(0)) await stop();
-});
 
 type App = ReturnType<typeof inMemoryService>;
 
-async function appWithCarol(sync: Parameters<typeof inMemoryService>[2], profile: Profile = newProfile()) {
-  const app = inMemoryService({}, profile, { idle: false, actionRetry: { firstDelayMs: 50, maxDelayMs: 200 }, ...sync });
-  stops.push(() => app.stop());
-  const account = value(await app.client.invoke('accounts.add', { ...testbedAccount('carol'), imap: { host: '127.0.0.1', port: proxy.port, security: 'tls' } }));
-  return { app, account };
-}
+const appWithCarol = (sync: Parameters<typeof inMemoryService>[2], profile: Profile = newProfile()) => bed.app(sync, profile);
 
 const until = (check: () => boolean, what: string, timeoutMs?: number) => waitFor(async () => (check() ? true : undefined), what, timeoutMs);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -57,8 +32,8 @@ function kept(app: App, accountId: string, path: string, uids: number[]): (strin
 
 describe('prefetch of recent bodies', () => {
   it('keeps the bodies of the last days after a sync, unread, readable offline; older mail waits for open', async () => {
-    const path = await filledMailbox(direct, 4, 'Prefetch'); // UID 3 is \Seen, the rest unread
-    await direct.append(path, rawMessage(5, { subject: 'Old news' }), [], new Date(Date.now() - 90 * DAY_MS));
+    const path = await filledMailbox(bed.direct, 4, 'Prefetch'); // UID 3 is \Seen, the rest unread
+    await bed.direct.append(path, rawMessage(5, { subject: 'Old news' }), [], new Date(Date.now() - 90 * DAY_MS));
     const { app, account } = await appWithCarol({ prefetchDays: 14, prefetchLimits: { quietMs: 100 } });
     await list(app, account.id, path);
 
@@ -70,11 +45,11 @@ describe('prefetch of recent bodies', () => {
     expect(app.store.message(folderId, 2)!.bodyText).toContain('Body of message 2');
     expect(app.store.search('"Body of message 2"', { folderId }).map((m) => m.uid)).toEqual([2]);
     // Nothing was marked read, on the server or in the app.
-    expect(await serverState(direct, path)).toEqual({ 1: '', 2: '', 3: 'seen', 4: '', 5: '' });
+    expect(await serverState(bed.direct, path)).toEqual({ 1: '', 2: '', 3: 'seen', 4: '', 5: '' });
     expect((await list(app, account.id, path)).filter((m) => m.unread).map((m) => m.uid).sort()).toEqual([1, 2, 4, 5]);
 
-    proxy.refuse();
-    proxy.cutAll();
+    bed.proxy.refuse();
+    bed.proxy.cutAll();
     const opened = value(await app.client.invoke('message.open', { accountId: account.id, folder: path, uid: 2 }));
     expect(opened.text).toContain('Body of message 2');
     const old = await app.client.invoke('message.open', { accountId: account.id, folder: path, uid: 5 });
@@ -82,7 +57,7 @@ describe('prefetch of recent bodies', () => {
   });
 
   it('is off with prefetchDays 0: nothing is kept until opened', async () => {
-    const path = await filledMailbox(direct, 3, 'NoPrefetch');
+    const path = await filledMailbox(bed.direct, 3, 'NoPrefetch');
     const { app, account } = await appWithCarol({ prefetchDays: 0, prefetchLimits: { quietMs: 0 } });
     await list(app, account.id, path);
     value(await app.client.invoke('folder.sync', { accountId: account.id, folder: path }));
@@ -97,10 +72,10 @@ describe('prefetch of recent bodies', () => {
   });
 
   it('leaves a message larger than the cap to be fetched on open', async () => {
-    const path = await filledMailbox(direct, 3, 'BigPrefetch');
+    const path = await filledMailbox(bed.direct, 3, 'BigPrefetch');
     // The newest, so the run (newest first) meets it before the others.
     const big = rawMessage(4, { subject: 'Big one' }) + `${'y'.repeat(76)}\r\n`.repeat(3_000);
-    await direct.append(path, big, []);
+    await bed.direct.append(path, big, []);
     const { app, account } = await appWithCarol({ prefetchDays: 14, prefetchLimits: { quietMs: 0, maxMessageBytes: 100_000 } });
     await list(app, account.id, path);
 
@@ -114,7 +89,7 @@ describe('prefetch of recent bodies', () => {
   });
 
   it('stops when the account is removed, and leaves no kept file behind', async () => {
-    const path = await filledMailbox(direct, 40, 'ForgetPrefetch');
+    const path = await filledMailbox(bed.direct, 40, 'ForgetPrefetch');
     const profile = newProfile();
     const { app, account } = await appWithCarol({ prefetchDays: 14, prefetchLimits: { quietMs: 0 } }, profile);
     await list(app, account.id, path);

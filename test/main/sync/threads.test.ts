@@ -1,13 +1,12 @@
 import type { ImapFlow } from 'imapflow';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectImap } from '../../../main/imap/connect.js';
-import type { Account } from '../../../shared/schemas.js';
+import { directConnection } from '../../support/carol-through-proxy.js';
 import { inMemoryService, testbedAccount, value } from '../../support/accounts.js';
 
 let direct: ImapFlow;
 beforeAll(async () => {
-  direct = await connectImap({ ...testbedAccount('carol'), id: 'carol-direct' } as unknown as Account, testbedAccount('carol').password!);
+  direct = await directConnection('carol');
 });
 afterAll(async () => {
   await direct.logout();
