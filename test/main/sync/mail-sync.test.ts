@@ -1,5 +1,3 @@
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { EventName, EventPayload } from '../../../shared/contract.js';
 import { inMemoryService, newProfile, testbedAccount, value, type Profile } from '../../support/accounts.js';
@@ -7,6 +5,7 @@ import { startFaultProxy } from '../../support/fault-proxy.js';
 import { filledMailbox, rawMessage, serverState } from '../../support/mailbox-state.js';
 import { testbed } from '../../support/testbed.js';
 import { carolThroughProxy } from '../../support/carol-through-proxy.js';
+import { peakLiveMemory } from '../../support/live-memory.js';
 import { waitFor } from '../../support/wait-for.js';
 
 /**
@@ -210,19 +209,9 @@ describe('a large message', () => {
     const { app, account } = await appWithCarol();
     await list(app, account.id, path);
 
-    // Live memory, not garbage waiting for a collection: collect before every sample.
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as () => void;
-    const live = () => {
-      gc();
-      const { heapUsed, arrayBuffers } = process.memoryUsage();
-      return heapUsed + arrayBuffers;
-    };
-    const before = live();
-    let peak = 0;
-    const sample = setInterval(() => (peak = Math.max(peak, live() - before)), 100);
-    const opened = value(await app.client.invoke('message.open', { accountId: account.id, folder: path, uid: 1 }));
-    clearInterval(sample);
+    const { result: opened, peak } = await peakLiveMemory(async () =>
+      value(await app.client.invoke('message.open', { accountId: account.id, folder: path, uid: 1 })),
+    );
     expect(opened.text).toContain('See attached.');
     expect(opened.attachments).toEqual([{ filename: 'big.bin', contentType: 'application/octet-stream', size: 24 * 1024 * 1024 }]);
     // The message is ~33 MB on the wire; holding it whole (or the decoded file) shows as 33 MB

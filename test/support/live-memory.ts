@@ -1,0 +1,27 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
+/**
+ * The peak of live memory (V8 heap plus array buffers, after a collection) above what was live
+ * when `job` started, sampled every 100 ms while it runs. Collecting before each sample counts
+ * what is held, not garbage waiting for a collection: a streamed 30 MB message shows as a few
+ * MB, a buffered one as 30 MB or more.
+ */
+export async function peakLiveMemory<T>(job: () => Promise<T>): Promise<{ result: T; peak: number }> {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const live = () => {
+    gc();
+    const { heapUsed, arrayBuffers } = process.memoryUsage();
+    return heapUsed + arrayBuffers;
+  };
+  const before = live();
+  let peak = 0;
+  const sample = setInterval(() => (peak = Math.max(peak, live() - before)), 100);
+  try {
+    const result = await job();
+    return { result, peak: Math.max(peak, live() - before) };
+  } finally {
+    clearInterval(sample);
+  }
+}
