@@ -6,7 +6,7 @@ import { networkError, trustFailureReason, type TrustFailureReason } from './net
 
 /** A server whose certificate we want to see, and how its TLS starts. */
 export type ProbeTarget = {
-  protocol: 'smtp' | 'imap';
+  protocol: 'smtp' | 'imap' | 'pop3';
   host: string;
   port: number;
   security: 'tls' | 'starttls';
@@ -36,7 +36,7 @@ export type PeerCertificateInfo = {
  * socket and its error does not carry the peer's certificate, so the facts a person needs to
  * decide (fingerprint, subject, issuer) are gone with it. This probe connects once more only to
  * read the certificate. It says no more than it must to get there (for STARTTLS: SMTP EHLO and
- * STARTTLS, or IMAP STARTTLS), completes the handshake, sends nothing over the unverified channel
+ * STARTTLS, IMAP STARTTLS, or POP3 STLS), completes the handshake, sends nothing over the unverified channel
  * (no AUTH, no credentials, no mail, not even QUIT) and closes at once. What it reads is shown,
  * never trusted by itself: only a pin the person approves makes a certificate trusted.
  */
@@ -61,6 +61,7 @@ export async function probePeerCertificate(target: ProbeTarget, timeoutMs = 15_0
       plain = await connectPlain(host, port, track);
       const lines = lineReader(plain);
       if (target.protocol === 'smtp') await smtpStartTls(plain, lines, target.clientName ?? 'localhost');
+      else if (target.protocol === 'pop3') await pop3Stls(plain, lines);
       else await imapStartTls(plain, lines);
       lines.stop();
     }
@@ -218,6 +219,14 @@ async function smtpStartTls(socket: Socket, lines: LineReader, clientName: strin
   socket.write('STARTTLS\r\n');
   const ready = await smtpReply(lines);
   if (ready.code !== 220) throw starttlsRefused(ready.text);
+}
+
+async function pop3Stls(socket: Socket, lines: LineReader): Promise<void> {
+  const greeting = await lines.next();
+  if (!/^\+OK\b/i.test(greeting)) throw starttlsRefused(greeting);
+  socket.write('STLS\r\n');
+  const ready = await lines.next();
+  if (!/^\+OK\b/i.test(ready)) throw starttlsRefused(ready);
 }
 
 async function imapStartTls(socket: Socket, lines: LineReader): Promise<void> {

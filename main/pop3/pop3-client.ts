@@ -1,3 +1,4 @@
+import { withCertificateDetails } from '../net/untrusted-certificate.js';
 import { AppError } from '../../shared/errors.js';
 import type { PinnedCertificate } from '../../shared/schemas.js';
 import { verifiedTlsOptions } from '../net/tls-options.js';
@@ -106,7 +107,10 @@ export class Pop3Client {
       return new Pop3Client(connection, greeting.text, after, options);
     } catch (error) {
       connection?.destroy();
-      throw pop3Error(error, where, 'INTERNAL');
+      // An untrusted certificate goes out with the certificate's facts, for the person to judge.
+      const failure = pop3Error(error, where, 'INTERNAL');
+      if (settings.security === 'none') throw failure;
+      throw await withCertificateDetails(failure, { protocol: 'pop3', host: settings.host, port: settings.port, security: settings.security }, settings.pinnedCertificate);
     }
   }
 
