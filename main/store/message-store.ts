@@ -412,6 +412,34 @@ export class MessageStore {
     return this.folders(accountId);
   }
 
+  /**
+   * Creates those of the given folders that the account lacks, touching no other folder and no
+   * existing one (unlike saveFolderList, which mirrors a server's list): for local folders, such
+   * as a POP3 account's Inbox, Sent, Drafts and Trash. Returns the account's folders.
+   */
+  ensureFolders(accountId: string, wanted: readonly ListedFolderInput[]): Folder[] {
+    const insert = this.db.prepare(`
+      INSERT INTO folders (account_id, path, role, name, delimiter, selectable, subscribed, total, unread)
+      VALUES (@accountId, @path, @role, @name, @delimiter, @selectable, @subscribed, @total, @unread)
+      ON CONFLICT (account_id, path) DO NOTHING`);
+    this.db.transaction(() => {
+      for (const f of wanted) {
+        insert.run({
+          accountId,
+          path: f.path,
+          role: f.role,
+          name: f.name,
+          delimiter: f.delimiter,
+          selectable: bit(f.selectable),
+          subscribed: bit(f.subscribed),
+          total: f.total,
+          unread: f.unread,
+        });
+      }
+    }).immediate();
+    return this.folders(accountId);
+  }
+
   /** Drops a folder with its messages and their search entries. */
   removeFolder(folderId: number): void {
     this.db.transaction(() => {

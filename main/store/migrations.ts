@@ -230,6 +230,31 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'POP3 unique ids already downloaded',
+    up(db) {
+      db.exec(`
+        -- One row per message a POP3 account has downloaded, by its UIDL (the only identity that
+        -- lasts across POP3 sessions). Written with synchronous=FULL in the same transaction as the
+        -- message's row (main/store/pop3-uids.ts): a row here means "stored, never fetch again".
+        -- folder_id/local_uid: where the message went (no foreign key: the record must outlive the
+        -- local message, which is how "deleted locally" is seen). deleted_from_server is set only
+        -- after the server answered +OK to the QUIT that committed its DELE.
+        CREATE TABLE pop3_uids (
+          account_id          TEXT    NOT NULL,
+          uidl                TEXT    NOT NULL,
+          folder_id           INTEGER,
+          local_uid           INTEGER,
+          downloaded_at       INTEGER NOT NULL,
+          deleted_from_server INTEGER NOT NULL DEFAULT 0 CHECK (deleted_from_server IN (0, 1)),
+          PRIMARY KEY (account_id, uidl)
+        ) STRICT, WITHOUT ROWID;
+        -- By account (the primary key leads with it too), oldest first: "delete after N days".
+        CREATE INDEX pop3_uids_by_account ON pop3_uids (account_id, downloaded_at);
+      `);
+    },
+  },
 ];
 
 export function schemaVersion(db: Database): number {
