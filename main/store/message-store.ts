@@ -213,6 +213,21 @@ function toFolder(row: FolderRow): Folder {
   };
 }
 
+/** A listed folder as the named parameters of the folder statements. */
+function folderParams(accountId: string, f: ListedFolderInput) {
+  return {
+    accountId,
+    path: f.path,
+    role: f.role,
+    name: f.name,
+    delimiter: f.delimiter,
+    selectable: bit(f.selectable),
+    subscribed: bit(f.subscribed),
+    total: f.total,
+    unread: f.unread,
+  };
+}
+
 /** The columns the search index is made from. */
 type IndexedRow = {
   id: number;
@@ -394,17 +409,7 @@ export class MessageStore {
     this.db.transaction(() => {
       const keep = new Set<number>();
       for (const f of listed) {
-        const row = this.statements.upsertListed.get({
-          accountId,
-          path: f.path,
-          role: f.role,
-          name: f.name,
-          delimiter: f.delimiter,
-          selectable: bit(f.selectable),
-          subscribed: bit(f.subscribed),
-          total: f.total,
-          unread: f.unread,
-        }) as { id: number };
+        const row = this.statements.upsertListed.get(folderParams(accountId, f)) as { id: number };
         keep.add(row.id);
       }
       for (const folder of this.folders(accountId)) if (!keep.has(folder.id)) this.removeFolder(folder.id);
@@ -423,19 +428,7 @@ export class MessageStore {
       VALUES (@accountId, @path, @role, @name, @delimiter, @selectable, @subscribed, @total, @unread)
       ON CONFLICT (account_id, path) DO NOTHING`);
     this.db.transaction(() => {
-      for (const f of wanted) {
-        insert.run({
-          accountId,
-          path: f.path,
-          role: f.role,
-          name: f.name,
-          delimiter: f.delimiter,
-          selectable: bit(f.selectable),
-          subscribed: bit(f.subscribed),
-          total: f.total,
-          unread: f.unread,
-        });
-      }
+      for (const f of wanted) insert.run(folderParams(accountId, f));
     }).immediate();
     return this.folders(accountId);
   }
