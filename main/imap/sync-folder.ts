@@ -37,6 +37,14 @@ export type FolderSyncResult = {
 };
 
 const FIRST_BATCH = 100;
+/** Rows that need nothing more go to the writer in groups of this many (see fetchHistory). */
+const EARLY_GROUP = 250;
+
+/** A write awaited later: until then its failure must not count as unhandled. */
+function quietly<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
 const BATCH = 2_000;
 
 /**
@@ -145,30 +153,43 @@ async function fetchHistory(client: ImapFlow, store: MessageStore, write: Write,
   const { oldestUid } = store.syncState(folderId);
   if (oldestUid === null) return;
   let size = batchSize;
-  // The previous window's write goes on while this one streams in (one outstanding at most:
-  // the writer applies them in order, so the state never runs ahead of the rows).
+  // The previous window's writes go on while this one streams in (the writer applies them in
+  // order, so the state never runs ahead of the rows).
   let writing: Promise<void> | undefined;
   for (let high = oldestUid - 1; high >= 1; ) {
     const low = Math.max(1, high - size + 1);
-    // Each message is reduced to its row as it arrives, so a window never holds imapflow's
-    // parse trees for thousands of messages. No command is issued inside this loop.
-    const rows: MessageInput[] = [];
+    // Each message is reduced to its row as it arrives, and a row that needs nothing more (not a
+    // reply, so no References to fetch) goes to the writer in small groups at once: it dies
+    // young instead of living through the window, which halves the garbage collector's work on
+    // this thread. Replies wait for the References FETCH after the window. The state (oldestUid)
+    // is written last, with the replies: rows stored early below it are harmless (the range
+    // below oldestUid is not claimed complete) and a cut before it just fetches them again.
+    // No command is issued inside this loop.
+    const replies: MessageInput[] = [];
+    const early: Promise<void>[] = [];
+    const present = new Set<number>();
+    let group: MessageInput[] = [];
     for await (const message of client.fetch(`${low}:${high}`, HEADER_QUERY, { uid: true })) {
-      if (message.uid >= low && message.uid <= high) rows.push(toMessageInput(message));
+      if (message.uid < low || message.uid > high) continue;
+      const row = toMessageInput(message);
+      present.add(row.uid);
+      if (row.inReplyTo !== null) replies.push(row);
+      else if (group.push(row) >= EARLY_GROUP) {
+        early.push(quietly(write({ upsert: group })));
+        group = [];
+      }
     }
-    await withReferences(client, rows);
+    await withReferences(client, replies);
     if (writing) {
       await writing;
       progress();
     }
     // Rows stored earlier in this window (by a server search) that the server no longer has.
-    const present = new Set(rows.map((m) => m.uid));
     const gone = store.uidsInRange(folderId, low, high + 1).filter((uid) => !present.has(uid));
-    writing = write({ upsert: rows, remove: gone, state: { oldestUid: low } });
-    // Awaited above or below; a failure meanwhile must not count as unhandled.
-    writing.catch(() => {});
+    const last = write({ upsert: [...group, ...replies], remove: gone, state: { oldestUid: low } });
+    writing = quietly(Promise.all([...early, last]).then(() => undefined));
     // A sparse window (UID gaps from old deletions) doubles the next one.
-    size = rows.length < size / 2 ? Math.min(size * 2, 1 << 22) : batchSize;
+    size = present.size < size / 2 ? Math.min(size * 2, 1 << 22) : batchSize;
     high = low - 1;
   }
   if (writing) {
