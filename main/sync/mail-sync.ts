@@ -13,7 +13,7 @@ import { InboxWatcher } from '../imap/watch-inbox.js';
 import { parseMessageFile } from '../mime/parse-message-file.js';
 import { InlineStoreWriter, type StoreWriter } from '../store/store-writer.js';
 import { ThreadIndex } from '../store/threading.js';
-import { log } from '../log.js';
+import { BodyPrefetcher, snippetOf, type PrefetchLimits } from './body-prefetch.js';
 import { MessageActions, type MessageAction } from './message-actions.js';
 import { toSummary } from './message-summary.js';
 import type { Folder, ListCursor, MessageStore, StoredMessage } from '../store/message-store.js';
@@ -48,47 +48,15 @@ export type MailSyncOptions = {
   /**
    * After each sync of a folder, the bodies of its messages that arrived in the last this many
    * days are downloaded and kept, for reading offline (0: only on open). Default 14, see
-   * PREFETCH_DAYS.
+   * body-prefetch.ts.
    */
   prefetchDays?: number;
-  /** Bounds on a prefetch run (see PREFETCH_LIMITS); tests make them small. */
+  /** Bounds on a prefetch run (see body-prefetch.ts); tests make them small. */
   prefetchLimits?: Partial<PrefetchLimits>;
 };
 
-export type PrefetchLimits = {
-  /** A message larger than this is left to be fetched when it is opened. */
-  maxMessageBytes: number;
-  /** A run stops after this many bytes; the next sync's run goes on from there. */
-  maxRunBytes: number;
-  /** A prefetch download waits until the account has been left alone this long. */
-  quietMs: number;
-};
-
-/**
- * Two weeks: for a desktop client this covers what a person usually goes back to while away
- * from a network (a flight, a trip, a train), for a disk cost of tens of MB on a typical
- * account; older mail is still fetched (and then kept) when opened.
- */
-const PREFETCH_DAYS = 14;
-
-const PREFETCH_LIMITS: PrefetchLimits = {
-  // Big attachments are what makes a mailbox large; they are streamed to disk on open instead.
-  maxMessageBytes: 25 * 1024 * 1024,
-  maxRunBytes: 100 * 1024 * 1024,
-  // The user's clicks go first: while someone is opening messages or acting on them, the
-  // session is theirs (a prefetch download runs between their jobs, never in a long stretch).
-  quietMs: 2_000,
-};
-
-/** Messages looked at per prefetch run, at most. */
-const PREFETCH_BATCH = 500;
-
-const DAY_MS = 24 * 60 * 60_000;
-
 type Running = { done: Promise<FolderSyncResult>; firstBatch: Promise<void> };
 
-/** One folder's prefetch: `again` when a sync finished while it ran (new mail may need fetching). */
-type Prefetch = { accountId: string; done: Promise<void>; again: boolean; cancelled: boolean; wake?: () => void };
 
 /**
  * Keeps the local store in step with each account's server and answers the app's reads from
@@ -101,15 +69,23 @@ type Prefetch = { accountId: string; done: Promise<void>; again: boolean; cancel
 export class MailSync {
   private readonly sessions = new Map<string, { key: string; session: ImapSession; password: string; watcher?: InboxWatcher }>();
   private readonly running = new Map<string, Running>();
-  private readonly prefetches = new Map<string, Prefetch>();
   /** When the user last did something with each account (see PrefetchLimits.quietMs). */
   private readonly lastUse = new Map<string, number>();
+  private readonly prefetcher: BodyPrefetcher;
   private stopping = false;
   private pollTimer: NodeJS.Timeout | undefined;
   readonly actions: MessageActions;
   private readonly writer: StoreWriter;
 
   constructor(private readonly options: MailSyncOptions) {
+    this.prefetcher = new BodyPrefetcher({
+      store: options.store,
+      bodiesDir: options.bodiesDir,
+      days: options.prefetchDays,
+      limits: options.prefetchLimits,
+      currentSession: (accountId) => this.sessions.get(accountId)?.session,
+      lastUse: (accountId) => this.lastUse.get(accountId) ?? 0,
+    });
     this.writer = options.writer ?? new InlineStoreWriter(options.store, new ThreadIndex(options.store.db));
     this.actions = new MessageActions({
       store: options.store,
@@ -142,7 +118,7 @@ export class MailSync {
     this.stopping = true;
     clearInterval(this.pollTimer);
     this.actions.stop();
-    const prefetches = this.cancelPrefetches(() => true);
+    const prefetches = this.prefetcher.cancel(() => true);
     await Promise.allSettled([...this.running.values()].map((r) => r.done));
     await prefetches;
     for (const accountId of [...this.sessions.keys()]) await this.closeSession(accountId);
@@ -177,10 +153,10 @@ export class MailSync {
     this.syncingAll.delete(accountId);
     this.actions.forget(accountId);
     // Before the files go: a download under way finishes (or fails) first.
-    await this.cancelPrefetches((p) => p.accountId === accountId);
+    await this.prefetcher.cancel((id) => id === accountId);
     await this.closeSession(accountId);
     // And one a sync that ended meanwhile may have started.
-    await this.cancelPrefetches((p) => p.accountId === accountId);
+    await this.prefetcher.cancel((id) => id === accountId);
     for (const folder of this.store.folders(accountId)) this.store.removeFolder(folder.id);
     await rm(this.accountBodies(accountId), { recursive: true, force: true });
   }
@@ -302,7 +278,7 @@ export class MailSync {
         this.options.emit('folders.changed', { accountId });
       }
       if (result.arrived > 0) this.options.emit('mail.arrived', { accountId, folder: path, count: result.arrived });
-      this.prefetch(accountId, folder, session);
+      if (!this.stopping) this.prefetcher.after(accountId, folder, session);
       return result;
     })();
     const running: Running = { done, firstBatch };
@@ -320,90 +296,8 @@ export class MailSync {
   }
 
   /** Resolves once the folder's prefetch, if one is running, has finished. */
-  async prefetched(accountId: string, path: string): Promise<void> {
-    await this.prefetches.get(`${accountId}\u0000${path}`)?.done;
-  }
-
-  /**
-   * Queues the download of the folder's recent bodies that are not kept yet (see prefetchDays),
-   * newest first, one message per session job so that what the user asks for meanwhile is never
-   * stuck behind it. Read-only (BODY.PEEK on an EXAMINEd mailbox): nothing is marked read. A
-   * failure (the network went away) ends the run quietly; the next sync starts another. One run
-   * per folder at a time: a sync finishing meanwhile has the running one go round once more.
-   */
-  private prefetch(accountId: string, folder: Folder, session: ImapSession): void {
-    const days = this.options.prefetchDays ?? PREFETCH_DAYS;
-    if (!(days > 0) || this.stopping || this.sessions.get(accountId)?.session !== session) return;
-    const key = `${accountId}\u0000${folder.path}`;
-    const running = this.prefetches.get(key);
-    if (running) {
-      running.again = true;
-      return;
-    }
-    const limits = { ...PREFETCH_LIMITS, ...this.options.prefetchLimits };
-    const job: Prefetch = { accountId, done: Promise.resolve(), again: true, cancelled: false };
-    job.done = (async () => {
-      while (job.again && !job.cancelled) {
-        job.again = false;
-        await this.prefetchRun(job, folder, session, Date.now() - days * DAY_MS, limits);
-      }
-    })()
-      .catch((error: unknown) => {
-        const code = error instanceof AppError ? error.code : 'INTERNAL';
-        if (code === 'INTERNAL') log.warn('a body prefetch failed', { code });
-      })
-      .finally(() => {
-        if (this.prefetches.get(key) === job) this.prefetches.delete(key);
-      });
-    this.prefetches.set(key, job);
-  }
-
-  private async prefetchRun(job: Prefetch, folder: Folder, session: ImapSession, since: number, limits: PrefetchLimits): Promise<void> {
-    const wanted = this.store.withoutBody(folder.id, { since, maxSize: limits.maxMessageBytes, limit: PREFETCH_BATCH });
-    let budget = limits.maxRunBytes;
-    for (const { uid, size } of wanted) {
-      if (size > budget) return;
-      await this.quiet(job, limits.quietMs);
-      // Stopped, the account forgotten, or its session replaced (new settings): the next sync's run goes on.
-      if (job.cancelled || this.sessions.get(job.accountId)?.session !== session) return;
-      const file = join(this.accountBodies(job.accountId), String(folder.id), `${uid}.eml`);
-      const fetched = await session.run(async (client) => {
-        // Checked as the job starts: opened meanwhile, or gone by a sync or an action.
-        const stored = this.store.message(folder.id, uid);
-        if (!stored || stored.bodyFile) return false;
-        return downloadMessage(client, folder.path, uid, file);
-      });
-      if (!fetched) continue;
-      budget -= size;
-      const parsed = await parseMessageFile(file);
-      this.store.setBodyFile(folder.id, uid, relative(this.options.bodiesDir, file), parsed.text, snippetOf(parsed.text));
-    }
-  }
-
-  /** Waits until the account has not been used for `quietMs` (or the prefetch is cancelled). */
-  private async quiet(job: Prefetch, quietMs: number): Promise<void> {
-    for (;;) {
-      const wait = (this.lastUse.get(job.accountId) ?? 0) + quietMs - Date.now();
-      if (wait <= 0 || job.cancelled) return;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
-        timer.unref();
-        job.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      job.wake = undefined;
-    }
-  }
-
-  private async cancelPrefetches(which: (p: Prefetch) => boolean): Promise<void> {
-    const cancelled = [...this.prefetches.values()].filter(which);
-    for (const p of cancelled) {
-      p.cancelled = true;
-      p.wake?.();
-    }
-    await Promise.allSettled(cancelled.map((p) => p.done));
+  prefetched(accountId: string, path: string): Promise<void> {
+    return this.prefetcher.done(accountId, path);
   }
 
   private async folder(accountId: string, path: string): Promise<Folder> {
@@ -475,6 +369,3 @@ export class MailSync {
   }
 }
 
-function snippetOf(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, 200);
-}
