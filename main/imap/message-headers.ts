@@ -1,4 +1,5 @@
 import type { FetchMessageObject, FetchQueryObject, ImapFlow, MessageStructureObject } from 'imapflow';
+import { MESSAGE_ID, messageIdOf } from '../mime/message-ids.js';
 import type { Address, MessageFlags, MessageInput } from '../store/message-store.js';
 
 /**
@@ -88,11 +89,6 @@ function millis(value: Date | string | undefined): number | null {
   return Number.isFinite(time) ? time : null;
 }
 
-const MESSAGE_ID = /<[^<>\s]{1,995}>/g;
-
-function messageIdOf(value: string | undefined): string | null {
-  return value?.match(MESSAGE_ID)?.[0] ?? null;
-}
 
 /** References from the raw header block; a hostile header cannot make the list unbounded. */
 function referencesOf(headers: Buffer | undefined): string[] {

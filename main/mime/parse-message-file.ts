@@ -6,10 +6,14 @@ import type { MessageDetail } from '../../shared/schemas.js';
 
 export type ParsedFile = Pick<MessageDetail, 'to' | 'cc' | 'replyTo' | 'inReplyTo' | 'references' | 'text' | 'attachments'>;
 
+/** The header fields a list row needs, for a message no server describes (POP3). */
+export type MessageHeader = { subject: string; from: MailboxAddress | null; date: number | null; messageId: string | undefined };
+
 const OPTIONS = { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true };
 
 /** What the reader shows of a message nothing could be read from: its envelope's summary only. */
 const UNREADABLE: ParsedFile = { to: [], cc: [], replyTo: [], inReplyTo: undefined, references: [], text: '', attachments: [] };
+const NO_HEADER: MessageHeader = { subject: '', from: null, date: null, messageId: undefined };
 
 /** The text shown (and indexed) stops here: beyond it no reader scrolls and no search needs it. */
 const MAX_TEXT = 2_000_000;
@@ -21,6 +25,11 @@ const MAX_TEXT = 2_000_000;
  * what it cannot decode is left out rather than failing the whole message.
  */
 export async function parseMessageFile(file: string): Promise<ParsedFile> {
+  return (await readMessageFile(file)).parts;
+}
+
+/** parseMessageFile, with the header fields of the same pass. */
+export async function readMessageFile(file: string): Promise<{ parts: ParsedFile; header: MessageHeader }> {
   try {
     return await parseWith(file, OPTIONS);
   } catch {
@@ -32,12 +41,12 @@ export async function parseMessageFile(file: string): Promise<ParsedFile> {
     try {
       return await parseWith(file, { ...OPTIONS, maxHeadSize: 16 * 1024 * 1024, maxChildNodes: 10_000 });
     } catch {
-      return UNREADABLE;
+      return { parts: UNREADABLE, header: NO_HEADER };
     }
   }
 }
 
-async function parseWith(file: string, options: ConstructorParameters<typeof MailParser>[0]): Promise<ParsedFile> {
+async function parseWith(file: string, options: ConstructorParameters<typeof MailParser>[0]): Promise<{ parts: ParsedFile; header: MessageHeader }> {
   const parser = new MailParser(options);
   const attachments: AttachmentInfo[] = [];
   let text = '';
@@ -55,7 +64,8 @@ async function parseWith(file: string, options: ConstructorParameters<typeof Mai
   });
   await pipeline(createReadStream(file), parser);
   const references = parser.references === undefined ? [] : Array.isArray(parser.references) ? parser.references : [parser.references];
-  return {
+  const date = parser.date?.getTime();
+  const parts: ParsedFile = {
     to: addresses(parser.to),
     cc: addresses(parser.cc),
     replyTo: addresses(parser.replyTo),
@@ -64,6 +74,18 @@ async function parseWith(file: string, options: ConstructorParameters<typeof Mai
     text,
     attachments,
   };
+  const header: MessageHeader = {
+    subject: parser.subject ?? '',
+    from: addresses(parser.from)[0] ?? null,
+    date: date !== undefined && Number.isFinite(date) ? date : null,
+    messageId: parser.messageId || undefined,
+  };
+  return { parts, header };
+}
+
+/** The start of a message's text, for the list and the search index. */
+export function snippetOf(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
 function addresses(field: AddressObject | AddressObject[] | undefined): MailboxAddress[] {

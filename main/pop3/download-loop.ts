@@ -1,11 +1,11 @@
-import { simpleParser, type AddressObject } from 'mailparser';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { AppError } from '../../shared/errors.js';
-import { parseMessageFile } from '../mime/parse-message-file.js';
-import type { Address, Folder, FolderRole, ListedFolderInput, MessageInput, MessageStore } from '../store/message-store.js';
+import { MESSAGE_ID, messageIdOf } from '../mime/message-ids.js';
+import { readMessageFile, snippetOf } from '../mime/parse-message-file.js';
+import type { Folder, FolderRole, ListedFolderInput, MessageInput, MessageStore } from '../store/message-store.js';
 import { Pop3Uids, type Pop3UidRecord } from '../store/pop3-uids.js';
 import { Pop3Client, type Pop3ClientOptions, type Pop3Credentials, type Pop3Settings } from './pop3-client.js';
 import { isUidlUnsupported, pop3Error } from './pop3-errors.js';
@@ -241,63 +241,26 @@ async function download(
 
 /** The row of a downloaded message: its header fields, and its text for the reader and search. */
 async function messageInput(file: string, uid: number, size: number, now: number): Promise<MessageInput> {
-  const header = await simpleParser(Buffer.concat([await headerBlock(file), Buffer.from('\r\n\r\n')]), { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true }).catch(() => undefined);
-  const parsed = await parseMessageFile(file);
-  const date = header?.date && Number.isFinite(header.date.getTime()) ? header.date.getTime() : null;
-  const from = firstAddress(header?.from);
+  const { parts, header } = await readMessageFile(file);
   return {
     uid,
-    messageId: messageIdOf(header?.messageId),
-    inReplyTo: messageIdOf(parsed.inReplyTo),
-    references: parsed.references.flatMap((r) => r.match(MESSAGE_ID) ?? []).slice(0, 100),
-    subject: header?.subject ?? '',
-    from,
-    to: parsed.to,
-    cc: parsed.cc,
-    date,
+    messageId: messageIdOf(header.messageId),
+    inReplyTo: messageIdOf(parts.inReplyTo),
+    references: parts.references.flatMap((r) => r.match(MESSAGE_ID) ?? []).slice(0, 100),
+    subject: header.subject,
+    from: header.from,
+    to: parts.to,
+    cc: parts.cc,
+    date: header.date,
     // POP3 has no arrival time: the Date header stands in, but never one in the future (it
     // would sort first for ever); the download time where there is none.
-    internalDate: date === null ? now : Math.min(date, now),
+    internalDate: header.date === null ? now : Math.min(header.date, now),
     size,
     flags: { seen: false, flagged: false, answered: false, draft: false, deleted: false, keywords: [] },
-    hasAttachments: parsed.attachments.length > 0,
-    bodyText: parsed.text,
-    snippet: parsed.text.replace(/\s+/g, ' ').trim().slice(0, 200),
+    hasAttachments: parts.attachments.length > 0,
+    bodyText: parts.text,
+    snippet: snippetOf(parts.text),
   };
-}
-
-const MESSAGE_ID = /<[^<>\s]{1,995}>/g;
-
-function messageIdOf(value: string | undefined): string | null {
-  return value?.match(MESSAGE_ID)?.[0] ?? null;
-}
-
-function firstAddress(field: AddressObject | AddressObject[] | undefined): Address | null {
-  const first = (Array.isArray(field) ? field : field ? [field] : []).flatMap((o) => o.value)[0];
-  return first ? { name: first.name ?? '', address: first.address ?? '' } : null;
-}
-
-/** The header block of a message file (up to the blank line), at most 1 MiB of it. */
-async function headerBlock(file: string, max = 1024 * 1024): Promise<Buffer> {
-  const handle = await open(file, 'r');
-  try {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    for (;;) {
-      const chunk = Buffer.alloc(64 * 1024);
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, length);
-      if (bytesRead === 0) break;
-      chunks.push(chunk.subarray(0, bytesRead));
-      length += bytesRead;
-      const text = Buffer.concat(chunks);
-      const end = Math.min(...[text.indexOf('\r\n\r\n'), text.indexOf('\n\n')].filter((i) => i >= 0).concat([Infinity]));
-      if (end !== Infinity) return text.subarray(0, end);
-      if (length >= max) return text.subarray(0, max);
-    }
-    return Buffer.concat(chunks);
-  } finally {
-    await handle.close();
-  }
 }
 
 async function sha256(file: string): Promise<string> {

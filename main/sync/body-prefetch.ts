@@ -3,7 +3,7 @@ import { AppError } from '../../shared/errors.js';
 import { downloadMessage } from '../imap/download-message.js';
 import type { ImapSession } from '../imap/imap-session.js';
 import { log } from '../log.js';
-import { parseMessageFile } from '../mime/parse-message-file.js';
+import { parseMessageFile, snippetOf } from '../mime/parse-message-file.js';
 import type { Folder, MessageStore } from '../store/message-store.js';
 
 export type PrefetchLimits = {
@@ -148,9 +148,4 @@ export class BodyPrefetcher {
     }
     await Promise.allSettled(cancelled.map((p) => p.done));
   }
-}
-
-/** The start of a message's text, for the list and the search index. */
-export function snippetOf(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, 200);
 }

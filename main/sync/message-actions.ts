@@ -183,8 +183,8 @@ export class MessageActions {
     const folder = this.store.folderByPath(accountId, action.folder);
     this.pending.remove(record.id, () => {
       if (!folder) return;
-      const present = new Set(this.store.uidsInRange(folder.id, 1, Number.MAX_SAFE_INTEGER));
-      this.store.setFlags(folder.id, undo.flags.filter((f) => present.has(f.uid)));
+      // A message gone meanwhile is simply not updated (setFlags matches by folder and UID).
+      this.store.setFlags(folder.id, undo.flags);
       if (undo.rows.length) {
         this.store.upsertMessages(folder.id, undo.rows);
         for (const row of undo.rows) if (row.bodyFile && row.bodyText !== null) this.store.setBodyFile(folder.id, row.uid, row.bodyFile, row.bodyText, row.snippet ?? '');
