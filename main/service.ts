@@ -1,13 +1,21 @@
+import { incomingOf } from '../shared/schemas.js';
 import { AccountService } from './accounts/account-service.js';
 import type { SecretStore } from './accounts/secret-store.js';
 import { AccountSettings, type KeyValueFile } from './accounts/settings-store.js';
+import { RemoteContentSenders } from './accounts/remote-content-senders.js';
+import { isOpenableUrl, type ComposeRequest } from '../shared/contract.js';
+import { AppError } from '../shared/errors.js';
 import { trustCertificate } from './accounts/trust-certificate.js';
+import { discoverAccount, verifyAccount } from './accounts/autoconfig/discover-account.js';
+import { discoveryOptionsFromEnv, type DiscoveryOptions } from './accounts/autoconfig/discovery-options.js';
 import { createDispatcher } from './contract/dispatch.js';
 import { EventBus } from './contract/event-bus.js';
 import { createInProcessClient } from './contract/in-process-client.js';
 import type { HandlerTable } from './contract/handler-table.js';
 import { join } from 'node:path';
 import { appendSentCopy } from './imap/append-sent-copy.js';
+import { pop3CredentialsOf, pop3SettingsOf } from './pop3/pop3-account.js';
+import { verifyPop3 } from './pop3/verify-pop3.js';
 import { MessageStore } from './store/message-store.js';
 import { WorkerStoreWriter } from './store/store-writer.js';
 import { MailSync, type MailSyncOptions } from './sync/mail-sync.js';
@@ -35,23 +43,40 @@ export type ServiceOptions = {
    * thread of their own. Without it they are written inline (tests).
    */
   storeWriterScript?: URL;
-  sync?: Pick<MailSyncOptions, 'features' | 'idle' | 'pollIntervalMs' | 'staleAfterMs' | 'firstBatch' | 'batchSize' | 'actionRetry' | 'prefetchDays' | 'prefetchLimits' | 'syncAllFolders'>;
+  sync?: Pick<
+    MailSyncOptions,
+    'features' | 'idle' | 'pollIntervalMs' | 'staleAfterMs' | 'firstBatch' | 'batchSize' | 'actionRetry' | 'prefetchDays' | 'prefetchLimits' | 'syncAllFolders' | 'pop3'
+  >;
   /** Overrides for the outbox's timing (tests shorten the undo window and the retry delays). */
   outbox?: Pick<OutboxOptions, 'undoDelayMs' | 'retry' | 'fault'>;
+  /**
+   * Opens a link from a message outside the app (the Electron shell passes shell.openExternal);
+   * links.open checks the URL first. Without it (web mode) links.open answers opened: false.
+   */
+  openExternal?: (url: string) => Promise<void>;
+  /**
+   * The compose requests (mailto: links) that reached the Electron shell before the renderer was
+   * listening, taken once by compose.takeRequested. Without it (web mode) there are none.
+   */
+  takeComposeRequests?: () => ComposeRequest[];
+  /** Account discovery's settings; absent, they come from MAIL_ISPDB_URL and MAIL_DNS_SERVERS (tests pass their own). */
+  discovery?: DiscoveryOptions;
 };
 
 /**
  * The composition root: builds the services and the one handler table that both transports
  * (Electron IPC and the loopback bridge) dispatch to.
  */
-export function createMailService({ settingsFile, secrets, outboxDir, storeDir, storeWriterScript, outbox: outboxOptions, sync: syncOptions }: ServiceOptions) {
+export function createMailService({ settingsFile, secrets, outboxDir, storeDir, storeWriterScript, outbox: outboxOptions, sync: syncOptions, openExternal, takeComposeRequests, discovery }: ServiceOptions) {
   const accountSettings = new AccountSettings(settingsFile);
+  const remoteContent = new RemoteContentSenders(settingsFile);
   const accounts = new AccountService(accountSettings, secrets);
   const bus = new EventBus();
   const store = MessageStore.open(storeDir);
   const threads = new ThreadIndex(store.db);
   const mail = new MailSync({
     store,
+    protocolOf: (accountId) => incomingOf(accountSettings.get(accountId) ?? {}),
     bodiesDir: join(storeDir, 'bodies'),
     credentials: (accountId) => accounts.credentials(accountId),
     emit: (event, payload) => bus.emit(event, payload),
@@ -65,7 +90,10 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
     send: (account, password, submission) => sender.send(account, password, submission),
     preflight: (account, size) => sender.limits.checkMessageSize(account, size),
     // Through the account's session: filing a copy never opens a third connection.
-    fileSentCopy: async (account, _password, raw) => (await mail.session(account.id)).session.run((client) => appendSentCopy(client, raw)),
+    fileSentCopy: async (account, _password, raw) =>
+      incomingOf(account) === 'pop3'
+        ? mail.pop3.file(account.id, 'sent', raw)
+        : (await mail.session(account.id)).session.run((client) => appendSentCopy(client, raw)),
     undoDelayMs: undoDelayFrom(settingsFile),
     ...outboxOptions,
     onChange: (change) => bus.emit('outbox.changed', change),
@@ -76,6 +104,11 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
     'accounts.list': async () => accounts.list(),
 
     'accounts.add': async (input) => {
+      // A POP3 account is checked before it is kept: its first check would otherwise be the
+      // first to say the password is wrong, or that the server cannot leave mail on it.
+      if (input.pop3) {
+        await verifyPop3(pop3SettingsOf(input), pop3CredentialsOf(input, input.password), input.pop3, syncOptions?.pop3?.clientOptions);
+      }
       const account = await accounts.add(input);
       bus.emit('accounts.changed', { accounts: accounts.list() });
       return account;
@@ -87,6 +120,11 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
       if (removed) bus.emit('accounts.changed', { accounts: accounts.list() });
       return { removed };
     },
+
+    // Read per request, so a bad MAIL_DNS_SERVERS is a typed error here, not a failed start.
+    'accounts.discover': async (input) => discoverAccount(input, discovery ?? discoveryOptionsFromEnv()),
+
+    'accounts.verify': async (input) => verifyAccount(input, discovery ?? discoveryOptionsFromEnv()),
 
     'accounts.trustCertificate': async (input) => {
       const account = await trustCertificate(accountSettings, input);
@@ -110,7 +148,27 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
       return { added, removed, flagsChanged };
     },
 
-    'message.open': async ({ accountId, folder, uid }) => mail.open(accountId, folder, uid),
+    'message.open': async ({ accountId, folder, uid }) => {
+      const message = await mail.open(accountId, folder, uid);
+      return { ...message, remoteContentAllowed: remoteContent.allows(message.from?.address) };
+    },
+
+    'message.source': async ({ accountId, folder, uid }) => mail.source(accountId, folder, uid),
+
+    'senders.allowRemoteContent': async ({ address }) => {
+      remoteContent.allow(address);
+      return { allowed: true as const };
+    },
+
+    // The contract refused anything but http, https and mailto already; checked again here, at the door out.
+    'links.open': async ({ url }) => {
+      if (!isOpenableUrl(url)) throw new AppError('INVALID_ARGUMENT', { message: 'Only http, https and mailto links can be opened.' });
+      if (!openExternal) return { opened: false };
+      await openExternal(new URL(url).href);
+      return { opened: true };
+    },
+
+    'compose.takeRequested': async () => ({ requests: takeComposeRequests?.() ?? [] }),
 
     'folders.create': async ({ accountId, parent, name }) => mail.folderCommand(accountId, (client) => createFolder(client, parent, name)),
 
@@ -135,15 +193,15 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
     'messages.search': async (input) => searchMail(mail, toSummary, input),
 
     'messages.setFlags': async ({ accountId, folder, uids, add, remove }) => ({
-      actionId: mail.perform(accountId, { kind: 'flags', folder, uids, add, remove }),
+      actionId: await mail.perform(accountId, { kind: 'flags', folder, uids, add, remove }),
     }),
 
-    'messages.move': async ({ accountId, folder, uids, to }) => ({ actionId: mail.perform(accountId, { kind: 'move', folder, uids, to }) }),
+    'messages.move': async ({ accountId, folder, uids, to }) => ({ actionId: await mail.perform(accountId, { kind: 'move', folder, uids, to }) }),
 
-    'messages.copy': async ({ accountId, folder, uids, to }) => ({ actionId: mail.perform(accountId, { kind: 'copy', folder, uids, to }) }),
+    'messages.copy': async ({ accountId, folder, uids, to }) => ({ actionId: await mail.perform(accountId, { kind: 'copy', folder, uids, to }) }),
 
     'messages.delete': async ({ accountId, folder, uids }) => ({
-      actionId: mail.perform(accountId, { kind: 'delete', folder, uids, trash: mail.actions.trashOf(accountId) }),
+      actionId: await mail.perform(accountId, { kind: 'delete', folder, uids, trash: mail.trashOf(accountId) }),
     }),
 
     'mail.send': async ({ sendAt, ...message }) => {

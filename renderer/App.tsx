@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { ContractClient } from '../shared/contract.js';
+import type { ComposeRequest, ContractClient } from '../shared/contract.js';
 import type { AppErrorDto } from '../shared/errors.js';
 import type { OutboxItem } from '../shared/outbox.js';
 import type { Account, Folder, MessageDetail, MessageSummary } from '../shared/schemas.js';
 import { ErrorAlert } from './components/ErrorAlert.js';
 import { AccountForm } from './features/accounts/AccountForm.js';
 import { Compose } from './features/compose/Compose.js';
-import { draftFromOutgoing, EMPTY_DRAFT, replyDraft, type Draft } from './features/compose/reply-draft.js';
+import { draftFromComposeRequest, draftFromOutgoing, EMPTY_DRAFT, replyDraft, type Draft } from './features/compose/reply-draft.js';
 import { FolderList } from './features/mailbox/FolderList.js';
 import { MessageList, type ListedMessage } from './features/mailbox/MessageList.js';
 import { SendStatus } from './features/outbox/SendStatus.js';
@@ -66,6 +66,20 @@ export function App({ client }: { client: ContractClient }) {
     };
   }, [client]);
 
+  // mailto: links opened with the desktop app: the composer opens prefilled. Links that came
+  // before this page listened are taken once; web mode has none.
+  useEffect(() => {
+    const openComposer = (request: ComposeRequest) => setView({ kind: 'compose', draft: draftFromComposeRequest(request) });
+    const off = client.on('compose.requested', openComposer);
+    client
+      .invoke('compose.takeRequested', {})
+      .then((reply) => {
+        if (reply.ok) reply.value.requests.forEach(openComposer);
+      })
+      .catch(() => {});
+    return off;
+  }, [client]);
+
   function notify(text: string) {
     setSending(undefined);
     setStatus(text);
@@ -86,7 +100,7 @@ export function App({ client }: { client: ContractClient }) {
   }
 
   /** Trusts exactly the certificate the person was shown, for that server of that account. */
-  async function trustCertificate(forAccount: string, certificate: { protocol: 'smtp' | 'imap'; fingerprint256: string }) {
+  async function trustCertificate(forAccount: string, certificate: { protocol: 'smtp' | 'imap' | 'pop3'; fingerprint256: string }) {
     const reply = await client.invoke('accounts.trustCertificate', { accountId: forAccount, ...certificate });
     if (!reply.ok) {
       setError(reply.error);
@@ -432,6 +446,8 @@ export function App({ client }: { client: ContractClient }) {
               {opened ? (
                 <Reader
                   message={opened.message}
+                  client={client}
+                  accountId={account.id}
                   onReply={() => setView({ kind: 'compose', draft: replyDraft(opened.message) })}
                   actions={{
                     folder: opened.folder,

@@ -26,6 +26,8 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 step('lint', bin('eslint'), ['.']);
 step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
 step('build', bin('electron-vite'), ['build']);
+// Electron security scan of main/ (installs itself into tools/electronegativity/ when missing).
+step('electronegativity', process.execPath, [join(root, 'scripts', 'electronegativity.mjs')]);
 
 const resultsFile = join(artifacts, 'vitest-results.json');
 rmSync(resultsFile, { force: true });

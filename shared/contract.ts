@@ -5,11 +5,15 @@ import {
   accountIdSchema,
   accountInputSchema,
   accountSchema,
+  discoveryResultSchema,
+  emailAddress,
   fingerprint256Schema,
   folderSchema,
   messageDetailSchema,
   messageSummarySchema,
   outgoingMessageSchema,
+  serverCheckSchema,
+  serverToVerifySchema,
 } from './schemas.js';
 
 /**
@@ -22,6 +26,38 @@ const uidListSchema = z.array(z.number().int().positive()).min(1).max(10_000);
 const flagNameSchema = z.enum(['seen', 'flagged', 'answered', 'draft']);
 /** The action is shown already and queued for the server; a refusal comes as action.failed. */
 const actionQueuedSchema = z.object({ actionId: z.number().int().positive() });
+/**
+ * A composer to open prefilled, parsed from a mailto: link (RFC 6068) by main: plain addresses,
+ * a one-line subject and a body, already decoded and cleaned of header-breaking characters.
+ */
+export const composeRequestSchema = z
+  .object({
+    to: z.array(z.string().max(320)).max(100),
+    cc: z.array(z.string().max(320)).max(100),
+    bcc: z.array(z.string().max(320)).max(100),
+    subject: z.string().max(998).regex(/^[^\r\n]*$/, 'A subject is one line.'),
+    body: z.string().max(100_000),
+  })
+  .strict();
+export type ComposeRequest = z.infer<typeof composeRequestSchema>;
+
+/** The schemes a link in a message may open with (links.open): anything else is refused. */
+export const OPENABLE_SCHEMES: readonly string[] = ['http:', 'https:', 'mailto:'];
+
+/** True for an absolute http, https or mailto URL (an http(s) one with a host). */
+export function isOpenableUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (!OPENABLE_SCHEMES.includes(url.protocol)) return false;
+  return url.protocol === 'mailto:' || url.hostname !== '';
+}
+
+/** message.source reads at most this many bytes of a kept message (View source). */
+export const MAX_SOURCE_BYTES = 2_000_000;
 
 export const requests = {
   'accounts.list': {
@@ -37,13 +73,35 @@ export const requests = {
     output: z.object({ removed: z.boolean() }),
   },
   /**
+   * Finds an address's server settings (main/accounts/autoconfig/): the provider's config file,
+   * the ISPDB, its MX host's ISPDB entry, SRV records, then guessing, one overall timeout. With a
+   * password it also logs in to the incoming server and authenticates to SMTP (nothing is sent).
+   * Finding nothing is not an error: the result is empty and manual settings take over.
+   */
+  'accounts.discover': {
+    input: z.object({ email: emailAddress, password: z.string().min(1).max(4096).optional() }).strict(),
+    output: discoveryResultSchema,
+  },
+  /** Checks settings the person edited: logs in to the incoming server and to SMTP, sends nothing. */
+  'accounts.verify': {
+    input: z
+      .object({
+        email: emailAddress,
+        password: z.string().min(1, 'Enter the password.').max(4096),
+        incoming: serverToVerifySchema.refine((s) => s.protocol !== 'smtp', 'The incoming server is IMAP or POP3.'),
+        outgoing: serverToVerifySchema.refine((s) => s.protocol === 'smtp', 'The outgoing server is SMTP.'),
+      })
+      .strict(),
+    output: z.object({ incoming: serverCheckSchema, outgoing: serverCheckSchema }),
+  },
+  /**
    * After a TLS_UNTRUSTED, the person trusts exactly the certificate they were shown (its
    * fingerprint from the error's details) for that account's server. Main looks at the server
    * again and refuses if it now presents another certificate.
    */
   'accounts.trustCertificate': {
     input: z
-      .object({ accountId: accountIdSchema, protocol: z.enum(['smtp', 'imap']), fingerprint256: fingerprint256Schema })
+      .object({ accountId: accountIdSchema, protocol: z.enum(['smtp', 'imap', 'pop3']), fingerprint256: fingerprint256Schema })
       .strict(),
     output: accountSchema,
   },
@@ -155,6 +213,24 @@ export const requests = {
       .strict(),
     output: messageDetailSchema,
   },
+  /** The message's raw source (View source), from its kept copy; cut at MAX_SOURCE_BYTES (truncated says so). */
+  'message.source': {
+    input: z.object({ accountId: accountIdSchema, folder: folderPathSchema.default('INBOX'), uid: z.number().int().positive() }).strict(),
+    output: z.object({ source: z.string(), size: z.number().int().nonnegative(), truncated: z.boolean() }),
+  },
+  /** "Always load from this sender": remote content of mail from this address loads without asking. */
+  'senders.allowRemoteContent': {
+    input: z.object({ address: z.string().trim().toLowerCase().pipe(z.string().min(3).max(320).regex(/^[^\s@]+@[^\s@]+$/, 'Not an email address.')) }).strict(),
+    output: z.object({ allowed: z.literal(true) }),
+  },
+  /**
+   * Opens a link from a message in the system's browser or mail program: http, https and mailto
+   * only (anything else is refused). opened is false where nothing can open it (web mode).
+   */
+  'links.open': {
+    input: z.object({ url: z.string().max(8192).refine(isOpenableUrl, 'Only http, https and mailto links can be opened.') }).strict(),
+    output: z.object({ opened: z.boolean() }),
+  },
   /** Puts the message in the durable outbox and returns at once; outbox.changed tells the rest. */
   'mail.send': {
     input: outgoingMessageSchema
@@ -177,6 +253,14 @@ export const requests = {
   'outbox.retry': {
     input: z.object({ id: z.uuid() }).strict(),
     output: outboxItemSchema,
+  },
+  /**
+   * The compose requests (mailto: links) that came before the renderer was listening, taken
+   * once; later ones come as compose.requested. Web mode has none.
+   */
+  'compose.takeRequested': {
+    input: z.object({}).strict(),
+    output: z.object({ requests: z.array(composeRequestSchema).max(20) }),
   },
 } as const;
 
@@ -202,6 +286,8 @@ export const events = {
   'sync.failed': z.object({ accountId: accountIdSchema, folder: z.string(), error: appErrorSchema }),
   /** The messages whose state changed, and the ids of those taken out (undo send). */
   'outbox.changed': z.object({ items: z.array(outboxItemSchema), removed: z.array(z.string()) }),
+  /** A mailto: link was opened (the app is the system's mail handler): open the composer with it. */
+  'compose.requested': composeRequestSchema,
 } as const;
 
 export type RequestChannel = keyof typeof requests;

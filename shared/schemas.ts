@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { appErrorSchema } from './errors.js';
 
 /**
  * The data shapes that cross the boundary. Everything here is plain data: ids and DTOs, never a
@@ -131,30 +132,102 @@ export const pinnedCertificateSchema = z.object({
 });
 export type PinnedCertificate = z.infer<typeof pinnedCertificateSchema>;
 
-export const accountInputSchema = z.object({
+/**
+ * POP3 may go without encryption only when the account says so in as many words ('none');
+ * 'starttls' on port 110 requires STLS and never falls back to plaintext.
+ */
+export const pop3SecuritySchema = z.enum(['tls', 'starttls', 'none']);
+export type Pop3Security = z.infer<typeof pop3SecuritySchema>;
+
+export const pop3ServerSettingsSchema = serverSettingsSchema.extend({
+  security: pop3SecuritySchema,
+  /** 'auto' (also when absent): SASL PLAIN when the server lists it, else USER/PASS; APOP only when named. */
+  authMethod: z.enum(['auto', 'PLAIN', 'USER', 'APOP', 'XOAUTH2']).optional(),
+  /** Keep downloaded messages on the server (the default: another device may want them too). */
+  leaveOnServer: z.boolean().default(true),
+  /** With leaveOnServer: delete them from the server this many days after downloading them. */
+  deleteAfterDays: z.number().int().min(1, 'Keep messages at least one day.').max(3650).optional(),
+  /** With leaveOnServer: delete a message from the server once its local copy is deleted for good. */
+  deleteWhenDeletedLocally: z.boolean().default(false),
+});
+export type Pop3ServerSettings = z.infer<typeof pop3ServerSettingsSchema>;
+
+/** Which protocol brings the account's mail in. */
+export const incomingProtocolSchema = z.enum(['imap', 'pop3']);
+export type IncomingProtocol = z.infer<typeof incomingProtocolSchema>;
+
+const accountFields = z.object({
   name: singleLine('The name').pipe(z.string().trim().min(1, 'Enter your name.').max(200)),
   email: emailAddress,
   password: z.string().min(1, 'Enter the password.').max(4096),
-  imap: serverSettingsSchema,
+  /** Absent means IMAP (every account made before POP3 was offered). */
+  incoming: incomingProtocolSchema.optional(),
+  /** The incoming server, for an IMAP account. */
+  imap: serverSettingsSchema.optional(),
+  /** The incoming server, for a POP3 account. */
+  pop3: pop3ServerSettingsSchema.optional(),
   smtp: smtpServerSettingsSchema,
   /**
-   * Who files the copy of sent mail: we do, by IMAP APPEND to Sent, or the provider does it
-   * itself (Gmail, many Exchange servers), where a second copy would be a duplicate.
+   * Who files the copy of sent mail: we do (IMAP APPEND to Sent; a POP3 account's local Sent),
+   * or the provider does it itself (Gmail, many Exchange servers), where a second copy would be
+   * a duplicate.
    */
   sentCopy: z.enum(['append', 'provider']).default('append'),
 });
+
+/** The incoming protocol's settings must be there (and only those: no stale second server). */
+function incomingServerGiven(account: { incoming?: IncomingProtocol; imap?: unknown; pop3?: unknown }, ctx: z.RefinementCtx): void {
+  const incoming = account.incoming ?? 'imap';
+  const other = incoming === 'imap' ? 'pop3' : 'imap';
+  if (account[incoming] === undefined) {
+    ctx.addIssue({ code: 'custom', path: [incoming], message: `Enter the ${incoming.toUpperCase()} server settings.` });
+  }
+  if (account[other] !== undefined) {
+    ctx.addIssue({ code: 'custom', path: [other], message: `A${incoming === 'imap' ? 'n' : ''} ${incoming.toUpperCase()} account has no ${other.toUpperCase()} server settings.` });
+  }
+}
+
+export const accountInputSchema = accountFields.superRefine(incomingServerGiven);
 export type AccountInput = z.input<typeof accountInputSchema>;
 export type ParsedAccountInput = z.output<typeof accountInputSchema>;
 
 export const accountIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'Not an account id.');
 
 /** A stored account: what was added, plus a pinned certificate per server where the person trusted one. */
-export const accountSchema = accountInputSchema.omit({ password: true }).extend({
-  id: accountIdSchema,
-  imap: accountInputSchema.shape.imap.extend({ pinnedCertificate: pinnedCertificateSchema.optional() }),
-  smtp: accountInputSchema.shape.smtp.extend({ pinnedCertificate: pinnedCertificateSchema.optional() }),
-});
+export const accountSchema = accountFields
+  .omit({ password: true })
+  .extend({
+    id: accountIdSchema,
+    imap: serverSettingsSchema.extend({ pinnedCertificate: pinnedCertificateSchema.optional() }).optional(),
+    pop3: pop3ServerSettingsSchema.extend({ pinnedCertificate: pinnedCertificateSchema.optional() }).optional(),
+    smtp: smtpServerSettingsSchema.extend({ pinnedCertificate: pinnedCertificateSchema.optional() }),
+  })
+  .superRefine(incomingServerGiven);
 export type Account = z.infer<typeof accountSchema>;
+
+export function incomingOf(account: Pick<Account, 'incoming'>): IncomingProtocol {
+  return account.incoming ?? 'imap';
+}
+
+/**
+ * What the account's incoming protocol can do, for the UI to offer only what works. POP3 knows
+ * one mailbox and nothing else: its folders, flags and search are local, and there is no push.
+ */
+export type AccountCapabilities = {
+  /** Folders live on the server (create, rename, delete, subscribe). */
+  serverFolders: boolean;
+  /** Read, flag, move and delete reach the server (POP3: they stay on this computer). */
+  serverFlags: boolean;
+  /** The server can search what is not yet in the local store. */
+  serverSearch: boolean;
+  /** New mail is announced at once (IMAP IDLE); otherwise it is checked for on a schedule. */
+  push: boolean;
+};
+
+export function capabilitiesOf(account: Pick<Account, 'incoming'>): AccountCapabilities {
+  const imap = incomingOf(account) === 'imap';
+  return { serverFolders: imap, serverFlags: imap, serverSearch: imap, push: imap };
+}
 
 export const mailboxAddressSchema = z.object({ name: z.string(), address: z.string() });
 export type MailboxAddress = z.infer<typeof mailboxAddressSchema>;
@@ -203,6 +276,15 @@ export const messageDetailSchema = messageSummarySchema.extend({
   /** The readable text of the message (from its text part, or derived from its HTML). */
   text: z.string(),
   attachments: z.array(attachmentInfoSchema).default([]),
+  /**
+   * The message's HTML as it came (never sanitized here: the reader does that), with cid:
+   * references to small inline images turned into data: URLs. Absent for a text-only message.
+   */
+  html: z.string().optional(),
+  /** Each Authentication-Results header field's value, unfolded, in header order (the topmost, the nearest hop's, first). */
+  authenticationResults: z.array(z.string()).optional(),
+  /** The person chose "Always load from this sender" for the message's From address. */
+  remoteContentAllowed: z.boolean().optional(),
 });
 export type MessageDetail = z.infer<typeof messageDetailSchema>;
 
@@ -322,3 +404,89 @@ export const sendResultSchema = z.object({
   serverReply: z.string(),
 });
 export type SendResult = z.infer<typeof sendResultSchema>;
+
+/**
+ * Account discovery (accounts.discover): where server settings were found, in the order they are
+ * tried (the first that answers wins): the provider's own config file, Thunderbird's ISPDB, the
+ * ISPDB entry of the domain that hosts the address's mail (MX), RFC 6186 SRV records, guessing.
+ */
+export const discoverySourceKindSchema = z.enum(['provider', 'ispdb', 'ispdb-mx', 'srv', 'guess']);
+export type DiscoverySourceKind = z.infer<typeof discoverySourceKindSchema>;
+
+/** One place asked: its kind and where exactly (a URL, a DNS name, host:port), for the person to see. */
+export const discoverySourceSchema = z.object({ kind: discoverySourceKindSchema, where: z.string().max(2000) });
+export type DiscoverySource = z.infer<typeof discoverySourceSchema>;
+
+/** How a config file says the client proves who it is (config-v1.1.xml's names), in its order of preference. */
+export const discoveredAuthenticationSchema = z.enum([
+  'password-cleartext',
+  'password-encrypted',
+  'OAuth2',
+  'NTLM',
+  'GSSAPI',
+  'client-IP-address',
+  'TLS-client-cert',
+  'none',
+]);
+export type DiscoveredAuthentication = z.infer<typeof discoveredAuthenticationSchema>;
+
+/** A found server, as editable settings. 'none' (plaintext) is shown as found, never chosen silently. */
+export const discoveredServerSchema = z.object({
+  protocol: z.enum(['imap', 'pop3', 'smtp']),
+  host: hostName,
+  port,
+  security: z.enum(['tls', 'starttls', 'none']),
+  authentication: z.array(discoveredAuthenticationSchema).max(10),
+  /** The login name, placeholders (%EMAILADDRESS%...) already filled in. */
+  username: z.string().max(1000),
+  /** POP3 only: what the provider suggests keeping on the server. */
+  pop3: z
+    .object({
+      leaveMessagesOnServer: z.boolean().optional(),
+      downloadOnBiff: z.boolean().optional(),
+      daysToLeaveMessagesOnServer: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
+  source: discoverySourceSchema,
+});
+export type DiscoveredServer = z.infer<typeof discoveredServerSchema>;
+
+/** What one place answered: 'incomplete' found only incoming or only outgoing servers. */
+export const discoveryAttemptSchema = discoverySourceSchema.extend({
+  outcome: z.enum(['found', 'incomplete', 'not-found', 'failed', 'timed-out', 'not-needed']),
+  error: appErrorSchema.optional(),
+});
+export type DiscoveryAttempt = z.infer<typeof discoveryAttemptSchema>;
+
+/** Whether logging in to one server worked: 'skipped' when it was not tried (and `error` says why). */
+export const serverCheckSchema = z.object({
+  protocol: z.enum(['imap', 'pop3', 'smtp']),
+  host: z.string(),
+  port,
+  outcome: z.enum(['ok', 'failed', 'skipped']),
+  error: appErrorSchema.optional(),
+});
+export type ServerCheck = z.infer<typeof serverCheckSchema>;
+
+export const discoveryResultSchema = z.object({
+  email: z.string(),
+  /** The provider's name from its config file, if it gave one. */
+  displayName: z.string().optional(),
+  /** The place whose answer is used, or null when nothing was found (manual settings then). */
+  source: discoverySourceSchema.nullable(),
+  /** IMAP and/or POP3 servers, the preferred first. */
+  incoming: z.array(discoveredServerSchema),
+  /** SMTP servers, the preferred first. */
+  outgoing: z.array(discoveredServerSchema),
+  /** Every place asked and what it answered, in priority order. */
+  attempts: z.array(discoveryAttemptSchema),
+  /** With a password: the login checks, in the order tried (stopping at the first that works or a wrong password). */
+  verification: z.object({ incoming: z.array(serverCheckSchema), outgoing: z.array(serverCheckSchema) }).optional(),
+});
+export type DiscoveryResult = z.infer<typeof discoveryResultSchema>;
+
+/** A server to check (accounts.verify): settings as the person may have edited them. */
+export const serverToVerifySchema = discoveredServerSchema.omit({ source: true, pop3: true }).extend({
+  authentication: z.array(discoveredAuthenticationSchema).max(10).default(['password-cleartext']),
+});
+export type ServerToVerify = z.input<typeof serverToVerifySchema>;

@@ -1,7 +1,9 @@
 import { AppError } from '../../shared/errors.js';
 import type { ParsedInput } from '../../shared/contract.js';
 import type { Account, PinnedCertificate } from '../../shared/schemas.js';
-import { imapProbeTarget } from '../imap/connect.js';
+import { imapProbeTarget, imapServerOf } from '../imap/connect.js';
+import type { ProbeTarget } from '../net/peer-certificate.js';
+import { pop3ProbeTarget, pop3ServerOf } from '../pop3/pop3-account.js';
 import { probePeerCertificate } from '../net/peer-certificate.js';
 import { normalizeFingerprint } from '../net/tls-options.js';
 import { untrustedCertificateError, type CertificateProbe } from '../net/untrusted-certificate.js';
@@ -22,7 +24,7 @@ export async function trustCertificate(
 ): Promise<Account> {
   const account = settings.get(accountId);
   if (!account) throw new AppError('NOT_FOUND', { message: 'That account no longer exists.' });
-  const target = protocol === 'smtp' ? smtpProbeTarget(account) : imapProbeTarget(account);
+  const target = probeTargetOf(account, protocol);
   if (!target) {
     throw new AppError('INVALID_ARGUMENT', {
       message: 'This account sends without encryption, so there is no certificate to trust.',
@@ -45,7 +47,15 @@ export async function trustCertificate(
   const updated: Account =
     protocol === 'smtp'
       ? { ...account, smtp: { ...account.smtp, pinnedCertificate } }
-      : { ...account, imap: { ...account.imap, pinnedCertificate } };
+      : protocol === 'pop3'
+        ? { ...account, pop3: { ...pop3ServerOf(account), pinnedCertificate } }
+        : { ...account, imap: { ...imapServerOf(account), pinnedCertificate } };
   settings.save(updated);
   return updated;
+}
+
+function probeTargetOf(account: Account, protocol: 'smtp' | 'imap' | 'pop3'): ProbeTarget | undefined {
+  if (protocol === 'smtp') return smtpProbeTarget(account);
+  if (protocol === 'pop3') return pop3ProbeTarget(account);
+  return imapProbeTarget(account);
 }

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
-const TYPES: Record<string, string> = {
+export const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
@@ -16,13 +16,19 @@ const TYPES: Record<string, string> = {
 
 /**
  * The same policy the Electron window enforces, sent as a header so the browser applies it
- * before the page runs: only our own scripts and styles, our own bridge, nothing remote.
+ * before the page runs: only our own scripts, our own bridge, nothing remote.
+ *
+ * The reader shows a message in a srcdoc frame, and a srcdoc document inherits this policy on
+ * top of its own (renderer/features/reader/remote-content.ts, which allows no script and, until
+ * the person loads remote content, no remote image). So this one must leave room for what the
+ * frame's own may allow: the message's inline styles, and its remote images and style sheets
+ * (http: https:) once the person asked for them. Scripts stay 'self' only.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
+  "style-src 'self' 'unsafe-inline' https: http:",
+  "img-src 'self' data: https: http:",
   "font-src 'self'",
   "connect-src 'self'",
   "frame-src 'self'",
@@ -32,7 +38,7 @@ export const CONTENT_SECURITY_POLICY = [
   "object-src 'none'",
 ].join('; ');
 
-const SECURITY_HEADERS = {
+export const SECURITY_HEADERS = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',

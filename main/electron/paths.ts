@@ -1,4 +1,5 @@
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { RENDERER_URL } from './app-protocol.js';
 
 /**
  * Where the built pieces sit next to each other in out/: main/electron.js, preload/preload.cjs and
@@ -9,16 +10,19 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export type BuiltPaths = {
   /** Absolute path of the sandboxed CommonJS preload. */
   preload: string;
+  /** Absolute path of the built renderer folder: app://mua/ serves this folder and nothing else. */
+  rendererDir: string;
   /** Absolute path of the renderer's entry page. */
   rendererIndex: string;
-  /** The file: URL the renderer is loaded from; the only page trusted to call main. */
+  /** The app: URL the renderer is loaded from (app://mua/index.html); the only page trusted to call main. */
   rendererUrl: string;
 };
 
 export function builtPaths(mainBundleUrl: string): BuiltPaths {
   const preload = fileURLToPath(new URL('../preload/preload.cjs', mainBundleUrl));
+  const rendererDir = fileURLToPath(new URL('../renderer/', mainBundleUrl)).replace(/[\\/]$/, '');
   const rendererIndex = fileURLToPath(new URL('../renderer/index.html', mainBundleUrl));
-  return { preload, rendererIndex, rendererUrl: pathToFileURL(rendererIndex).href };
+  return { preload, rendererDir, rendererIndex, rendererUrl: RENDERER_URL };
 }
 
 /**

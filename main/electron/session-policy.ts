@@ -11,9 +11,9 @@ const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications']);
  * web mode sends (one constant, so the two cannot drift). Any CSP a response brings along is
  * replaced, not merged, so nothing loaded into the window can loosen it.
  *
- * Chromium gives no response headers for file: loads, so while the window uses loadFile the
- * <meta http-equiv> in renderer/index.html is what guards the page; this hook takes over fully
- * once the window moves to an app:// protocol.
+ * The renderer's own app:// responses carry the policy already (app-protocol.ts); this hook covers
+ * whatever else the session loads. The <meta http-equiv> in renderer/index.html stays as a second
+ * layer (and guards web mode's page if a header were ever lost).
  */
 export function applyContentSecurityPolicy(session: Session): void {
   session.webRequest.onHeadersReceived((details, callback) => {

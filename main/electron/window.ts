@@ -1,6 +1,7 @@
 import { BrowserWindow, session, type BrowserWindowConstructorOptions, type WebContents } from 'electron';
 import { log } from '../log.js';
 import { isRendererUrl, type BuiltPaths } from './paths.js';
+import type { WindowBounds } from './window-state.js';
 import { applyContentSecurityPolicy, restrictPermissions } from './session-policy.js';
 
 /**
@@ -10,10 +11,12 @@ import { applyContentSecurityPolicy, restrictPermissions } from './session-polic
  * the browser's usual same-origin rules. Options that default to safe values are still written
  * out, so that a changed default upstream cannot quietly change them.
  */
-export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+export function mainWindowOptions(preloadPath: string, bounds?: WindowBounds): BrowserWindowConstructorOptions {
   return {
     width: 1200,
     height: 800,
+    // The size and place remembered from last time (window-state.ts checked it is on a screen).
+    ...(bounds && { x: bounds.x, y: bounds.y, width: bounds.width, height: bounds.height }),
     minWidth: 640,
     minHeight: 420,
     title: 'Mua Mail',
@@ -30,6 +33,9 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
       allowRunningInsecureContent: false,
       experimentalFeatures: false,
       enableBlinkFeatures: undefined,
+      // Middle-click (auxclick) on a link would ask for a new window; the open handler denies it
+      // anyway, and without the event the page never sees such clicks at all.
+      disableBlinkFeatures: 'Auxclick',
       webviewTag: false,
       // Electron's spellchecker fetches dictionaries from Google's CDN on Linux and Windows, a
       // request the user did not ask for; off until a local dictionary is configured.
@@ -47,8 +53,8 @@ const ALLOWED_SUBFRAME_URLS: ReadonlySet<string> = new Set(['about:srcdoc', 'abo
 
 /**
  * Keeps the window on our one page. A link or script in the page cannot take the window
- * elsewhere, cannot open new windows (a later change may hand http(s) links to the system
- * browser instead), and cannot attach a <webview>. main.ts applies this to every WebContents the
+ * elsewhere, cannot open new windows (links reach the system browser only through the
+ * links.open request, after the person confirmed them), and cannot attach a <webview>. main.ts applies this to every WebContents the
  * app ever creates, not only the main window's.
  */
 export function guardNavigation(contents: WebContents, rendererUrl: string): void {
@@ -73,21 +79,25 @@ export function guardNavigation(contents: WebContents, rendererUrl: string): voi
 }
 
 /**
- * Creates the main window on the renderer page. The session rules are (re)applied here so that no
- * window can exist before them; setting them again for a second window just replaces the same
- * handlers.
- *
- * The page is loaded with loadFile for now; a later change serves it from an app:// protocol,
- * which lets the CSP header above apply and drops file:'s extra privileges.
+ * Creates the main window on the renderer page, app://mua/index.html (app-protocol.ts serves it,
+ * with the CSP as a response header). The session rules are (re)applied here so that no window
+ * can exist before them; setting them again for a second window just replaces the same handlers.
  */
-export function createMainWindow(paths: BuiltPaths): BrowserWindow {
+export function createMainWindow(paths: BuiltPaths, bounds?: WindowBounds & { maximized?: boolean }): BrowserWindow {
   applyContentSecurityPolicy(session.defaultSession);
   restrictPermissions(session.defaultSession, paths.rendererUrl);
 
-  const window = new BrowserWindow(mainWindowOptions(paths.preload));
+  // Electronegativity reads only an object literal passed to `new BrowserWindow`, so it reports
+  // contextIsolation, sandbox and auxclick as unset here. They are set in mainWindowOptions above
+  // (contextIsolation: true, sandbox: true, disableBlinkFeatures: 'Auxclick', and every window
+  // open is denied by guardNavigation), and test/main/electron/window.test.ts asserts each one.
+  const window = new BrowserWindow(mainWindowOptions(paths.preload, bounds)); // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
   guardNavigation(window.webContents, paths.rendererUrl);
-  window.once('ready-to-show', () => window.show());
-  window.loadFile(paths.rendererIndex).catch((error: unknown) => {
+  window.once('ready-to-show', () => {
+    if (bounds?.maximized) window.maximize();
+    window.show();
+  });
+  window.loadURL(paths.rendererUrl).catch((error: unknown) => {
     log.error('the renderer page could not be loaded', { type: (error as Error)?.name });
   });
   return window;

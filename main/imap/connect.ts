@@ -1,9 +1,16 @@
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
+import { AppError } from '../../shared/errors.js';
 import type { Account } from '../../shared/schemas.js';
 import type { ProbeTarget } from '../net/peer-certificate.js';
 import { verifiedTlsOptions } from '../net/tls-options.js';
 import { withCertificateDetails } from '../net/untrusted-certificate.js';
 import { imapError } from './imap-errors.js';
+
+/** The account's IMAP server; a POP3 account has none, and asking is a bug in the caller. */
+export function imapServerOf(account: Account): NonNullable<Account['imap']> {
+  if (!account.imap) throw new AppError('INVALID_ARGUMENT', { message: 'This account fetches its mail by POP3, which cannot do that.' });
+  return account.imap;
+}
 
 /**
  * The imapflow options for an account. STARTTLS, when chosen, is required (`doSTARTTLS: true`
@@ -11,7 +18,7 @@ import { imapError } from './imap-errors.js';
  * the person pinned for this host included, see net/tls-options.ts).
  */
 export function imapOptions(account: Account, password: string): ImapFlowOptions {
-  const { host, port, security, pinnedCertificate } = account.imap;
+  const { host, port, security, pinnedCertificate } = imapServerOf(account);
   return {
     host,
     port,
@@ -44,7 +51,8 @@ export async function connectImap(account: Account, password: string, extra: Par
     return client;
   } catch (error) {
     client.close();
-    throw await withCertificateDetails(imapError(error, account.imap.host, account.imap.port), imapProbeTarget(account), account.imap.pinnedCertificate);
+    const server = imapServerOf(account);
+    throw await withCertificateDetails(imapError(error, server.host, server.port), imapProbeTarget(account), server.pinnedCertificate);
   }
 }
 
@@ -54,7 +62,7 @@ export async function withImap<T>(account: Account, password: string, job: (clie
   try {
     return await job(client);
   } catch (error) {
-    throw imapError(error, account.imap.host, account.imap.port);
+    throw imapError(error, imapServerOf(account).host, imapServerOf(account).port);
   } finally {
     await client.logout().catch(() => client.close());
   }
@@ -62,6 +70,6 @@ export async function withImap<T>(account: Account, password: string, job: (clie
 
 /** Where the certificate probe goes after a TLS_UNTRUSTED: the same server, the same way. */
 export function imapProbeTarget(account: Account): ProbeTarget {
-  const { host, port, security } = account.imap;
+  const { host, port, security } = imapServerOf(account);
   return { protocol: 'imap', host, port, security };
 }

@@ -1,6 +1,6 @@
 import type { ImapFlow } from 'imapflow';
 import type { Account } from '../../shared/schemas.js';
-import { connectImap } from './connect.js';
+import { connectImap, imapServerOf } from './connect.js';
 import { imapError } from './imap-errors.js';
 
 export type ImapSessionOptions = {
@@ -47,7 +47,7 @@ export class ImapSession {
   }
 
   private async execute<T>(job: (client: ImapFlow) => Promise<T>): Promise<T> {
-    if (this.closed) throw imapError(new Error('The account was closed.'), this.account.imap.host, this.account.imap.port);
+    if (this.closed) throw imapError(new Error('The account was closed.'), imapServerOf(this.account).host, imapServerOf(this.account).port);
     clearTimeout(this.idleTimer);
     this.jobs++;
     const client = await this.connection();
@@ -55,7 +55,7 @@ export class ImapSession {
       return await job(client);
     } catch (error) {
       if (!client.usable) this.forget(client);
-      throw imapError(error, this.account.imap.host, this.account.imap.port);
+      throw imapError(error, imapServerOf(this.account).host, imapServerOf(this.account).port);
     } finally {
       this.scheduleLogout();
     }

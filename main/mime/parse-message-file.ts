@@ -6,6 +6,9 @@ import type { MessageDetail } from '../../shared/schemas.js';
 
 export type ParsedFile = Pick<MessageDetail, 'to' | 'cc' | 'replyTo' | 'inReplyTo' | 'references' | 'text' | 'attachments'>;
 
+/** What the reader shows beyond ParsedFile: the HTML (cid: images inlined) and the authentication results. */
+export type ReaderParts = ParsedFile & { html?: string; authenticationResults: string[] };
+
 /** The header fields a list row needs, for a message no server describes (POP3). */
 export type MessageHeader = { subject: string; from: MailboxAddress | null; date: number | null; messageId: string | undefined };
 
@@ -17,6 +20,13 @@ const NO_HEADER: MessageHeader = { subject: '', from: null, date: null, messageI
 
 /** The text shown (and indexed) stops here: beyond it no reader scrolls and no search needs it. */
 const MAX_TEXT = 2_000_000;
+/** The HTML handed to the reader stops here (the sanitizer closes what the cut leaves open). */
+const MAX_HTML = 5_000_000;
+/** An inline image (cid:) is sent along as a data: URL up to this size, and all of them up to the total. */
+export const MAX_INLINE_IMAGE_BYTES = 1024 * 1024;
+const MAX_INLINE_IMAGES_BYTES = 5 * 1024 * 1024;
+/** Raster images only: an SVG is a document, not a picture, and stays a cid: link that loads nothing. */
+const INLINE_IMAGE_TYPES = /^image\/(png|gif|jpeg|jpg|webp|bmp)$/i;
 
 /**
  * Reads a kept message file the way the reader needs it, streaming: the text parts are decoded,
@@ -30,8 +40,23 @@ export async function parseMessageFile(file: string): Promise<ParsedFile> {
 
 /** parseMessageFile, with the header fields of the same pass. */
 export async function readMessageFile(file: string): Promise<{ parts: ParsedFile; header: MessageHeader }> {
+  const { parts, header } = await readWith(file, false);
+  const { html: _html, authenticationResults: _auth, ...plain } = parts;
+  return { parts: plain, header };
+}
+
+/**
+ * parseMessageFile for the reader: also the HTML as it came (not sanitized: the renderer does
+ * that), its cid: references to small inline raster images replaced by data: URLs, and the
+ * Authentication-Results header fields, unfolded.
+ */
+export async function parseMessageForReader(file: string): Promise<ReaderParts> {
+  return (await readWith(file, true)).parts;
+}
+
+async function readWith(file: string, reader: boolean): Promise<{ parts: ReaderParts; header: MessageHeader }> {
   try {
-    return await parseWith(file, OPTIONS);
+    return await parseWith(file, OPTIONS, reader);
   } catch {
     // mailparser rejects (EMAXLEN), rather than reads, a message past its guards: a header block
     // over 1 MiB in any part (one 1 MB header line, or some 16,000 header lines) or over 1,000
@@ -39,33 +64,53 @@ export async function readMessageFile(file: string): Promise<{ parts: ParsedFile
     // failure, the reader shows no text rather than failing: the summary (from the server's
     // envelope) still shows. See test/main/mime/malformed.test.ts.
     try {
-      return await parseWith(file, { ...OPTIONS, maxHeadSize: 16 * 1024 * 1024, maxChildNodes: 10_000 });
+      return await parseWith(file, { ...OPTIONS, maxHeadSize: 16 * 1024 * 1024, maxChildNodes: 10_000 }, reader);
     } catch {
-      return { parts: UNREADABLE, header: NO_HEADER };
+      return { parts: { ...UNREADABLE, authenticationResults: [] }, header: NO_HEADER };
     }
   }
 }
 
-async function parseWith(file: string, options: ConstructorParameters<typeof MailParser>[0]): Promise<{ parts: ParsedFile; header: MessageHeader }> {
+async function parseWith(
+  file: string,
+  options: ConstructorParameters<typeof MailParser>[0],
+  reader: boolean,
+): Promise<{ parts: ReaderParts; header: MessageHeader }> {
   const parser = new MailParser(options);
   const attachments: AttachmentInfo[] = [];
   let text = '';
+  let html: string | undefined;
+  // cid → data: URL, for the inline images small enough to send along.
+  const inlineImages = new Map<string, string>();
+  let inlinedBytes = 0;
   parser.on('data', (part: AttachmentStream | MessageText) => {
     if (part.type === 'text') {
       text = (part.text ?? '').slice(0, MAX_TEXT);
+      if (reader && typeof part.html === 'string') html = part.html.slice(0, MAX_HTML);
       return;
     }
     let size = 0;
-    part.content.on('data', (chunk: Buffer) => (size += chunk.length));
+    // Kept only for an inline raster image the reader may show (and dropped once it grows past the cap).
+    let chunks: Buffer[] | undefined = reader && part.cid && INLINE_IMAGE_TYPES.test(part.contentType) ? [] : undefined;
+    part.content.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (!chunks) return;
+      if (size > MAX_INLINE_IMAGE_BYTES || inlinedBytes + size > MAX_INLINE_IMAGES_BYTES) chunks = undefined;
+      else chunks.push(chunk);
+    });
     part.content.on('end', () => {
       attachments.push({ filename: part.filename ?? null, contentType: part.contentType, size });
+      if (chunks && part.cid && !inlineImages.has(part.cid)) {
+        inlinedBytes += size;
+        inlineImages.set(part.cid, `data:${part.contentType.toLowerCase()};base64,${Buffer.concat(chunks).toString('base64')}`);
+      }
       part.release?.();
     });
   });
   await pipeline(createReadStream(file), parser);
   const references = parser.references === undefined ? [] : Array.isArray(parser.references) ? parser.references : [parser.references];
   const date = parser.date?.getTime();
-  const parts: ParsedFile = {
+  const parts: ReaderParts = {
     to: addresses(parser.to),
     cc: addresses(parser.cc),
     replyTo: addresses(parser.replyTo),
@@ -73,6 +118,8 @@ async function parseWith(file: string, options: ConstructorParameters<typeof Mai
     references,
     text,
     attachments,
+    html: html === undefined ? undefined : inlineCidImages(html, inlineImages),
+    authenticationResults: reader && parser.headerLines ? authenticationResults(parser.headerLines) : [],
   };
   const header: MessageHeader = {
     subject: parser.subject ?? '',
@@ -81,6 +128,29 @@ async function parseWith(file: string, options: ConstructorParameters<typeof Mai
     messageId: parser.messageId || undefined,
   };
   return { parts, header };
+}
+
+/** Replaces cid:ID (RFC 2392; the ID may be %-encoded) with the image's data: URL where there is one. */
+function inlineCidImages(html: string, images: ReadonlyMap<string, string>): string {
+  if (images.size === 0) return html;
+  return html.replace(/\bcid:([^'"\s<>()]{1,256})/gi, (match, id: string) => {
+    let decoded = id;
+    try {
+      decoded = decodeURIComponent(id);
+    } catch {
+      // not %-encoded after all
+    }
+    return images.get(id) ?? images.get(decoded) ?? match;
+  });
+}
+
+/** The Authentication-Results fields (RFC 8601) of the message's own header, unfolded, in order. */
+function authenticationResults(lines: ReadonlyArray<{ key: string; line: string }>): string[] {
+  return lines
+    .filter((l) => l.key.toLowerCase() === 'authentication-results')
+    .map((l) => l.line.replace(/^[^:]*:/, '').replace(/\r?\n[ \t]+/g, ' ').trim())
+    .filter((v) => v.length > 0)
+    .slice(0, 50);
 }
 
 /** The start of a message's text, for the list and the search index. */

@@ -5,10 +5,14 @@ import { join, relative } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import { MESSAGE_ID, messageIdOf } from '../mime/message-ids.js';
 import { readMessageFile, snippetOf } from '../mime/parse-message-file.js';
+import { headerEnd, parseMessageHeader } from '../mime/parse-message-header.js';
+import { readDownloadedBodies } from './read-downloaded-bodies.js';
 import type { Folder, FolderRole, ListedFolderInput, MessageInput, MessageStore } from '../store/message-store.js';
 import { Pop3Uids, type Pop3UidRecord } from '../store/pop3-uids.js';
+import { CommitQueue, DownloadBatch, type BatchLimits, type DownloadedMessage } from './download-batch.js';
+import { MessageFileSink } from './message-file-sink.js';
 import { Pop3Client, type Pop3ClientOptions, type Pop3Credentials, type Pop3Settings } from './pop3-client.js';
-import { isUidlUnsupported, pop3Error } from './pop3-errors.js';
+import { isUidlUnsupported, leaveOnServerImpossible, pop3Error } from './pop3-errors.js';
 
 /*
  * The POP3 download loop (issue 5): brings a POP3 account's new messages into its local Inbox.
@@ -16,9 +20,11 @@ import { isUidlUnsupported, pop3Error } from './pop3-errors.js';
  * The order of steps is what makes it exact:
  * 1. UIDL names every message on the server; a message is new when its UIDL is not had (message
  *    numbers last one session only and are never stored).
- * 2. RETR streams it to <bodiesDir>/<account>/<folder id>/<uid>.eml (via .partial, fsynced).
- * 3. One transaction with synchronous=FULL stores its row, its body file and its UIDL record
- *    (Pop3Uids.storeDownloaded). Only now is it had.
+ * 2. RETR streams it to <bodiesDir>/<account>/<folder id>/<uid>.eml (via .partial), and its row
+ *    is read from the file.
+ * 3. Batches of such messages are made durable together (download-batch.ts): their files
+ *    fsynced, then one transaction with synchronous=FULL stores their rows, body files and
+ *    UIDL records (Pop3Uids). Only now are they had.
  * 4. Only then may DELE be sent; DELE is committed by the server at QUIT only, so a drop before
  *    QUIT deletes nothing, and the records already say "had": the next check skips the messages
  *    (and sends their DELE again if the policy still says so). "Deleted from server" is written
@@ -48,6 +54,15 @@ export type CheckPop3Options = {
   policy?: Pop3Policy;
   clientOptions?: Pop3ClientOptions;
   onProgress?: (progress: Pop3Progress) => void;
+  /** After each message is stored (and had): its local folder and UID. */
+  onStored?: (folderId: number, uid: number) => void;
+  /**
+   * Read the downloaded messages' text (search index, snippets) before the check ends (default
+   * true). Rows are stored from headers alone while downloading; see read-downloaded-bodies.ts.
+   */
+  readBodies?: boolean;
+  /** How many downloads are made durable together (see download-batch.ts); tests make it 1. */
+  batch?: Partial<BatchLimits>;
   /** For tests: runs after a message is on disk and before it is stored (a throw is a crash there). */
   beforeStore?: (uidl: string) => void | Promise<void>;
   now?: () => number;
@@ -84,7 +99,14 @@ export function ensurePop3Folders(store: MessageStore, accountId: string): Folde
     total: null,
     unread: null,
   }));
-  const folders = store.ensureFolders(accountId, wanted);
+  let folders = store.ensureFolders(accountId, wanted);
+  // A local folder is complete by definition: its counts are the store's, and search never
+  // asks a server about it.
+  const incomplete = folders.filter((f) => f.oldestUid !== 1);
+  if (incomplete.length) {
+    for (const f of incomplete) store.applySync(f.id, { state: { oldestUid: 1 } });
+    folders = store.folders(accountId);
+  }
   const inbox = folders.find((f) => f.path === 'INBOX');
   if (!inbox) throw new AppError('INTERNAL', { message: 'The local Inbox could not be created.' });
   return inbox;
@@ -120,23 +142,28 @@ async function runCheck(options: CheckPop3Options): Promise<CheckPop3Summary> {
       listing = await client.uidl();
     } catch (error) {
       if (!isUidlUnsupported(error)) throw error;
-      if (leaveOnServer) {
-        throw new AppError('SERVER_ERROR', {
-          message:
-            'This POP3 server does not support UIDL, so the app cannot tell which messages it already downloaded: ' +
-            'messages cannot be left on the server. Turn off "Leave messages on server" to download and delete them.',
-          serverReply: error.serverReply,
-          details: { ...error.details, pop3: 'uidl-unsupported' },
-          cause: error,
-        });
-      }
+      if (leaveOnServer) throw leaveOnServerImpossible(error);
     }
-    const step = { client, uids, options, inbox, folderDir, now };
-    const result = listing ? await withUidl(step, listing, leaveOnServer, policy) : await withoutUidl(step);
+    const batch = new DownloadBatch(uids, { accountId, folderId: inbox.id, folderDir }, now, options.batch);
+    const step: Step = { client, uids, options, inbox, folderDir, now, batch, leaveOnServer };
+    let result: Outcome;
+    try {
+      result = listing ? await withUidl(step, listing, policy) : await withoutUidl(step);
+    } catch (error) {
+      // What was fetched whole is kept (made durable and had) before the failure goes up; no
+      // DELE follows for it in this session.
+      await step.commits?.settle();
+      await batch.commit().then(
+        (stored) => stored.forEach((d) => options.onStored?.(inbox.id, d.message.uid)),
+        () => undefined,
+      );
+      throw error;
+    }
     await client.quit();
     // Only now, after QUIT's +OK, are the DELEs done.
     if (listing) uids.markDeleted(accountId, result.deleted);
     else uids.forget(accountId, result.deleted);
+    if (options.readBodies !== false) await readDownloadedBodies(store, options.bodiesDir, inbox.id);
     return { downloaded: result.downloaded, deleted: result.deleted.length, skipped: result.skipped };
   } catch (error) {
     // No QUIT: the server deletes nothing marked in this session.
@@ -152,37 +179,37 @@ type Step = {
   inbox: Folder;
   folderDir: string;
   now: () => number;
+  batch: DownloadBatch;
+  leaveOnServer: boolean;
+  /** The batches being committed (set by the loop that runs). */
+  commits?: CommitQueue;
 };
 
 type Outcome = { downloaded: number; skipped: number; deleted: string[] };
 
-async function withUidl(step: Step, listing: { number: number; uid: string }[], leaveOnServer: boolean, policy: Pop3Policy): Promise<Outcome> {
-  const { client, uids, options } = step;
+async function withUidl(step: Step, listing: { number: number; uid: string }[], policy: Pop3Policy): Promise<Outcome> {
+  const { client, uids, options, leaveOnServer } = step;
   const { accountId } = options;
   const had = uids.records(accountId);
   const fresh = listing.filter((e) => !had.has(e.uid));
   const outcome: Outcome = { downloaded: 0, skipped: listing.length - fresh.length, deleted: [] };
-  options.onProgress?.({ done: 0, total: fresh.length });
-  for (const entry of fresh) {
-    await download(step, entry.number, entry.uid);
-    outcome.downloaded++;
-    if (!leaveOnServer) {
-      await client.dele(entry.number);
-      outcome.deleted.push(entry.uid);
-    }
-    options.onProgress?.({ done: outcome.downloaded, total: fresh.length });
-  }
+  const uidlOf = new Map(fresh.map((e) => [e.number, e.uid]));
+  const stored = await fetchAll(step, fresh.map((e) => e.number), (n) => uidlOf.get(n)!, fresh.length);
+  outcome.downloaded = stored.length;
+  // Had, durably: only now may they go from the server.
+  const due: { number: number; uidl: string }[] = leaveOnServer ? [] : stored.map((d) => ({ number: d.number, uidl: d.uidl }));
   // Messages had before this check (some perhaps marked in a session that dropped before QUIT).
   const gone = policy.deleteWhenDeletedLocally ? uids.locallyGone(accountId) : new Set<string>();
   const cutoff = policy.deleteAfterDays === undefined ? undefined : step.now() - policy.deleteAfterDays * DAY_MS;
-  const due = (r: Pop3UidRecord) =>
-    !leaveOnServer || (cutoff !== undefined && r.downloadedAt <= cutoff) || gone.has(r.uidl);
+  const isDue = (r: Pop3UidRecord) => !leaveOnServer || (cutoff !== undefined && r.downloadedAt <= cutoff) || gone.has(r.uidl);
   for (const entry of listing) {
     const record = had.get(entry.uid);
     // A record the server already confirmed deleted is not deleted again in a loop.
-    if (!record || record.deletedFromServer || !due(record)) continue;
-    await client.dele(entry.number);
-    outcome.deleted.push(entry.uid);
+    if (record && !record.deletedFromServer && isDue(record)) due.push({ number: entry.number, uidl: entry.uid });
+  }
+  for (const { number, uidl } of due) {
+    await client.dele(number);
+    outcome.deleted.push(uidl);
   }
   return outcome;
 }
@@ -197,50 +224,111 @@ async function withUidl(step: Step, listing: { number: number; uid: string }[], 
  * with the very same bytes is a new one.
  */
 async function withoutUidl(step: Step): Promise<Outcome> {
-  const { client, options } = step;
+  const { client } = step;
   const listing = await client.list();
-  const outcome: Outcome = { downloaded: 0, skipped: 0, deleted: [] };
-  let done = 0;
-  options.onProgress?.({ done, total: listing.length });
-  for (const entry of listing) {
-    const key = await download(step, entry.number, async (file) => `content sha256 ${await sha256(file)}`);
-    if (key.stored) outcome.downloaded++;
-    else outcome.skipped++;
-    await client.dele(entry.number);
-    outcome.deleted.push(key.uidl);
-    options.onProgress?.({ done: ++done, total: listing.length });
+  const duplicates: { number: number; uidl: string }[] = [];
+  const stored = await fetchAll(step, listing.map((e) => e.number), undefined, listing.length, duplicates);
+  const outcome: Outcome = { downloaded: stored.length, skipped: duplicates.length, deleted: [] };
+  for (const { number, uidl } of [...stored, ...duplicates]) {
+    await client.dele(number);
+    outcome.deleted.push(uidl);
   }
   return outcome;
 }
 
 /**
- * RETR into the file of the next local UID, then stores the message with its record. With a
- * function for the UIDL (content hash), a message already had is not stored again (its file is
- * removed). A crash between the two steps leaves only a file that the next download overwrites
- * (the UID was not given out).
+ * Downloads the messages `numbers` in one pipelined RETR run (see commands/retr-pipelined.ts):
+ * each into the file of its local UID (written and fsynced in the background, see
+ * message-file-sink.ts), its row read from its header, and into the batch; batches are committed
+ * while the next messages arrive (download-batch.ts). Returns the messages had, in order. With
+ * no UIDL (`uidlOf` undefined) a message is known by its content hash, and one already had, or
+ * already in this run, is not kept again but listed in `duplicates` (its file removed).
  */
-async function download(
+async function fetchAll(
   step: Step,
-  number: number,
-  uidlOf: string | ((file: string) => Promise<string>),
-): Promise<{ uidl: string; stored: boolean }> {
-  const { client, uids, options, inbox, folderDir } = step;
-  const uid = uids.nextLocalUid(inbox.id);
-  const file = join(folderDir, `${uid}.eml`);
-  const size = await client.retrToFile(number, file);
-  const uidl = typeof uidlOf === 'string' ? uidlOf : await uidlOf(file);
-  if (typeof uidlOf !== 'string' && uids.records(options.accountId).has(uidl)) {
-    await rm(file, { force: true });
-    return { uidl, stored: false };
+  numbers: readonly number[],
+  uidlOf: ((n: number) => string) | undefined,
+  total: number,
+  duplicates: { number: number; uidl: string }[] = [],
+): Promise<DownloadedMessage[]> {
+  const { client, uids, options, folderDir, batch } = step;
+  const stored: DownloadedMessage[] = [];
+  const commits = new CommitQueue(batch, (committed) => {
+    for (const d of committed) options.onStored?.(step.inbox.id, d.message.uid);
+    stored.push(...committed);
+    options.onProgress?.({ done: stored.length, total });
+  });
+  step.commits = commits;
+  options.onProgress?.({ done: 0, total });
+  let current: MessageFileSink | undefined;
+  try {
+    await client.retrEach(numbers, (number) => {
+      const uid = batch.takeUid();
+      const file = join(folderDir, `${uid}.eml`);
+      const sink = (current = new MessageFileSink(file));
+      return {
+        sink: (chunk) => sink.write(chunk),
+        end: async () => {
+          current = undefined;
+          const { head, size, written } = sink.finish();
+          let uidl: string;
+          if (uidlOf) {
+            uidl = uidlOf(number);
+          } else {
+            await written;
+            uidl = `content sha256 ${await sha256(file)}`;
+            if (uids.records(options.accountId).has(uidl) || batch.has(uidl)) {
+              await rm(file, { force: true });
+              duplicates.push({ number, uidl });
+              return;
+            }
+          }
+          await options.beforeStore?.(uidl);
+          const message =
+            headerEnd(head) >= 0 ? rowFromHeader(head, uid, size, step.now()) : await written.then(() => messageInput(file, uid, size, step.now()));
+          batch.add({ bodyFile: relative(options.bodiesDir, file), message, uidl, number, written });
+          if (batch.full) await commits.start();
+        },
+      };
+    });
+  } catch (error) {
+    await current?.abort();
+    throw error;
   }
-  await options.beforeStore?.(uidl);
-  const message = await messageInput(file, uid, size, step.now());
-  uids.storeDownloaded(options.accountId, inbox.id, message, relative(options.bodiesDir, file), uidl, step.now());
-  return { uidl, stored: true };
+  await commits.finish();
+  return stored;
 }
 
-/** The row of a downloaded message: its header fields, and its text for the reader and search. */
-async function messageInput(file: string, uid: number, size: number, now: number): Promise<MessageInput> {
+/**
+ * The row of a just downloaded message from its header alone: its text, snippet and exact
+ * attachment flag follow once readDownloadedBodies reads the file (after the check).
+ */
+function rowFromHeader(head: Buffer, uid: number, size: number, now: number): MessageInput {
+  const header = parseMessageHeader(head);
+  return {
+    uid,
+    messageId: header.messageId ?? null,
+    inReplyTo: header.inReplyTo ?? null,
+    references: header.references.slice(0, 100),
+    subject: header.subject,
+    from: header.from,
+    to: header.to,
+    cc: header.cc,
+    date: header.date,
+    internalDate: header.date === null ? now : Math.min(header.date, now),
+    size,
+    flags: { seen: false, flagged: false, answered: false, draft: false, deleted: false, keywords: [] },
+    hasAttachments: header.probablyHasAttachments,
+    bodyText: null,
+    snippet: null,
+  };
+}
+
+/**
+ * The row of a message kept in a local file (downloaded, or filed in a local folder): its header
+ * fields, and its text for the reader and search.
+ */
+export async function messageInput(file: string, uid: number, size: number, now: number): Promise<MessageInput> {
   const { parts, header } = await readMessageFile(file);
   return {
     uid,

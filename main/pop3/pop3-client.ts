@@ -11,6 +11,7 @@ import { list, listOne, type Pop3ListEntry } from './commands/list.js';
 import { noop } from './commands/noop.js';
 import { quit } from './commands/quit.js';
 import { retr, retrToFile, type RetrToFileOptions } from './commands/retr.js';
+import { retrEach, type RetrTarget } from './commands/retr-pipelined.js';
 import { rset } from './commands/rset.js';
 import { stat, type Pop3Stat } from './commands/stat.js';
 import { stls } from './commands/stls.js';
@@ -57,6 +58,9 @@ export type Pop3ClientOptions = {
  * Message numbers are this session's only; UIDL gives the identity that lasts.
  * End with quit() (which commits DELE) or close() (a drop: nothing is deleted).
  */
+/** RETR commands sent ahead of the answers (a few hundred bytes on the wire: no deadlock risk, RFC 2449 §6.6). */
+const PIPELINE_WINDOW = 16;
+
 export class Pop3Client {
   /** The server's greeting text (after +OK). */
   readonly greeting: string;
@@ -171,6 +175,15 @@ export class Pop3Client {
   /** The whole message streamed into `sink`; returns its size. */
   retr(n: number, sink: BodySink): Promise<number> {
     return this.run((c) => retr(c, n, sink));
+  }
+
+  /**
+   * RETR of many messages in order, sent ahead of the answers when the server offers PIPELINING
+   * (see commands/retr-pipelined.ts); each streamed to the sink `open(n)` gives.
+   */
+  retrEach(numbers: readonly number[], open: (n: number) => RetrTarget): Promise<void> {
+    const window = this.capabilities?.has('PIPELINING') ? PIPELINE_WINDOW : 1;
+    return this.run((c) => retrEach(c, numbers, window, open));
   }
 
   /** Marks a message as deleted; it goes only at quit(). */

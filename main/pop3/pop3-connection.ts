@@ -378,6 +378,13 @@ export class Pop3Connection {
     this.socket!.write(line + '\r\n');
   }
 
+  /** Sends several command lines in one write (pipelining, RFC 2449 §6.6). */
+  sendAll(lines: readonly string[]): void {
+    this.throwIfFailed();
+    if (lines.some((line) => /[\r\n]/.test(line))) throw new Error('a POP3 command line must not contain CR or LF');
+    this.socket!.write(lines.map((line) => line + '\r\n').join(''));
+  }
+
   /** Sends a command and reads its status line, +OK or -ERR, without judging it. */
   async exchange(line: string, options: { continuation?: boolean } = {}): Promise<Pop3Status> {
     this.send(line);

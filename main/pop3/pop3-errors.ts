@@ -124,3 +124,18 @@ export function pop3Error(error: unknown, where: Place, fallback: 'CONNECTION_LO
   if (fallback === 'INTERNAL') return new AppError('INTERNAL', { cause: error });
   return connectionLost(where, error);
 }
+
+/**
+ * Leaving messages on a server that has no UIDL is impossible: nothing tells, next session,
+ * which messages were already downloaded. Said at setup and by a check alike.
+ */
+export function leaveOnServerImpossible(cause: AppError): AppError {
+  return new AppError('SERVER_ERROR', {
+    message:
+      'This POP3 server does not support UIDL, so the app cannot tell which messages it already downloaded: ' +
+      'messages cannot be left on the server. Turn off "Leave messages on server" to download and delete them.',
+    serverReply: cause.serverReply,
+    details: { ...cause.details, pop3: 'uidl-unsupported' },
+    cause,
+  });
+}

@@ -659,6 +659,30 @@ export class MessageStore {
     }).immediate();
   }
 
+  /**
+   * What reading a kept source found, for many messages in one transaction: their text (and
+   * search entries), snippets, and whether they carry attachments.
+   */
+  setReadBodies(folderId: number, bodies: readonly { uid: number; bodyText: string; snippet: string; hasAttachments: boolean }[]): void {
+    const update = this.db.prepare(
+      'UPDATE messages SET body_text = @bodyText, snippet = @snippet, has_attachments = @hasAttachments WHERE folder_id = @folderId AND uid = @uid',
+    );
+    this.db.transaction(() => {
+      for (const b of bodies) {
+        if (update.run({ folderId, uid: b.uid, bodyText: b.bodyText, snippet: b.snippet, hasAttachments: b.hasAttachments ? 1 : 0 }).changes === 1) {
+          this.reindex(folderId, b.uid);
+        }
+      }
+    }).immediate();
+  }
+
+  /** Messages whose source is kept but whose text was not read yet (a POP3 download's, see pop3/read-downloaded-bodies.ts). */
+  unreadBodies(folderId: number, limit: number): { uid: number; bodyFile: string }[] {
+    return this.db
+      .prepare('SELECT uid, body_file AS bodyFile FROM messages WHERE folder_id = ? AND body_file IS NOT NULL AND body_text IS NULL LIMIT ?')
+      .all(folderId, limit) as { uid: number; bodyFile: string }[];
+  }
+
   /** Newest first; pass the last message of a page as `before` for the next page. */
   listMessages(folderId: number, { limit = 100, before }: { limit?: number; before?: ListCursor } = {}): StoredMessage[] {
     const rows = before

@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { LocalMessages } from './local-messages.js';
 import type { MessageInput, MessageStore } from './message-store.js';
 
 /** What the store knows of one message a POP3 account downloaded (see the pop3_uids table). */
@@ -27,13 +28,14 @@ export class Pop3Uids {
     markDeleted: Statement;
     forget: Statement;
     locallyGone: Statement;
-    maxUid: Statement;
-    folderUidNext: Statement;
-    setUidNext: Statement;
-    setBodyFile: Statement;
+    relocate: Statement;
+    forgetAccount: Statement;
   };
 
+  private readonly local: LocalMessages;
+
   constructor(private readonly store: MessageStore) {
+    this.local = new LocalMessages(store);
     const db: Database = store.db;
     this.statements = {
       ofAccount: db.prepare('SELECT uidl, folder_id, local_uid, downloaded_at, deleted_from_server FROM pop3_uids WHERE account_id = ?'),
@@ -45,10 +47,8 @@ export class Pop3Uids {
         .prepare(`SELECT p.uidl FROM pop3_uids p WHERE p.account_id = ? AND p.deleted_from_server = 0 AND p.folder_id IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.folder_id = p.folder_id AND m.uid = p.local_uid)`)
         .pluck(),
-      maxUid: db.prepare('SELECT max(uid) FROM messages WHERE folder_id = ?').pluck(),
-      folderUidNext: db.prepare('SELECT uidnext FROM folders WHERE id = ?').pluck(),
-      setUidNext: db.prepare('UPDATE folders SET uidnext = ? WHERE id = ?'),
-      setBodyFile: db.prepare('UPDATE messages SET body_file = ? WHERE folder_id = ? AND uid = ?'),
+      relocate: db.prepare('UPDATE pop3_uids SET folder_id = ?, local_uid = ? WHERE folder_id = ? AND local_uid = ?'),
+      forgetAccount: db.prepare('DELETE FROM pop3_uids WHERE account_id = ?'),
     };
   }
 
@@ -68,15 +68,14 @@ export class Pop3Uids {
     return new Set(this.statements.locallyGone.all(accountId) as string[]);
   }
 
-  /**
-   * The UID the next message of a local folder gets: never one used before in it (the folder's
-   * uidnext remembers the highest ever given, so a message deleted locally does not hand its UID
-   * to the next one, and a record's local_uid keeps meaning one message).
-   */
+  /** The UID the next message of a local folder gets (see LocalMessages.nextUid). */
   nextLocalUid(folderId: number): number {
-    const next = (this.statements.folderUidNext.get(folderId) as number | null) ?? 1;
-    const max = (this.statements.maxUid.get(folderId) as number | null) ?? 0;
-    return Math.max(next, max + 1);
+    return this.local.nextUid(folderId);
+  }
+
+  /** Reserves `count` local UIDs of a folder for downloads in flight; returns the first. */
+  reserveLocalUids(folderId: number, count: number): number {
+    return this.local.reserveUids(folderId, count);
   }
 
   /**
@@ -85,19 +84,14 @@ export class Pop3Uids {
    * nothing, if the UIDL is already had or the UID is taken.
    */
   storeDownloaded(accountId: string, folderId: number, message: MessageInput, bodyFile: string, uidl: string, now = Date.now()): void {
-    const { db } = this.store;
-    db.pragma('synchronous = FULL');
-    try {
-      db.transaction(() => {
-        if (this.store.message(folderId, message.uid)) throw new Error(`local UID ${message.uid} is taken in folder ${folderId}`);
-        this.store.upsertMessages(folderId, [message]);
-        this.statements.setBodyFile.run(bodyFile, folderId, message.uid);
-        this.statements.setUidNext.run(message.uid + 1, folderId);
-        this.statements.insert.run(accountId, uidl, folderId, message.uid, now, 0);
-      }).immediate();
-    } finally {
-      db.pragma('synchronous = NORMAL');
-    }
+    this.storeDownloadedMany(accountId, folderId, [{ message, bodyFile, uidl }], now);
+  }
+
+  /** storeDownloaded for a batch, in one transaction (see pop3/download-batch.ts). */
+  storeDownloadedMany(accountId: string, folderId: number, entries: readonly { message: MessageInput; bodyFile: string; uidl: string }[], now = Date.now()): void {
+    this.local.insert(folderId, entries, () => {
+      for (const { message, uidl } of entries) this.statements.insert.run(accountId, uidl, folderId, message.uid, now, 0);
+    });
   }
 
   /**
@@ -121,6 +115,19 @@ export class Pop3Uids {
     this.store.db.transaction(() => {
       for (const uidl of uidls) this.statements.markDeleted.run(accountId, uidl);
     }).immediate();
+  }
+
+  /**
+   * A downloaded message moved to another local folder: its record follows it, so that it is not
+   * taken for deleted locally (see locallyGone). Run inside the move's transaction.
+   */
+  relocate(from: { folderId: number; uid: number }, to: { folderId: number; uid: number }): void {
+    this.statements.relocate.run(to.folderId, to.uid, from.folderId, from.uid);
+  }
+
+  /** The account is gone: so are its records. */
+  forgetAccount(accountId: string): void {
+    this.statements.forgetAccount.run(accountId);
   }
 
   /** Drops records (see the content-hash records of download-loop.ts). */

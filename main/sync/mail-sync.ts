@@ -4,17 +4,20 @@ import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { EventName, EventPayload } from '../../shared/contract.js';
 import { AppError } from '../../shared/errors.js';
-import type { Account, Folder as FolderDto, MessageDetail, MessageSummary } from '../../shared/schemas.js';
+import type { Account, Folder as FolderDto, IncomingProtocol, MessageDetail, MessageSummary } from '../../shared/schemas.js';
 import { downloadMessage } from '../imap/download-message.js';
 import { ImapSession } from '../imap/imap-session.js';
 import { compareFolders as compareFolderDtos, listFolders } from '../imap/list-folders.js';
 import { syncFolder, type FolderSyncResult, type SyncFeatures } from '../imap/sync-folder.js';
 import { InboxWatcher } from '../imap/watch-inbox.js';
-import { parseMessageFile, snippetOf } from '../mime/parse-message-file.js';
+import { readMessageSource, type MessageSource } from '../mime/message-source.js';
+import { parseMessageForReader, snippetOf } from '../mime/parse-message-file.js';
 import { InlineStoreWriter, type StoreWriter } from '../store/store-writer.js';
 import { ThreadIndex } from '../store/threading.js';
 import { BodyPrefetcher, type PrefetchLimits } from './body-prefetch.js';
+import { LocalActions } from './local-actions.js';
 import { MessageActions, type MessageAction } from './message-actions.js';
+import { Pop3Mail, type Pop3MailOptions } from './pop3-mail.js';
 import { toSummary } from './message-summary.js';
 import type { Folder, ListCursor, MessageStore, StoredMessage } from '../store/message-store.js';
 
@@ -22,6 +25,10 @@ export type Credentials = { account: Account; password: string };
 
 export type MailSyncOptions = {
   store: MessageStore;
+  /** Which protocol an account fetches its mail with (absent: every account is IMAP). */
+  protocolOf?: (accountId: string) => IncomingProtocol;
+  /** For POP3 accounts: how often they are checked, and client timeouts (tests). */
+  pop3?: Pick<Pop3MailOptions, 'checkIntervalMs' | 'clientOptions'>;
   /** Where kept message sources live: <bodiesDir>/<account>/<folder id>/<uid>.eml */
   bodiesDir: string;
   credentials: (accountId: string) => Promise<Credentials>;
@@ -75,6 +82,9 @@ export class MailSync {
   private stopping = false;
   private pollTimer: NodeJS.Timeout | undefined;
   readonly actions: MessageActions;
+  /** POP3 accounts: local folders, checks for new mail, and actions done in the store alone. */
+  readonly pop3: Pop3Mail;
+  private readonly localActions: LocalActions;
   private readonly writer: StoreWriter;
 
   constructor(private readonly options: MailSyncOptions) {
@@ -86,7 +96,11 @@ export class MailSync {
       currentSession: (accountId) => this.sessions.get(accountId)?.session,
       lastUse: (accountId) => this.lastUse.get(accountId) ?? 0,
     });
-    this.writer = options.writer ?? new InlineStoreWriter(options.store, new ThreadIndex(options.store.db));
+    const threads = new ThreadIndex(options.store.db);
+    this.writer = options.writer ?? new InlineStoreWriter(options.store, threads);
+    const bodiesDir = options.bodiesDir;
+    this.pop3 = new Pop3Mail({ store: options.store, bodiesDir, threads, credentials: options.credentials, emit: options.emit, ...options.pop3 });
+    this.localActions = new LocalActions({ store: options.store, bodiesDir, threads, emit: options.emit });
     this.actions = new MessageActions({
       store: options.store,
       bodiesDir: options.bodiesDir,
@@ -96,10 +110,24 @@ export class MailSync {
     });
   }
 
-  /** Shows a change at once and queues it for the server (see MessageActions). */
-  perform(accountId: string, action: MessageAction): number {
+  /**
+   * Shows a change at once and queues it for the server (see MessageActions); for a POP3
+   * account, whose folders are local, it is simply done (see LocalActions).
+   */
+  async perform(accountId: string, action: MessageAction): Promise<number> {
     this.lastUse.set(accountId, Date.now());
+    if (this.isPop3(accountId)) return this.localActions.perform(accountId, action);
     return this.actions.perform(accountId, action);
+  }
+
+  /** The folder that delete moves messages to: the account's Trash, if it has one. */
+  trashOf(accountId: string): string | null {
+    if (this.isPop3(accountId)) this.pop3.ensureFolders(accountId);
+    return this.actions.trashOf(accountId);
+  }
+
+  private isPop3(accountId: string): boolean {
+    return this.options.protocolOf?.(accountId) === 'pop3';
   }
 
   get store(): MessageStore {
@@ -112,12 +140,14 @@ export class MailSync {
     this.pollTimer = setInterval(() => void this.pollAll(), every);
     this.pollTimer.unref();
     this.actions.start();
+    this.pop3.start();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.pollTimer);
     this.actions.stop();
+    await this.pop3.stop();
     const prefetches = this.prefetcher.cancel(() => true);
     await Promise.allSettled([...this.running.values()].map((r) => r.done));
     await prefetches;
@@ -127,6 +157,9 @@ export class MailSync {
 
   /** The account's session, made anew when its settings or password changed. */
   async session(accountId: string): Promise<{ account: Account; session: ImapSession }> {
+    if (this.isPop3(accountId)) {
+      throw new AppError('INVALID_ARGUMENT', { message: 'This account fetches its mail by POP3, whose folders are on this computer only.' });
+    }
     const { account, password } = await this.options.credentials(accountId);
     const key = JSON.stringify([account.imap, account.email, password]);
     // Checked and replaced with no await in between: concurrent callers share one session.
@@ -140,7 +173,7 @@ export class MailSync {
 
   /** Keeps an IDLE connection on the account's Inbox; new mail there is synced at once. */
   async watch(accountId: string): Promise<void> {
-    if (this.options.idle === false) return;
+    if (this.options.idle === false || this.isPop3(accountId)) return;
     const { account } = await this.session(accountId);
     const entry = this.sessions.get(accountId);
     if (!entry || entry.watcher) return;
@@ -152,6 +185,7 @@ export class MailSync {
   async forget(accountId: string): Promise<void> {
     this.syncingAll.delete(accountId);
     this.actions.forget(accountId);
+    this.pop3.forget(accountId);
     // Before the files go: a download under way finishes (or fails) first.
     await this.prefetcher.cancel((id) => id === accountId);
     await this.closeSession(accountId);
@@ -163,6 +197,10 @@ export class MailSync {
 
   /** The folder tree from the store; read from the server when the store has none yet, or when asked. */
   async folders(accountId: string, { refresh = false } = {}): Promise<FolderDto[]> {
+    if (this.isPop3(accountId)) {
+      this.pop3.ensureFolders(accountId);
+      return this.folderDtos(accountId);
+    }
     if (refresh || this.store.folders(accountId).length === 0) return this.refreshFolders(accountId);
     void this.refreshFolders(accountId).catch(() => {});
     return this.folderDtos(accountId);
@@ -173,6 +211,9 @@ export class MailSync {
    * `andLocally` bring the store along, then reads the folder list again.
    */
   async folderCommand<T>(accountId: string, job: (client: ImapFlow) => Promise<T>, andLocally?: (result: T) => void): Promise<T> {
+    if (this.isPop3(accountId)) {
+      throw new AppError('INVALID_ARGUMENT', { message: 'A POP3 account has a fixed set of local folders: Inbox, Sent, Drafts and Trash.' });
+    }
     const { session } = await this.session(accountId);
     const result = await session.run(job);
     andLocally?.(result);
@@ -181,6 +222,7 @@ export class MailSync {
   }
 
   async refreshFolders(accountId: string): Promise<FolderDto[]> {
+    if (this.isPop3(accountId)) return this.folders(accountId);
     const { session } = await this.session(accountId);
     const listed = await session.run((client) => listFolders(client));
     const before = JSON.stringify(this.folderDtos(accountId));
@@ -200,6 +242,7 @@ export class MailSync {
    */
   async messages(accountId: string, path: string, { limit = 50, before }: { limit?: number; before?: ListCursor } = {}): Promise<MessageSummary[]> {
     this.lastUse.set(accountId, Date.now());
+    if (this.isPop3(accountId)) return this.pop3Messages(accountId, path, { limit, before });
     const folder = await this.folder(accountId, path);
     if (folder.oldestUid === null) {
       const run = this.startSync(accountId, path);
@@ -214,8 +257,35 @@ export class MailSync {
     return this.store.listMessages(folder.id, { limit, before }).map(toSummary);
   }
 
-  /** Brings one folder up to date (a sync already running for it is joined, not repeated). */
-  syncFolder(accountId: string, path: string): Promise<FolderSyncResult> {
+  /**
+   * A POP3 account's folder from the store. Its Inbox is checked in the background when it was
+   * not checked in this run yet or the last check is older than staleAfterMs; the list shows
+   * what is in now, and messages.changed says when more came.
+   */
+  private async pop3Messages(accountId: string, path: string, { limit, before }: { limit: number; before?: ListCursor }): Promise<MessageSummary[]> {
+    this.pop3.ensureFolders(accountId);
+    const folder = this.store.folderByPath(accountId, path);
+    if (!folder) throw new AppError('NOT_FOUND', { message: 'That folder does not exist.' });
+    const last = this.pop3Checked.get(accountId);
+    if (path === 'INBOX' && !before && (last === undefined || Date.now() - last > (this.options.staleAfterMs ?? 15_000))) {
+      this.pop3Checked.set(accountId, Date.now());
+      void this.pop3.check(accountId).catch(() => {});
+    }
+    return this.store.listMessages(folder.id, { limit, before }).map(toSummary);
+  }
+
+  private readonly pop3Checked = new Map<string, number>();
+
+  /**
+   * Brings one folder up to date (a sync already running for it is joined, not repeated). For a
+   * POP3 account: a check for new mail when it is the Inbox; its other folders are local only.
+   */
+  async syncFolder(accountId: string, path: string): Promise<FolderSyncResult> {
+    if (this.isPop3(accountId)) {
+      const downloaded = path === 'INBOX' ? (await this.pop3.check(accountId)).downloaded : 0;
+      this.pop3Checked.set(accountId, Date.now());
+      return { added: downloaded, removed: 0, flagsChanged: 0, arrived: downloaded, reset: false };
+    }
     return this.startSync(accountId, path).done;
   }
 
@@ -225,11 +295,27 @@ export class MailSync {
    */
   async open(accountId: string, path: string, uid: number): Promise<MessageDetail> {
     this.lastUse.set(accountId, Date.now());
+    const { folder, stored, file } = await this.keptMessage(accountId, path, uid);
+    const parsed = await parseMessageForReader(file);
+    this.store.setBodyFile(folder.id, uid, relative(this.options.bodiesDir, file), parsed.text, snippetOf(parsed.text));
+    if (!stored.flags.seen) await this.markSeen(accountId, folder, stored);
+    return { ...toSummary(stored), ...parsed, unread: false };
+  }
+
+  /** A message's raw source (View source), from its kept copy (downloaded and kept first if need be), cut at `limit` bytes. */
+  async source(accountId: string, path: string, uid: number, limit?: number): Promise<MessageSource> {
+    const { file } = await this.keptMessage(accountId, path, uid);
+    return readMessageSource(file, limit);
+  }
+
+  /** The message's kept source file: streamed from the server to disk first when there is none. */
+  private async keptMessage(accountId: string, path: string, uid: number): Promise<{ folder: Folder; stored: StoredMessage; file: string }> {
     const folder = await this.folder(accountId, path);
     const stored = this.store.message(folder.id, uid);
     if (!stored) throw new AppError('NOT_FOUND', { message: 'That message is no longer in this folder.' });
     const file = join(this.accountBodies(accountId), String(folder.id), `${uid}.eml`);
     if (!stored.bodyFile || !existsSync(file)) {
+      if (this.isPop3(accountId)) throw new AppError('NOT_FOUND', { message: 'The local copy of this message is missing.' });
       const { session } = await this.session(accountId);
       const found = await session.run((client) => downloadMessage(client, path, uid, file));
       if (!found) {
@@ -238,14 +324,11 @@ export class MailSync {
         throw new AppError('NOT_FOUND', { message: 'That message is no longer on the server.' });
       }
     }
-    const parsed = await parseMessageFile(file);
-    this.store.setBodyFile(folder.id, uid, relative(this.options.bodiesDir, file), parsed.text, snippetOf(parsed.text));
-    if (!stored.flags.seen) this.markSeen(accountId, folder, stored);
-    return { ...toSummary(stored), ...parsed, unread: false };
+    return { folder, stored, file };
   }
 
-  private markSeen(accountId: string, folder: Folder, message: StoredMessage): void {
-    this.actions.perform(accountId, { kind: 'flags', folder: folder.path, uids: [message.uid], add: ['seen'], remove: [] });
+  private async markSeen(accountId: string, folder: Folder, message: StoredMessage): Promise<void> {
+    await this.perform(accountId, { kind: 'flags', folder: folder.path, uids: [message.uid], add: ['seen'], remove: [] });
   }
 
   private startSync(accountId: string, path: string): Running {

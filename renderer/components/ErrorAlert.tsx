@@ -7,7 +7,7 @@ type Props = {
    * comparing its fingerprint with what the provider publishes): exactly that certificate, for
    * that server of that account.
    */
-  onTrustCertificate?: (certificate: { protocol: 'smtp' | 'imap'; fingerprint256: string }) => void;
+  onTrustCertificate?: (certificate: { protocol: 'smtp' | 'imap' | 'pop3'; fingerprint256: string }) => void;
 };
 
 /** Every error a person must see, in one place screen readers announce at once. */
@@ -45,9 +45,9 @@ export function ErrorAlert({ error, onTrustCertificate }: Props) {
   );
 }
 
-function trustableCertificate(error: AppErrorDto): { protocol: 'smtp' | 'imap'; fingerprint256: string } | undefined {
+function trustableCertificate(error: AppErrorDto): { protocol: 'smtp' | 'imap' | 'pop3'; fingerprint256: string } | undefined {
   const protocol = error.details?.protocol;
   const fingerprint256 = error.details?.fingerprint256;
-  if (error.code !== 'TLS_UNTRUSTED' || !fingerprint256 || (protocol !== 'smtp' && protocol !== 'imap')) return undefined;
+  if (error.code !== 'TLS_UNTRUSTED' || !fingerprint256 || (protocol !== 'smtp' && protocol !== 'imap' && protocol !== 'pop3')) return undefined;
   return { protocol, fingerprint256 };
 }

@@ -32,3 +32,14 @@ export function SelectField({
     </div>
   );
 }
+
+/** A labelled checkbox (the label is its accessible name). */
+export function CheckboxField({ label, checked, onChange }: { label: string; checked: boolean; onChange: (checked: boolean) => void }) {
+  const id = useId();
+  return (
+    <div className="field checkbox-field">
+      <input id={id} type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
+      <label htmlFor={id}>{label}</label>
+    </div>
+  );
+}

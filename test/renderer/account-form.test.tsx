@@ -14,7 +14,7 @@ function fill(label: string, value: string) {
  * Fills the fields the form requires (ports and security left as they come, unless `adjust`
  * changes them), saves, waits for the saved account to be reported, and gives the contract mock.
  */
-async function fillAndSave(smtpHost: string, adjust: () => void = () => {}) {
+async function fillAndSave(smtpHost: string, adjust: () => void = () => {}, incoming: 'imap' | 'pop3' = 'imap') {
   const saved = { id: 'acc_12345678' };
   const { client, invoke } = fakeClient({ 'accounts.add': { ok: true, value: saved } });
   const onSaved = vi.fn();
@@ -22,7 +22,11 @@ async function fillAndSave(smtpHost: string, adjust: () => void = () => {}) {
   fill('Name', 'Alice');
   fill('Email address', 'alice@example.test');
   fill('Password', 'pw');
-  fill('IMAP server', 'imap.example.test');
+  if (incoming === 'imap') fill('IMAP server', 'imap.example.test');
+  else {
+    fill('Incoming protocol', 'pop3');
+    fill('POP3 server', 'pop.example.test');
+  }
   fill('SMTP server', smtpHost);
   adjust();
   fireEvent.click(screen.getByRole('button', { name: 'Save' }));
@@ -69,6 +73,7 @@ describe('the account form', () => {
       name: 'Alice',
       email: 'alice@example.test',
       password: 'pw',
+      incoming: 'imap',
       imap: { host: 'imap.example.test', port: 993, security: 'tls' },
       smtp: { host: 'smtp.example.test', port: 587, security: 'starttls' },
     });
@@ -134,6 +139,59 @@ describe('the account form’s “No encryption” choice for SMTP', () => {
     expect(invoke).toHaveBeenCalledWith(
       'accounts.add',
       expect.objectContaining({ smtp: { host: 'relay.example.test', port: 25, security: 'none' } }),
+    );
+  });
+});
+
+describe('the account form for POP3', () => {
+  it('offers POP3 under “Incoming protocol”, with its own server, port and security and “Leave messages on server” checked', () => {
+    render(<AccountForm client={fakeClient({}).client} onSaved={() => {}} />);
+    const protocol = screen.getByLabelText('Incoming protocol') as HTMLSelectElement;
+    expect([...protocol.options].map((o) => o.text)).toEqual(['IMAP', 'POP3']);
+    expect(screen.queryByLabelText('POP3 server')).toBeNull();
+    fill('Incoming protocol', 'pop3');
+    expect(screen.queryByLabelText('IMAP server')).toBeNull();
+    expect(screen.getByLabelText('POP3 server')).toBeTruthy();
+    const port = screen.getByLabelText('POP3 port') as HTMLInputElement;
+    expect(port.value).toBe('995');
+    expect([...(screen.getByLabelText('POP3 security') as HTMLSelectElement).options].map((o) => o.value)).toEqual(['tls', 'starttls', 'none']);
+    fill('POP3 security', 'starttls');
+    expect(port.value).toBe('110');
+    expect((screen.getByRole('checkbox', { name: 'Leave messages on server' }) as HTMLInputElement).checked).toBe(true);
+  });
+
+  it('sends the POP3 settings and policy, without IMAP settings', async () => {
+    const invoke = await fillAndSave(
+      'smtp.example.test',
+      () => {
+        fill('Delete from server after (days)', '30');
+        fireEvent.click(screen.getByRole('checkbox', { name: 'Delete from server when deleted here' }));
+      },
+      'pop3',
+    );
+    expect(invoke).toHaveBeenCalledWith('accounts.add', {
+      name: 'Alice',
+      email: 'alice@example.test',
+      password: 'pw',
+      incoming: 'pop3',
+      pop3: { host: 'pop.example.test', port: 995, security: 'tls', leaveOnServer: true, deleteAfterDays: 30, deleteWhenDeletedLocally: true },
+      smtp: { host: 'smtp.example.test', port: 587, security: 'starttls' },
+    });
+  });
+
+  it('unchecking “Leave messages on server” says they will be deleted there, and sends no deletion schedule', async () => {
+    const invoke = await fillAndSave(
+      'smtp.example.test',
+      () => {
+        fireEvent.click(screen.getByRole('checkbox', { name: 'Leave messages on server' }));
+        expect(screen.getByRole('note').textContent).toContain('deleted from the server once it is safely on this computer');
+        expect(screen.queryByLabelText('Delete from server after (days)')).toBeNull();
+      },
+      'pop3',
+    );
+    expect(invoke).toHaveBeenCalledWith(
+      'accounts.add',
+      expect.objectContaining({ pop3: { host: 'pop.example.test', port: 995, security: 'tls', leaveOnServer: false, deleteWhenDeletedLocally: false } }),
     );
   });
 });

@@ -8,8 +8,8 @@ import type { RequestInput } from '../../shared/contract.js';
 import type { OutboxItem } from '../../shared/outbox.js';
 import { waitFor } from './wait-for.js';
 import type { Reply } from '../../shared/contract.js';
-import type { AccountInput, Security } from '../../shared/schemas.js';
-import { testbed, user, type TestbedUser } from './testbed.js';
+import type { AccountInput, Pop3ServerSettings, Security, ServerSettings } from '../../shared/schemas.js';
+import { testbed, user, type TestbedUser, type TestbedUserName } from './testbed.js';
 
 export function memorySettings(): KeyValueFile {
   const data = new Map<string, unknown>();
@@ -71,8 +71,11 @@ export function outboxItem(
 
 type Choice = { smtp?: 'submission' | 'tls'; imap?: 'tls' | 'starttls'; password?: string };
 
+/** An IMAP account's input (its imap settings certainly there). */
+export type ImapAccountInput = Omit<AccountInput, 'incoming' | 'imap' | 'pop3'> & { incoming?: 'imap'; imap: ServerSettings };
+
 /** Account settings for a test bed user, over the chosen ports. */
-export function testbedAccount(who: 'alice' | 'bob' | 'carol', choice: Choice = {}): AccountInput {
+export function testbedAccount(who: TestbedUserName, choice: Choice = {}): ImapAccountInput {
   const bed = testbed();
   const u: TestbedUser = user(who);
   const smtpTls = choice.smtp === 'tls';
@@ -91,6 +94,19 @@ export function testbedAccount(who: 'alice' | 'bob' | 'carol', choice: Choice = 
       port: smtpTls ? bed.smtp.tlsPort : bed.smtp.submissionPort,
       security: smtpTls ? 'tls' : 'starttls',
     },
+  };
+}
+
+type Pop3Choice = { pop3?: 'tls' | 'starttls'; password?: string } & Partial<Pick<Pop3ServerSettings, 'leaveOnServer' | 'deleteAfterDays' | 'deleteWhenDeletedLocally'>>;
+
+/** A POP3 account for a test bed user (dave by default: the POP3 tests' own Inbox), sending by submission. */
+export function testbedPop3Account(who: TestbedUserName = 'dave', { pop3 = 'tls', password, ...policy }: Pop3Choice = {}): AccountInput {
+  const bed = testbed();
+  const { imap: _imap, ...rest } = testbedAccount(who, { password });
+  return {
+    ...rest,
+    incoming: 'pop3',
+    pop3: { host: bed.pop3.host, port: pop3 === 'tls' ? bed.pop3.tlsPort : bed.pop3.starttlsPort, security: pop3, ...policy },
   };
 }
 

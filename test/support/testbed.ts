@@ -23,7 +23,13 @@ export function testbed(): Testbed {
   return inject('testbed');
 }
 
-export function user(local: 'alice' | 'bob' | 'carol'): TestbedUser {
+/**
+ * dave belongs to the POP3 service tests and erin to the POP3 browser journey: nothing else
+ * delivers to or reads their Inboxes (test files run side by side).
+ */
+export type TestbedUserName = 'alice' | 'bob' | 'carol' | 'dave' | 'erin';
+
+export function user(local: TestbedUserName): TestbedUser {
   const found = testbed().users.find((u) => u.email.startsWith(`${local}@`));
   if (!found) throw new Error(`the test bed has no user ${local}`);
   return found;

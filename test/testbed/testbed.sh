@@ -32,6 +32,8 @@ USERS=(
   "alice@$DOMAIN:alice-Secret-1"
   "bob@$DOMAIN:bob-Secret-2"
   "carol@$DOMAIN:carol-Secret-3"
+  "dave@$DOMAIN:dave-Secret-4"
+  "erin@$DOMAIN:erin-Secret-5"
 )
 PACKAGES=(dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix openssl)
 

@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import type { ContractClient } from '../../../shared/contract.js';
 import type { AppErrorDto } from '../../../shared/errors.js';
-import type { Account, Security, SmtpSecurity } from '../../../shared/schemas.js';
+import type { Account, IncomingProtocol, Pop3Security, Security, SmtpSecurity } from '../../../shared/schemas.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { Field, SelectField } from '../../components/Field.js';
+import { CheckboxField, Field, SelectField } from '../../components/Field.js';
 import { defaultPort, isDefaultPort } from './default-ports.js';
 
 type Props = {
@@ -17,6 +17,13 @@ export function AccountForm({ client, onSaved, onCancel }: Props) {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [incoming, setIncoming] = useState<IncomingProtocol>('imap');
+  const [pop3Host, setPop3Host] = useState('');
+  const [pop3Security, setPop3Security] = useState<Pop3Security>('tls');
+  const [pop3Port, setPop3Port] = useState(String(defaultPort('pop3', 'tls')));
+  const [leaveOnServer, setLeaveOnServer] = useState(true);
+  const [deleteAfterDays, setDeleteAfterDays] = useState('');
+  const [deleteWhenDeletedLocally, setDeleteWhenDeletedLocally] = useState(false);
   const [imapHost, setImapHost] = useState('');
   const [imapSecurity, setImapSecurity] = useState<Security>('tls');
   const [imapPort, setImapPort] = useState(String(defaultPort('imap', 'tls')));
@@ -34,7 +41,19 @@ export function AccountForm({ client, onSaved, onCancel }: Props) {
       name,
       email,
       password,
-      imap: { host: imapHost, port: Number(imapPort), security: imapSecurity },
+      incoming,
+      ...(incoming === 'imap'
+        ? { imap: { host: imapHost, port: Number(imapPort), security: imapSecurity } }
+        : {
+            pop3: {
+              host: pop3Host,
+              port: Number(pop3Port),
+              security: pop3Security,
+              leaveOnServer,
+              ...(leaveOnServer && deleteAfterDays.trim() ? { deleteAfterDays: Number(deleteAfterDays) } : {}),
+              deleteWhenDeletedLocally: leaveOnServer && deleteWhenDeletedLocally,
+            },
+          }),
       smtp: { host: smtpHost, port: Number(smtpPort), security: smtpSecurity },
     });
     setSaving(false);
@@ -46,6 +65,11 @@ export function AccountForm({ client, onSaved, onCancel }: Props) {
   function changeImapSecurity(next: Security) {
     setImapSecurity(next);
     if (isDefaultPort('imap', Number(imapPort))) setImapPort(String(defaultPort('imap', next)));
+  }
+
+  function changePop3Security(next: Pop3Security) {
+    setPop3Security(next);
+    if (isDefaultPort('pop3', Number(pop3Port))) setPop3Port(String(defaultPort('pop3', next)));
   }
 
   function changeSmtpSecurity(next: SmtpSecurity) {
@@ -74,19 +98,55 @@ export function AccountForm({ client, onSaved, onCancel }: Props) {
         required
       />
       <fieldset>
-        <legend>Incoming mail (IMAP)</legend>
-        <Field label="IMAP server" value={imapHost} onChange={(e) => setImapHost(e.target.value)} required />
-        <SelectField label="IMAP security" value={imapSecurity} onChange={(v) => changeImapSecurity(v as Security)}>
-          <option value="tls">SSL/TLS</option>
-          <option value="starttls">STARTTLS</option>
+        <legend>Incoming mail</legend>
+        <SelectField label="Incoming protocol" value={incoming} onChange={(v) => setIncoming(v as IncomingProtocol)}>
+          <option value="imap">IMAP</option>
+          <option value="pop3">POP3</option>
         </SelectField>
-        <Field
-          label="IMAP port"
-          inputMode="numeric"
-          value={imapPort}
-          onChange={(e) => setImapPort(e.target.value)}
-          required
-        />
+        {incoming === 'imap' ? (
+          <>
+            <Field label="IMAP server" value={imapHost} onChange={(e) => setImapHost(e.target.value)} required />
+            <SelectField label="IMAP security" value={imapSecurity} onChange={(v) => changeImapSecurity(v as Security)}>
+              <option value="tls">SSL/TLS</option>
+              <option value="starttls">STARTTLS</option>
+            </SelectField>
+            <Field label="IMAP port" inputMode="numeric" value={imapPort} onChange={(e) => setImapPort(e.target.value)} required />
+          </>
+        ) : (
+          <>
+            <Field label="POP3 server" value={pop3Host} onChange={(e) => setPop3Host(e.target.value)} required />
+            <SelectField label="POP3 security" value={pop3Security} onChange={(v) => changePop3Security(v as Pop3Security)}>
+              <option value="tls">SSL/TLS</option>
+              <option value="starttls">STARTTLS</option>
+              <option value="none">No encryption</option>
+            </SelectField>
+            {pop3Security === 'none' ? (
+              <p role="note" className="warning-note">
+                Without encryption your password and mail cross the network readable by anyone on the way.
+              </p>
+            ) : null}
+            <Field label="POP3 port" inputMode="numeric" value={pop3Port} onChange={(e) => setPop3Port(e.target.value)} required />
+            <CheckboxField label="Leave messages on server" checked={leaveOnServer} onChange={setLeaveOnServer} />
+            {leaveOnServer ? (
+              <>
+                <Field
+                  label="Delete from server after (days)"
+                  inputMode="numeric"
+                  placeholder="Never"
+                  value={deleteAfterDays}
+                  onChange={(e) => setDeleteAfterDays(e.target.value)}
+                />
+                <CheckboxField
+                  label="Delete from server when deleted here"
+                  checked={deleteWhenDeletedLocally}
+                  onChange={setDeleteWhenDeletedLocally}
+                />
+              </>
+            ) : (
+              <p role="note">Each message is deleted from the server once it is safely on this computer.</p>
+            )}
+          </>
+        )}
       </fieldset>
       <fieldset>
         <legend>Outgoing mail (SMTP)</legend>

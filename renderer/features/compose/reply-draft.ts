@@ -1,3 +1,4 @@
+import type { ComposeRequest } from '../../../shared/contract.js';
 import type { MessageDetail, OutgoingMessage } from '../../../shared/schemas.js';
 import { formatAddress } from '../../format.js';
 
@@ -31,6 +32,18 @@ export function replyDraft(message: MessageDetail): Draft {
     text: `\n\nOn ${new Date(message.date).toLocaleString()}, ${who} wrote:\n${quoted}\n`,
     inReplyTo: message.messageId,
     references: references.slice(-20),
+  };
+}
+
+/** A mailto: link main parsed (compose.requested), as the composer shows it. */
+export function draftFromComposeRequest(request: ComposeRequest): Draft {
+  return {
+    to: request.to.join(', '),
+    cc: request.cc.join(', '),
+    bcc: request.bcc.join(', '),
+    subject: request.subject,
+    text: request.body,
+    references: [],
   };
 }
 

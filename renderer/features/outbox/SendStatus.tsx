@@ -6,7 +6,7 @@ type Props = {
   item: OutboxItem;
   onUndo: () => void;
   onRetry: () => void;
-  onTrustCertificate?: (certificate: { protocol: 'smtp' | 'imap'; fingerprint256: string }) => void;
+  onTrustCertificate?: (certificate: { protocol: 'smtp' | 'imap' | 'pop3'; fingerprint256: string }) => void;
 };
 
 /** Where the last message stands: waiting out the undo window, sending, retrying, sent, failed. */

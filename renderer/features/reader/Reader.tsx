@@ -1,6 +1,8 @@
 import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { ContractClient } from '../../../shared/contract.js';
 import type { Folder, MessageDetail } from '../../../shared/schemas.js';
 import { formatAddress } from '../../format.js';
+import { MessageContent } from './MessageContent.js';
 
 /** What can be done to the open message; each is a contract request the app makes. */
 export type ReaderActions = {
@@ -14,10 +16,24 @@ export type ReaderActions = {
   onMove: (to: string) => void;
 };
 
-type Props = { message: MessageDetail; onReply: () => void; actions?: ReaderActions };
+type Props = {
+  message: MessageDetail;
+  onReply: () => void;
+  actions?: ReaderActions;
+  /**
+   * Where the message came from, for what the reader asks main itself: its source (View source),
+   * opening a link, remembering a sender whose remote content may load. Without them the
+   * reader shows the message but offers none of those.
+   */
+  client?: ContractClient;
+  accountId?: string;
+};
 
-/** One message, as text. Its content is rendered as text nodes only: nothing in it can run. */
-export function Reader({ message, onReply, actions }: Props) {
+/**
+ * One message: its header, its actions, and its content (MessageContent: the HTML sanitized in
+ * a sandboxed frame, or the text as text nodes, or the raw source).
+ */
+export function Reader({ message, onReply, actions, client, accountId }: Props) {
   return (
     <article className="reader" aria-label="Message">
       <header>
@@ -52,7 +68,12 @@ export function Reader({ message, onReply, actions }: Props) {
           </div>
         )}
       </header>
-      <div className="body">{message.text}</div>
+      <MessageContent
+        key={`${accountId ?? ''}\u0000${actions?.folder ?? ''}\u0000${message.uid}`}
+        message={message}
+        client={client}
+        source={client && accountId && actions ? { accountId, folder: actions.folder } : undefined}
+      />
     </article>
   );
 }

@@ -43,7 +43,7 @@ describe('accounts.trustCertificate', () => {
     const updated = await trustCertificate(settings, { accountId: account.id, protocol: 'smtp', fingerprint256: cert.fingerprint256 }, probe);
     expect(probed).toEqual([{ protocol: 'smtp', host: 'smtp.example.test', port: 587, security: 'starttls', clientName: 'example.test' }]);
     expect(updated.smtp.pinnedCertificate).toEqual({ host: 'smtp.example.test', fingerprint256: cert.fingerprint256, pem: cert.cert });
-    expect(updated.imap.pinnedCertificate).toBeUndefined();
+    expect(updated.imap?.pinnedCertificate).toBeUndefined();
     const onDisk = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')) as { accounts: Account[] };
     expect(onDisk.accounts[0]?.smtp.pinnedCertificate?.fingerprint256).toBe(cert.fingerprint256);
   });
@@ -56,7 +56,7 @@ describe('accounts.trustCertificate', () => {
       async () => expired,
     ).catch((e) => e);
     expect(error).toMatchObject({ code: 'TLS_UNTRUSTED', details: { reason: 'expired', fingerprint256: cert.fingerprint256 } });
-    expect(settings.get(account.id)?.imap.pinnedCertificate).toBeUndefined();
+    expect(settings.get(account.id)?.imap?.pinnedCertificate).toBeUndefined();
   });
 
   it('has nothing to trust for an account that sends without encryption', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -42,11 +43,48 @@ describe('electron-builder.yml', () => {
   it('names the app', () => {
     expect(raw.appId).toBe('app.mua.mail');
     expect(raw.productName).toBe('Mua Mail');
-    expect(raw.directories).toEqual({ output: 'dist' });
+    expect(raw.directories).toEqual({ output: 'dist', buildResources: 'build' });
   });
 
-  it('packs only the build output and package.json', () => {
-    expect(raw.files).toEqual(['out/**', 'package.json']);
+  it('packs only what runs: the built bundles (not web mode, no source maps) and package.json', () => {
+    expect(raw.files).toEqual(['out/**', '!out/main/web.js', '!out/**/*.map', 'package.json']);
+  });
+
+  it('rebuilds the native modules for Electron while packaging', () => {
+    expect(raw.npmRebuild).toBe(true);
+  });
+
+  it('has an icon set: 512 and 256 pixel PNGs that exist', () => {
+    expect(raw.mac.icon).toBe('build/icon.png');
+    expect(raw.win.icon).toBe('build/icon.png');
+    expect(raw.linux.icon).toBe('build/icons');
+    for (const [file, size] of [
+      ['build/icon.png', 512],
+      ['build/icons/512x512.png', 512],
+      ['build/icons/256x256.png', 256],
+    ] as const) {
+      const png = readFileSync(resolve(root, file));
+      expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR');
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([size, size]);
+    }
+  });
+
+  it('signs the macOS app with the hardened runtime and only the entitlements it needs', () => {
+    expect(raw.mac.entitlements).toBe('build/entitlements.mac.plist');
+    expect(raw.mac.entitlementsInherit).toBe('build/entitlements.mac.plist');
+    const plist = readFileSync(resolve(root, raw.mac.entitlements), 'utf8').replace(/<!--[\s\S]*?-->/g, '');
+    const keys = [...plist.matchAll(/<key>([^<]+)<\/key>\s*<true\/>/g)].map((m) => m[1]);
+    expect(keys.sort()).toEqual(['com.apple.security.cs.allow-jit', 'com.apple.security.network.client']);
+    expect(plist).not.toMatch(/disable-library-validation|allow-unsigned-executable-memory|allow-dyld-environment-variables/);
+  });
+
+  it('registers for mailto: on Windows through the NSIS include', () => {
+    expect(raw.nsis.include).toBe('build/installer.nsh');
+    const nsh = readFileSync(resolve(root, raw.nsis.include), 'utf8');
+    expect(nsh).toContain('!macro customInstall');
+    expect(nsh).toContain('!macro customUnInstall');
+    expect(nsh).toContain('URLAssociations" "mailto"');
   });
 
   it('unpacks the native modules from the asar', () => {
@@ -61,6 +99,8 @@ describe('electron-builder.yml', () => {
       enableCookieEncryption: true,
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
+      // The renderer is on app://, so file: pages need none of their old extra privileges.
+      grantFileProtocolExtraPrivileges: false,
     });
   });
 
@@ -74,5 +114,11 @@ describe('electron-builder.yml', () => {
 
   it('registers the app for mailto: links', () => {
     expect(raw.protocols).toEqual([{ name: 'Email', schemes: ['mailto'] }]);
+    expect(raw.linux.mimeTypes).toEqual(['x-scheme-handler/mailto']);
+  });
+
+  it('is packaged by `npm run dist`', () => {
+    const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
+    expect(pkg.scripts.dist).toMatch(/^electron-vite build && electron-builder\b/);
   });
 });

@@ -20,15 +20,36 @@ export class FakeWebContents extends EventEmitter {
 
 export class FakeBrowserWindow extends EventEmitter {
   static created: FakeBrowserWindow[] = [];
+  static getAllWindows(): FakeBrowserWindow[] {
+    return FakeBrowserWindow.created.filter((w) => !w.destroyed);
+  }
   readonly webContents = new FakeWebContents();
   readonly loadFile = vi.fn(async (_path: string) => undefined);
+  readonly loadURL = vi.fn(async (_url: string) => undefined);
   readonly show = vi.fn();
+  readonly focus = vi.fn();
+  readonly restore = vi.fn();
+  readonly maximize = vi.fn();
+  destroyed = false;
+  focused = false;
   constructor(readonly options: Record<string, unknown>) {
     super();
     FakeBrowserWindow.created.push(this);
   }
   isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  isFocused(): boolean {
+    return this.focused;
+  }
+  isMinimized(): boolean {
     return false;
+  }
+  isMaximized(): boolean {
+    return false;
+  }
+  getNormalBounds() {
+    return { x: 10, y: 20, width: 1000, height: 700 };
   }
 }
 
@@ -68,9 +89,91 @@ export class FakeIpcRenderer extends EventEmitter {
 export const fakeIpcRenderer = new FakeIpcRenderer();
 export const fakeContextBridge = { exposeInMainWorld: vi.fn() };
 
+/** app: records its listeners; whenReady resolves when the test calls `ready()`. */
+export class FakeApp extends EventEmitter {
+  isPackaged = false;
+  readyNow = false;
+  hasLock = true;
+  readonly calls: string[] = [];
+  private resolveReady!: () => void;
+  private readonly readyPromise = new Promise<void>((resolve) => (this.resolveReady = resolve));
+  readonly enableSandbox = vi.fn(() => this.calls.push('enableSandbox'));
+  readonly requestSingleInstanceLock = vi.fn(() => {
+    this.calls.push('requestSingleInstanceLock');
+    return this.hasLock;
+  });
+  readonly quit = vi.fn();
+  readonly exit = vi.fn();
+  readonly setBadgeCount = vi.fn(() => true);
+  readonly getPath = vi.fn((_name: string) => fakePaths.userData);
+  whenReady(): Promise<void> {
+    return this.readyPromise;
+  }
+  isReady(): boolean {
+    return this.readyNow;
+  }
+  ready(): void {
+    this.readyNow = true;
+    this.calls.push('ready');
+    this.resolveReady();
+  }
+}
+
+export const fakePaths = { userData: '/nonexistent' };
+export const fakeApp = new FakeApp();
+
+export const fakeProtocol = {
+  registerSchemesAsPrivileged: vi.fn((_schemes: unknown) => {
+    fakeApp.calls.push(`registerSchemesAsPrivileged${fakeApp.readyNow ? ' after ready' : ''}`);
+  }),
+  handlers: new Map<string, (request: Request) => Promise<Response>>(),
+  handle: vi.fn((scheme: string, handler: (request: Request) => Promise<Response>) => {
+    fakeProtocol.handlers.set(scheme, handler);
+  }),
+};
+
+export const fakeMenu = {
+  buildFromTemplate: vi.fn((template: unknown) => ({ template })),
+  setApplicationMenu: vi.fn(),
+};
+
+export class FakeNotification extends EventEmitter {
+  static shown: FakeNotification[] = [];
+  static supported = true;
+  static isSupported(): boolean {
+    return FakeNotification.supported;
+  }
+  constructor(readonly options: { title: string; body: string }) {
+    super();
+  }
+  show(): void {
+    FakeNotification.shown.push(this);
+  }
+}
+
+export const fakeScreen = {
+  getAllDisplays: vi.fn(() => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }]),
+};
+
+export const fakeShell = { openExternal: vi.fn(async (_url: string) => undefined) };
+
+export const fakeIpcMain = {
+  handlers: new Map<string, (...args: unknown[]) => unknown>(),
+  handle: vi.fn((channel: string, handler: (...args: unknown[]) => unknown) => {
+    fakeIpcMain.handlers.set(channel, handler);
+  }),
+};
+
 /** The module object handed to vi.mock('electron'). */
 export const fakeElectron = {
+  app: fakeApp,
   BrowserWindow: FakeBrowserWindow,
+  Menu: fakeMenu,
+  Notification: FakeNotification,
+  ipcMain: fakeIpcMain,
+  protocol: fakeProtocol,
+  screen: fakeScreen,
+  shell: fakeShell,
   session: { defaultSession: fakeSession },
   contextBridge: fakeContextBridge,
   ipcRenderer: fakeIpcRenderer,

@@ -7,7 +7,8 @@ import { createDispatcher, type Dispatch } from '../../../main/contract/dispatch
 import type { HandlerTable } from '../../../main/contract/handler-table.js';
 import { isTrustedSenderFrame, registerIpc, trustedSenderCheck } from '../../../main/electron/ipc.js';
 
-const rendererUrl = pathToFileURL(resolve('/opt/mua/out/renderer/index.html')).href;
+const rendererUrl = 'app://mua/index.html';
+const fileRendererUrl = pathToFileURL(resolve('/opt/mua/out/renderer/index.html')).href;
 
 type Frame = { url: string; parent: Frame | null; processId: number; routingId: number; detached: boolean };
 
@@ -27,7 +28,7 @@ describe('isTrustedSenderFrame', () => {
     expect(isTrustedSenderFrame(frame(rendererUrl, top, 2), rendererUrl)).toBe(false);
   });
 
-  it.each(['https://evil.example/', 'file:///tmp/index.html', 'about:blank', `${rendererUrl}?evil=1`])(
+  it.each(['https://evil.example/', 'file:///tmp/index.html', fileRendererUrl, 'app://mua/other.html', 'app://evil/index.html', 'about:blank', `${rendererUrl}?evil=1`])(
     'refuses a top frame on %s',
     (url) => {
       expect(isTrustedSenderFrame(frame(url), rendererUrl)).toBe(false);

@@ -8,13 +8,14 @@ describe('builtPaths', () => {
     const paths = builtPaths(pathToFileURL(resolve('/opt/Mua Mail/out/main/electron.js')).href);
     expect(paths.preload).toBe(resolve('/opt/Mua Mail/out/preload/preload.cjs'));
     expect(paths.rendererIndex).toBe(resolve('/opt/Mua Mail/out/renderer/index.html'));
-    expect(paths.rendererUrl).toBe(pathToFileURL(resolve('/opt/Mua Mail/out/renderer/index.html')).href);
-    expect(paths.rendererUrl).toContain('Mua%20Mail');
+    expect(paths.rendererDir).toBe(resolve('/opt/Mua Mail/out/renderer'));
+    // Served from app://, never file://: the URL no longer depends on where the app is installed.
+    expect(paths.rendererUrl).toBe('app://mua/index.html');
   });
 });
 
 describe('isRendererUrl', () => {
-  const renderer = pathToFileURL(resolve('/opt/mua/out/renderer/index.html')).href;
+  const renderer = 'app://mua/index.html';
 
   it('accepts the renderer page, with or without a fragment', () => {
     expect(isRendererUrl(renderer, renderer)).toBe(true);
@@ -22,6 +23,11 @@ describe('isRendererUrl', () => {
   });
 
   it.each([
+    pathToFileURL(resolve('/opt/mua/out/renderer/index.html')).href,
+    'app://mua/other.html',
+    'app://mua.evil/index.html',
+    'app://evil/index.html',
+    'https://mua/index.html',
     pathToFileURL(resolve('/opt/mua/out/renderer/other.html')).href,
     `${renderer}?x=1`,
     'about:srcdoc',

@@ -32,8 +32,31 @@ describe('mainWindowOptions', () => {
     expect(prefs[option]).toBe(value);
   });
 
-  it('enables no extra Blink features', () => {
+  it('enables no extra Blink features and turns off auxclick (middle-click new windows)', () => {
     expect(prefs.enableBlinkFeatures).toBeUndefined();
+    expect(prefs.disableBlinkFeatures).toBe('Auxclick');
+  });
+
+  it('turns off the spellchecker’s dictionary download and drag-and-drop navigation', () => {
+    expect(prefs.spellcheck).toBe(false);
+    expect(prefs.navigateOnDragDrop).toBe(false);
+  });
+
+  it('has exactly the web preferences listed here, no others', () => {
+    expect(Object.keys(prefs).sort()).toEqual(
+      [
+        'allowRunningInsecureContent', 'contextIsolation', 'disableBlinkFeatures', 'enableBlinkFeatures', 'experimentalFeatures',
+        'navigateOnDragDrop', 'nodeIntegration', 'nodeIntegrationInSubFrames', 'nodeIntegrationInWorker', 'preload', 'sandbox',
+        'spellcheck', 'webSecurity', 'webviewTag',
+      ].sort(),
+    );
+  });
+
+  it('takes a remembered size and place, and keeps the minimum size', () => {
+    const options = mainWindowOptions('x', { x: 5, y: 6, width: 900, height: 700 });
+    expect(options).toMatchObject({ x: 5, y: 6, width: 900, height: 700, minWidth: 640, minHeight: 420 });
+    expect(mainWindowOptions('x')).toMatchObject({ width: 1200, height: 800 });
+    expect(mainWindowOptions('x')).not.toHaveProperty('x');
   });
 
   it('uses the preload it is given', () => {
@@ -59,10 +82,11 @@ describe('createMainWindow', () => {
     contents = window.webContents;
   });
 
-  it('builds the window from mainWindowOptions with the built preload, and loads the built renderer', () => {
+  it('builds the window from mainWindowOptions with the built preload, and loads the renderer from app://', () => {
     expect(FakeBrowserWindow.created).toHaveLength(1);
     expect(window.options).toEqual(mainWindowOptions(resolve('/opt/mua/out/preload/preload.cjs')));
-    expect(window.loadFile).toHaveBeenCalledWith(resolve('/opt/mua/out/renderer/index.html'));
+    expect(window.loadURL).toHaveBeenCalledWith('app://mua/index.html');
+    expect(window.loadFile).not.toHaveBeenCalled();
   });
 
   it('shows the window once it is ready', () => {
@@ -87,7 +111,10 @@ describe('createMainWindow', () => {
       const policy = headers['Content-Security-Policy']![0]!;
       expect(policy).toContain("default-src 'none'");
       expect(policy).toContain("script-src 'self'");
-      expect(policy).not.toContain('unsafe-inline');
+      // Inline styles are allowed (the reader's srcdoc frame inherits this policy and mail uses
+      // them); inline or eval'd script never is.
+      const scriptSrc = policy.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'));
+      expect(scriptSrc).toBe("script-src 'self'");
       expect(policy).not.toContain('unsafe-eval');
     });
 
@@ -106,7 +133,11 @@ describe('createMainWindow', () => {
       'http://127.0.0.1:8080/',
       'file:///etc/passwd',
       pathToFileURL(resolve('/opt/mua/out/renderer/other.html')).href,
+      pathToFileURL(resolve('/opt/mua/out/renderer/index.html')).href,
+      'app://mua/other.html',
+      'app://evil/index.html',
       'javascript:alert(1)',
+      'mailto:someone@example.org',
     ])('refuses to take the main frame to %s', (url) => {
       const event = navigationEvent(url);
       contents.emit('will-navigate', event);
@@ -173,9 +204,10 @@ describe('createMainWindow', () => {
 
     it('answers permission checks the same way', () => {
       const check = fakeSession.checkHandler!;
-      expect(check(contents, 'notifications', 'file:///', { requestingUrl: paths.rendererUrl })).toBe(true);
-      expect(check(contents, 'geolocation', 'file:///', { requestingUrl: paths.rendererUrl })).toBe(false);
-      expect(check(contents, 'media', 'file:///', { requestingUrl: paths.rendererUrl })).toBe(false);
+      expect(check(contents, 'notifications', 'app://mua', { requestingUrl: paths.rendererUrl })).toBe(true);
+      expect(check(contents, 'geolocation', 'app://mua', { requestingUrl: paths.rendererUrl })).toBe(false);
+      expect(check(contents, 'media', 'app://mua', { requestingUrl: paths.rendererUrl })).toBe(false);
+      expect(check(contents, 'notifications', 'file://', { requestingUrl: 'file:///opt/mua/out/renderer/index.html' })).toBe(false);
       expect(check(null, 'notifications', 'null', {})).toBe(false);
     });
   });

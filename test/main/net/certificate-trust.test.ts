@@ -139,7 +139,7 @@ describe('SMTP: an untrusted certificate', () => {
       await app.client.invoke('accounts.trustCertificate', { accountId: alice.id, protocol: 'smtp', fingerprint256 }),
     );
     expect(trusted.smtp.pinnedCertificate).toEqual({ host: '127.0.0.1', fingerprint256: first.fingerprint256, pem: first.cert });
-    expect(trusted.imap.pinnedCertificate).toBeUndefined();
+    expect(trusted.imap?.pinnedCertificate).toBeUndefined();
     expect(value(await app.client.invoke('accounts.list', {}))[0]?.smtp.pinnedCertificate?.fingerprint256).toBe(first.fingerprint256);
 
     // The message that failed goes when retried, and new ones go too.
@@ -246,7 +246,7 @@ describe('a certificate from a trusted CA, for another name (the test bed addres
           fingerprint256: refused.error.details!.fingerprint256!,
         }),
       );
-      expect(trusted.imap.pinnedCertificate?.host).toBe(host);
+      expect(trusted.imap?.pinnedCertificate?.host).toBe(host);
       expect(trusted.smtp.pinnedCertificate).toBeUndefined();
       expect(Array.isArray(value(await app.client.invoke('messages.list', { accountId: bob.id })))).toBe(true);
     });

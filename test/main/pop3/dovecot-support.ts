@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Pop3Client, Pop3ClientOptions, Pop3Credentials, Pop3Settings } from '../../../main/pop3/pop3-client.js';
-import { testbed, user } from '../../support/testbed.js';
+import { testbed, user, type TestbedUserName } from '../../support/testbed.js';
 
 const TESTBED = join(import.meta.dirname, '..', '..', 'testbed', 'testbed.sh');
 
@@ -14,13 +14,13 @@ export function pop3Settings(security: 'tls' | 'starttls', extra: Partial<Pop3Se
   return { host, port: security === 'tls' ? tlsPort : starttlsPort, security, ...extra };
 }
 
-export function credentials(local: 'bob' | 'carol'): Pop3Credentials {
+export function credentials(local: TestbedUserName): Pop3Credentials {
   const { email, password } = user(local);
   return { user: email, password };
 }
 
 /** Puts a message file into the user's INBOX with doveadm save (testbed.sh deliver USER FILE MAILBOX). */
-export function deliver(local: 'bob' | 'carol', file: string): void {
+export function deliver(local: TestbedUserName, file: string): void {
   execFileSync('bash', [TESTBED, 'deliver', user(local).email, file, 'INBOX'], {
     env: { ...process.env, MUA_TESTBED_DIR: testbed().stateDir },
     stdio: ['ignore', 'pipe', 'pipe'],

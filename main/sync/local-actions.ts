@@ -1,0 +1,126 @@
+import { link, mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EventName, EventPayload } from '../../shared/contract.js';
+import { AppError } from '../../shared/errors.js';
+import { LocalMessages, type LocalEntry } from '../store/local-messages.js';
+import type { Folder, MessageStore, StoredMessage } from '../store/message-store.js';
+import { Pop3Uids } from '../store/pop3-uids.js';
+import type { ThreadIndex } from '../store/threading.js';
+import type { FlagName, MessageAction } from './message-actions.js';
+
+export type LocalActionsOptions = {
+  store: MessageStore;
+  bodiesDir: string;
+  threads: ThreadIndex;
+  emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+};
+
+type StoredRow = StoredMessage & { bodyFile: string | null };
+
+/**
+ * Read/unread, flag, move, copy and delete for an account whose folders are local (POP3): done
+ * in the store at once, with nothing to queue for a server. A moved message keeps its source
+ * file (linked under its new UID before the rows change, unlinked after) and its POP3 record
+ * (so it is not taken for deleted locally); one deleted for good leaves its record behind, which
+ * is what "delete from server when deleted locally" looks for.
+ */
+export class LocalActions {
+  private readonly local: LocalMessages;
+  private readonly pop3: Pop3Uids;
+  private nextId = 1;
+
+  constructor(private readonly options: LocalActionsOptions) {
+    this.local = new LocalMessages(options.store);
+    this.pop3 = new Pop3Uids(options.store);
+  }
+
+  private get store(): MessageStore {
+    return this.options.store;
+  }
+
+  /** Does it; returns an id like MessageActions' (there is never an action.failed for it). */
+  async perform(accountId: string, action: MessageAction): Promise<number> {
+    const folder = this.folderOrThrow(accountId, action.folder);
+    switch (action.kind) {
+      case 'flags':
+        this.setFlags(folder, action.uids, action.add, action.remove);
+        break;
+      case 'move':
+        await this.transfer(accountId, folder, action.uids, this.folderOrThrow(accountId, action.to), { keepSource: false });
+        break;
+      case 'copy':
+        await this.transfer(accountId, folder, action.uids, this.folderOrThrow(accountId, action.to), { keepSource: true });
+        break;
+      case 'delete':
+        if (action.trash && action.trash !== action.folder) {
+          await this.transfer(accountId, folder, action.uids, this.folderOrThrow(accountId, action.trash), { keepSource: false });
+        } else {
+          await this.deleteForGood(folder, action.uids);
+        }
+        break;
+    }
+    this.options.emit('messages.changed', { accountId, folder: action.folder });
+    const other = action.kind === 'move' || action.kind === 'copy' ? action.to : action.kind === 'delete' ? action.trash : null;
+    if (other && other !== action.folder) this.options.emit('messages.changed', { accountId, folder: other });
+    this.options.emit('folders.changed', { accountId });
+    return this.nextId++;
+  }
+
+  private setFlags(folder: Folder, uids: readonly number[], add: readonly FlagName[], remove: readonly FlagName[]): void {
+    const updates = this.rowsOf(folder, uids).map((row) => {
+      const flags = { ...row.flags };
+      for (const f of add) flags[f] = true;
+      for (const f of remove) flags[f] = false;
+      return { uid: row.uid, flags };
+    });
+    this.store.setFlags(folder.id, updates);
+  }
+
+  private async transfer(accountId: string, from: Folder, uids: readonly number[], to: Folder, { keepSource }: { keepSource: boolean }): Promise<void> {
+    if (from.id === to.id) return;
+    const rows = this.rowsOf(from, uids);
+    if (rows.length === 0) return;
+    const first = this.local.nextUid(to.id);
+    const toDir = join(this.options.bodiesDir, accountId, String(to.id));
+    await mkdir(toDir, { recursive: true });
+    const entries: (LocalEntry & { row: StoredRow })[] = [];
+    for (const [i, row] of rows.entries()) {
+      const uid = first + i;
+      const bodyFile = join(accountId, String(to.id), `${uid}.eml`);
+      // A second name for the same file first: a crash before the rows change leaves only an
+      // unused file (its UID was not given out, and the next message there overwrites it).
+      if (row.bodyFile) {
+        await rm(join(this.options.bodiesDir, bodyFile), { force: true });
+        await link(join(this.options.bodiesDir, row.bodyFile), join(this.options.bodiesDir, bodyFile));
+      }
+      entries.push({ row, bodyFile, message: { ...row, uid, bodyText: row.bodyText, snippet: row.snippet } });
+    }
+    this.local.insert(to.id, entries, () => {
+      if (keepSource) return;
+      this.store.removeUids(from.id, rows.map((r) => r.uid));
+      for (const e of entries) this.pop3.relocate({ folderId: from.id, uid: e.row.uid }, { folderId: to.id, uid: e.message.uid });
+    });
+    this.options.threads.assignUids(to.id, entries.map((e) => e.message.uid));
+    if (!keepSource) await this.unlink(rows);
+  }
+
+  private async deleteForGood(folder: Folder, uids: readonly number[]): Promise<void> {
+    const rows = this.rowsOf(folder, uids);
+    this.store.removeUids(folder.id, rows.map((r) => r.uid));
+    await this.unlink(rows);
+  }
+
+  private async unlink(rows: readonly StoredRow[]): Promise<void> {
+    for (const row of rows) if (row.bodyFile) await rm(join(this.options.bodiesDir, row.bodyFile), { force: true });
+  }
+
+  private rowsOf(folder: Folder, uids: readonly number[]): StoredRow[] {
+    return uids.map((uid) => this.store.message(folder.id, uid)).filter((row): row is StoredRow => row !== undefined);
+  }
+
+  private folderOrThrow(accountId: string, path: string): Folder {
+    const folder = this.store.folderByPath(accountId, path);
+    if (!folder) throw new AppError('NOT_FOUND', { message: 'That folder does not exist.' });
+    return folder;
+  }
+}

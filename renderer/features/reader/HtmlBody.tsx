@@ -1,0 +1,122 @@
+import { useEffect, useRef } from 'react';
+import { frameContentSecurityPolicy } from './remote-content.js';
+
+/** A link in the message, as the person sees it: where it really goes, and the text it shows. */
+export type FrameLink = { href: string | null; text: string };
+
+type Props = {
+  /** Sanitized body markup (sanitize-html.ts). */
+  html: string;
+  allowRemote: boolean;
+  /** A link was clicked (or activated from the keyboard); nothing has been opened. */
+  onLink: (link: FrameLink) => void;
+  /** The link under the pointer or the focus, or undefined when there is none. */
+  onHover: (link: FrameLink | undefined) => void;
+};
+
+const BASE_STYLE =
+  'html{color-scheme:light;background:#fff;color:#1c1c1e}' +
+  'body{margin:0;padding:0.75rem;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;overflow-wrap:anywhere}' +
+  'img{max-width:100%;height:auto}table{max-width:100%}pre{white-space:pre-wrap}' +
+  'a:focus-visible{outline:2px solid #0b57d0;outline-offset:2px}';
+
+/** The frame's whole document: its own CSP first, so it holds before any of the message is parsed. */
+export function frameDocument(html: string, allowRemote: boolean): string {
+  const csp = frameContentSecurityPolicy(allowRemote).replace(/"/g, '&quot;');
+  return (
+    '<!doctype html><html><head><meta charset="utf-8">' +
+    `<meta http-equiv="Content-Security-Policy" content="${csp}">` +
+    '<meta name="referrer" content="no-referrer">' +
+    `<style>${BASE_STYLE}</style></head><body>${html}</body></html>`
+  );
+}
+
+/**
+ * Listens, from the app's side, to the links of the frame's document: hover and focus show the
+ * real target, a click (or Enter) is stopped and handed to onLink. Returns the cleanup.
+ */
+export function attachLinkHandlers(doc: Document, { onLink, onHover }: Pick<Props, 'onLink' | 'onHover'>): () => void {
+  const linkOf = (target: EventTarget | null): FrameLink | undefined => {
+    const el = (target as Element | null)?.closest?.('a, area');
+    return el ? { href: el.getAttribute('href'), text: el.textContent ?? el.getAttribute('alt') ?? '' } : undefined;
+  };
+  const click = (event: Event) => {
+    const link = linkOf(event.target);
+    // Nothing in the frame navigates: links open through the app, after the checks.
+    event.preventDefault();
+    if (link && (event as MouseEvent).button <= 1) onLink(link);
+  };
+  const over = (event: Event) => {
+    const link = linkOf(event.target);
+    if (link) onHover(link);
+  };
+  const out = (event: Event) => {
+    if (linkOf(event.target)) onHover(undefined);
+  };
+  const listeners: [string, (e: Event) => void][] = [
+    ['click', click],
+    ['auxclick', click],
+    ['submit', (e) => e.preventDefault()],
+    ['mouseover', over],
+    ['focusin', over],
+    ['mouseout', out],
+    ['focusout', out],
+  ];
+  for (const [name, fn] of listeners) doc.addEventListener(name, fn, true);
+  return () => {
+    for (const [name, fn] of listeners) doc.removeEventListener(name, fn, true);
+  };
+}
+
+/**
+ * The message's HTML in a sandboxed frame: no allow-scripts (nothing in it can run, whatever
+ * got past the sanitizer), no forms, popups or top navigation. allow-same-origin only so that
+ * the app can size the frame to its content and catch its link clicks; without scripts in the
+ * frame that gives the message nothing. Its own CSP allows no script and, unless remote
+ * content was allowed, nothing from the network.
+ */
+export function HtmlBody({ html, allowRemote, onLink, onHover }: Props) {
+  const frame = useRef<HTMLIFrameElement>(null);
+  const callbacks = useRef({ onLink, onHover });
+  callbacks.current = { onLink, onHover };
+  const cleanup = useRef<() => void>(undefined);
+
+  useEffect(() => () => cleanup.current?.(), []);
+
+  function onLoad() {
+    cleanup.current?.();
+    const iframe = frame.current;
+    const doc = iframe?.contentDocument;
+    if (!iframe || !doc) return;
+    const detach = attachLinkHandlers(doc, {
+      onLink: (link) => callbacks.current.onLink(link),
+      onHover: (link) => callbacks.current.onHover(link),
+    });
+    const fit = () => {
+      const height = Math.max(doc.documentElement?.scrollHeight ?? 0, doc.body?.scrollHeight ?? 0);
+      if (height > 0) iframe.style.height = `${height + 2}px`;
+    };
+    fit();
+    // Images that load (once allowed) and late layout change the height.
+    doc.addEventListener('load', fit, true);
+    const observer = typeof ResizeObserver === 'undefined' || !doc.body ? undefined : new ResizeObserver(fit);
+    if (doc.body) observer?.observe(doc.body);
+    cleanup.current = () => {
+      detach();
+      doc.removeEventListener('load', fit, true);
+      observer?.disconnect();
+    };
+  }
+
+  return (
+    <iframe
+      ref={frame}
+      className="html-body"
+      title="Message body"
+      sandbox="allow-same-origin"
+      referrerPolicy="no-referrer"
+      srcDoc={frameDocument(html, allowRemote)}
+      onLoad={onLoad}
+    />
+  );
+}
