@@ -1,8 +1,12 @@
 import { MailParser, type AddressObject, type AttachmentStream, type MessageText } from 'mailparser';
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AttachmentInfo, MailboxAddress } from '../../shared/schemas.js';
 import type { MessageDetail } from '../../shared/schemas.js';
+
+/** A message's raw source: the path of the file it is kept in, or its bytes (kept in the store). */
+export type MessageSourceRef = string | Buffer;
 
 export type ParsedFile = Pick<MessageDetail, 'to' | 'cc' | 'replyTo' | 'inReplyTo' | 'references' | 'text' | 'attachments'>;
 
@@ -34,12 +38,12 @@ const INLINE_IMAGE_TYPES = /^image\/(png|gif|jpeg|jpg|webp|bmp)$/i;
  * about as much memory as its text. mailparser copes with malformed MIME and unknown charsets;
  * what it cannot decode is left out rather than failing the whole message.
  */
-export async function parseMessageFile(file: string): Promise<ParsedFile> {
+export async function parseMessageFile(file: MessageSourceRef): Promise<ParsedFile> {
   return (await readMessageFile(file)).parts;
 }
 
 /** parseMessageFile, with the header fields of the same pass. */
-export async function readMessageFile(file: string): Promise<{ parts: ParsedFile; header: MessageHeader }> {
+export async function readMessageFile(file: MessageSourceRef): Promise<{ parts: ParsedFile; header: MessageHeader }> {
   const { parts, header } = await readWith(file, false);
   const { html: _html, authenticationResults: _auth, ...plain } = parts;
   return { parts: plain, header };
@@ -50,11 +54,11 @@ export async function readMessageFile(file: string): Promise<{ parts: ParsedFile
  * that), its cid: references to small inline raster images replaced by data: URLs, and the
  * Authentication-Results header fields, unfolded.
  */
-export async function parseMessageForReader(file: string): Promise<ReaderParts> {
+export async function parseMessageForReader(file: MessageSourceRef): Promise<ReaderParts> {
   return (await readWith(file, true)).parts;
 }
 
-async function readWith(file: string, reader: boolean): Promise<{ parts: ReaderParts; header: MessageHeader }> {
+async function readWith(file: MessageSourceRef, reader: boolean): Promise<{ parts: ReaderParts; header: MessageHeader }> {
   try {
     return await parseWith(file, OPTIONS, reader);
   } catch {
@@ -72,7 +76,7 @@ async function readWith(file: string, reader: boolean): Promise<{ parts: ReaderP
 }
 
 async function parseWith(
-  file: string,
+  file: MessageSourceRef,
   options: ConstructorParameters<typeof MailParser>[0],
   reader: boolean,
 ): Promise<{ parts: ReaderParts; header: MessageHeader }> {
@@ -107,7 +111,7 @@ async function parseWith(
       part.release?.();
     });
   });
-  await pipeline(createReadStream(file), parser);
+  await pipeline(typeof file === 'string' ? createReadStream(file) : Readable.from([file]), parser);
   const references = parser.references === undefined ? [] : Array.isArray(parser.references) ? parser.references : [parser.references];
   const date = parser.date?.getTime();
   const parts: ReaderParts = {

@@ -2,14 +2,16 @@ import { open } from 'node:fs/promises';
 import type { MessageInput } from '../store/message-store.js';
 import type { Pop3Uids } from '../store/pop3-uids.js';
 
-/** A message on disk (not yet fsynced) and its row, waiting to be had. */
+/** A downloaded message waiting to be had: its row, and its source (bytes, or a file being synced). */
 export type DownloadedMessage = {
-  bodyFile: string;
   message: MessageInput;
   uidl: string;
   number: number;
-  /** Settles once the file is whole, fsynced and under its name (see message-file-sink.ts). */
-  written: Promise<void>;
+  /** Kept in the store with the row (see message-sink.ts)... */
+  source?: Buffer;
+  /** ...or in this file, relative to the bodies folder, once `written` settles (whole and fsynced). */
+  bodyFile?: string;
+  written?: Promise<void>;
 };
 
 export type BatchLimits = {
@@ -27,9 +29,9 @@ const DEFAULTS: BatchLimits = { messages: 200, bytes: 32 * 1024 * 1024, ageMs: 5
  * Group commit for downloaded messages. Making one message durable costs an fsync of its file,
  * one of its folder and one of the database's log: some milliseconds each, far more than
  * fetching a typical message (measured: 5,000 messages in 36 s one by one, the network alone
- * 2.6 s). So each file is written and fsynced in the background while the next message
- * downloads, and a batch is made durable together: its files awaited, the folder synced once,
- * then one transaction (synchronous=FULL) stores all their rows and UIDL records. A message is had only
+ * 2.6 s). So a batch is made durable together: the files of its large messages (fsynced in the
+ * background as they arrived) awaited, their folder synced once, then one transaction
+ * (synchronous=FULL) stores all the rows, the small messages' sources and the UIDL records. A message is had only
  * after that commit, and DELE for it may go only then, so the rule of the loop holds for each
  * message; a crash before the commit loses only the batch's downloads (their UIDs were never
  * given out, so the next check fetches them again into the same file names).
@@ -88,12 +90,15 @@ export class DownloadBatch {
     this.pending = [];
     this.bytes = 0;
     // Each file was fsynced as it was written; the folder, holding their names, once for all.
-    await Promise.all(batch.map((d) => d.written));
-    await fsyncPath(this.target.folderDir);
+    const files = batch.filter((d) => d.written);
+    if (files.length) {
+      await Promise.all(files.map((d) => d.written));
+      await fsyncPath(this.target.folderDir);
+    }
     this.uids.storeDownloadedMany(
       this.target.accountId,
       this.target.folderId,
-      batch.map((d) => ({ message: d.message, bodyFile: d.bodyFile, uidl: d.uidl })),
+      batch.map((d) => ({ message: d.message, bodyFile: d.bodyFile, source: d.source, uidl: d.uidl })),
       this.now(),
     );
     return batch;

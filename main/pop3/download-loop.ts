@@ -4,13 +4,13 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import { MESSAGE_ID, messageIdOf } from '../mime/message-ids.js';
-import { readMessageFile, snippetOf } from '../mime/parse-message-file.js';
+import { readMessageFile, snippetOf, type MessageSourceRef } from '../mime/parse-message-file.js';
 import { headerEnd, parseMessageHeader } from '../mime/parse-message-header.js';
 import { readDownloadedBodies } from './read-downloaded-bodies.js';
 import type { Folder, FolderRole, ListedFolderInput, MessageInput, MessageStore } from '../store/message-store.js';
 import { Pop3Uids, type Pop3UidRecord } from '../store/pop3-uids.js';
 import { CommitQueue, DownloadBatch, type BatchLimits, type DownloadedMessage } from './download-batch.js';
-import { MessageFileSink } from './message-file-sink.js';
+import { MessageSink } from './message-sink.js';
 import { Pop3Client, type Pop3ClientOptions, type Pop3Credentials, type Pop3Settings } from './pop3-client.js';
 import { isUidlUnsupported, leaveOnServerImpossible, pop3Error } from './pop3-errors.js';
 
@@ -20,15 +20,18 @@ import { isUidlUnsupported, leaveOnServerImpossible, pop3Error } from './pop3-er
  * The order of steps is what makes it exact:
  * 1. UIDL names every message on the server; a message is new when its UIDL is not had (message
  *    numbers last one session only and are never stored).
- * 2. RETR streams it to <bodiesDir>/<account>/<folder id>/<uid>.eml (via .partial), and its row
- *    is read from the file.
- * 3. Batches of such messages are made durable together (download-batch.ts): their files
- *    fsynced, then one transaction with synchronous=FULL stores their rows, body files and
- *    UIDL records (Pop3Uids). Only now are they had.
- * 4. Only then may DELE be sent; DELE is committed by the server at QUIT only, so a drop before
- *    QUIT deletes nothing, and the records already say "had": the next check skips the messages
- *    (and sends their DELE again if the policy still says so). "Deleted from server" is written
- *    only after QUIT's +OK.
+ * 2. RETR (pipelined where the server offers PIPELINING) brings it in: a message up to 256 KiB
+ *    is gathered in memory, a larger one streamed to <bodiesDir>/<account>/<folder id>/<uid>.eml
+ *    (message-sink.ts); its row is read from its header.
+ * 3. Batches of such messages are made durable together (download-batch.ts): the large ones'
+ *    files fsynced, then one transaction with synchronous=FULL stores their rows, the small
+ *    ones' sources and the UIDL records (Pop3Uids). Only now are they had.
+ * 4. Only then may DELE be sent (after the whole download); DELE is committed by the server at
+ *    QUIT only, so a drop before QUIT deletes nothing, and the records already say "had": the
+ *    next check skips the messages (and sends their DELE again if the policy still says so).
+ *    "Deleted from server" is written only after QUIT's +OK.
+ * 5. Their text (search index, snippets, attachments) is read afterwards, off the download's
+ *    path (read-downloaded-bodies.ts).
  * A failure anywhere drops the connection without QUIT, so nothing this session marked is
  * deleted, and whatever was stored stays stored.
  */
@@ -238,8 +241,8 @@ async function withoutUidl(step: Step): Promise<Outcome> {
 
 /**
  * Downloads the messages `numbers` in one pipelined RETR run (see commands/retr-pipelined.ts):
- * each into the file of its local UID (written and fsynced in the background, see
- * message-file-sink.ts), its row read from its header, and into the batch; batches are committed
+ * each into memory or, if large, the file of its local UID (see message-sink.ts), its row read
+ * from its header, and into the batch; batches are committed
  * while the next messages arrive (download-batch.ts). Returns the messages had, in order. With
  * no UIDL (`uidlOf` undefined) a message is known by its content hash, and one already had, or
  * already in this run, is not kept again but listed in `duplicates` (its file removed).
@@ -260,23 +263,23 @@ async function fetchAll(
   });
   step.commits = commits;
   options.onProgress?.({ done: 0, total });
-  let current: MessageFileSink | undefined;
+  let current: MessageSink | undefined;
   try {
     await client.retrEach(numbers, (number) => {
       const uid = batch.takeUid();
       const file = join(folderDir, `${uid}.eml`);
-      const sink = (current = new MessageFileSink(file));
+      const sink = (current = new MessageSink(file));
       return {
         sink: (chunk) => sink.write(chunk),
         end: async () => {
           current = undefined;
-          const { head, size, written } = sink.finish();
+          const kept = sink.finish();
           let uidl: string;
           if (uidlOf) {
             uidl = uidlOf(number);
           } else {
-            await written;
-            uidl = `content sha256 ${await sha256(file)}`;
+            if (kept.kind === 'file') await kept.written;
+            uidl = `content sha256 ${kept.kind === 'bytes' ? sha256Of(kept.bytes) : await sha256(file)}`;
             if (uids.records(options.accountId).has(uidl) || batch.has(uidl)) {
               await rm(file, { force: true });
               duplicates.push({ number, uidl });
@@ -284,9 +287,16 @@ async function fetchAll(
             }
           }
           await options.beforeStore?.(uidl);
+          const source = kept.kind === 'bytes' ? kept.bytes : file;
           const message =
-            headerEnd(head) >= 0 ? rowFromHeader(head, uid, size, step.now()) : await written.then(() => messageInput(file, uid, size, step.now()));
-          batch.add({ bodyFile: relative(options.bodiesDir, file), message, uidl, number, written });
+            headerEnd(kept.head) >= 0
+              ? rowFromHeader(kept.head, uid, kept.size, step.now())
+              : await (kept.kind === 'file' ? kept.written : Promise.resolve()).then(() => messageInput(source, uid, kept.size, step.now()));
+          batch.add(
+            kept.kind === 'bytes'
+              ? { message, uidl, number, source: kept.bytes }
+              : { message, uidl, number, bodyFile: relative(options.bodiesDir, file), written: kept.written },
+          );
           if (batch.full) await commits.start();
         },
       };
@@ -328,7 +338,7 @@ function rowFromHeader(head: Buffer, uid: number, size: number, now: number): Me
  * The row of a message kept in a local file (downloaded, or filed in a local folder): its header
  * fields, and its text for the reader and search.
  */
-export async function messageInput(file: string, uid: number, size: number, now: number): Promise<MessageInput> {
+export async function messageInput(file: MessageSourceRef, uid: number, size: number, now: number): Promise<MessageInput> {
   const { parts, header } = await readMessageFile(file);
   return {
     uid,
@@ -349,6 +359,10 @@ export async function messageInput(file: string, uid: number, size: number, now:
     bodyText: parts.text,
     snippet: snippetOf(parts.text),
   };
+}
+
+function sha256Of(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 async function sha256(file: string): Promise<string> {

@@ -15,9 +15,9 @@ export async function readDownloadedBodies(store: MessageStore, bodiesDir: strin
     const pending = store.unreadBodies(folderId, chunk);
     if (pending.length === 0) return read;
     const bodies = [];
-    for (const { uid, bodyFile } of pending) {
+    for (const { uid, bodyFile, source } of pending) {
       // An unreadable source still counts as read (with no text): it is not tried for ever.
-      const parts = await parseMessageFile(join(bodiesDir, bodyFile));
+      const parts = await parseMessageFile(source ?? join(bodiesDir, bodyFile!));
       bodies.push({ uid, bodyText: parts.text, snippet: snippetOf(parts.text), hasAttachments: parts.attachments.length > 0 });
     }
     store.setReadBodies(folderId, bodies);

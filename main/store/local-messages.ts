@@ -1,8 +1,16 @@
 import type { Statement } from 'better-sqlite3';
 import type { MessageInput, MessageStore } from './message-store.js';
 
-/** A message whose source is kept in a file (its path relative to the bodies folder). */
-export type LocalEntry = { message: MessageInput; bodyFile: string };
+/**
+ * A message of a local folder and where its source is kept: a file (its path relative to the
+ * bodies folder), or the store itself (its bytes, or those of the message it is a copy of).
+ */
+export type LocalEntry = {
+  message: MessageInput;
+  bodyFile?: string;
+  source?: Buffer;
+  sourceOf?: { folderId: number; uid: number };
+};
 
 /**
  * Messages that live only in this store: a POP3 account's folders, where no server holds a copy
@@ -47,7 +55,7 @@ export class LocalMessages {
   }
 
   /**
-   * Stores messages in a local folder with their body files, and moves the folder's next UID
+   * Stores messages in a local folder with their sources, and moves the folder's next UID
    * past them, in one transaction committed with synchronous=FULL; `alsoInTransaction` runs in
    * it too. Throws, storing nothing, if a UID is taken.
    */
@@ -63,8 +71,10 @@ export class LocalMessages {
           folderId,
           entries.map((e) => e.message),
         );
-        for (const { message, bodyFile } of entries) {
-          this.statements.setBodyFile.run(bodyFile, folderId, message.uid);
+        for (const { message, bodyFile, source, sourceOf } of entries) {
+          if (bodyFile !== undefined) this.statements.setBodyFile.run(bodyFile, folderId, message.uid);
+          if (source) this.store.keepSource(folderId, message.uid, source);
+          if (sourceOf) this.store.copySource(sourceOf, { folderId, uid: message.uid });
           this.statements.setUidNext.run(message.uid + 1, folderId);
         }
         alsoInTransaction?.();

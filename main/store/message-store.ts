@@ -100,6 +100,9 @@ export type MessageInput = {
   bodyText?: string | null;
 };
 
+/** A stored message with where its raw source is kept (see MessageStore.message). */
+export type KeptMessage = StoredMessage & { bodyFile: string | null; sourceInStore: boolean };
+
 export type StoredMessage = Omit<MessageInput, 'snippet' | 'bodyText'> & {
   id: number;
   folderId: number;
@@ -357,7 +360,9 @@ export class MessageStore {
           total = excluded.total, unread = excluded.unread
         RETURNING id`),
       removeFolder: prepare('DELETE FROM folders WHERE id = ?'),
-      messageByUid: prepare(`SELECT ${MESSAGE_COLUMNS}, m.body_file FROM messages m WHERE m.folder_id = ? AND m.uid = ?`),
+      messageByUid: prepare(`SELECT ${MESSAGE_COLUMNS}, m.body_file,
+        EXISTS (SELECT 1 FROM message_sources s WHERE s.message_id = m.id) AS source_in_store
+        FROM messages m WHERE m.folder_id = ? AND m.uid = ?`),
       setBodyFile: prepare(`UPDATE messages SET body_file = @file, body_text = @bodyText, snippet = @snippet
         WHERE folder_id = @folderId AND uid = @uid`),
       uidsInRange: prepare('SELECT uid FROM messages WHERE folder_id = ? AND uid >= ? AND uid < ? ORDER BY uid').pluck(),
@@ -510,10 +515,37 @@ export class MessageStore {
     this.db.prepare(`UPDATE folders SET ${sets.join(', ')} WHERE id = ?`).run(...values, folderId);
   }
 
-  /** One stored message, with the file its raw source was kept in (if fetched). */
-  message(folderId: number, uid: number): (StoredMessage & { bodyFile: string | null }) | undefined {
-    const row = this.statements.messageByUid.get(folderId, uid) as (MessageRow & { body_file: string | null }) | undefined;
-    return row && { ...toMessage(row), bodyFile: row.body_file };
+  /**
+   * One stored message, with where its raw source is kept: the file `bodyFile`, or the store
+   * itself (`sourceInStore`, see sourceOf), or nowhere yet.
+   */
+  message(folderId: number, uid: number): KeptMessage | undefined {
+    const row = this.statements.messageByUid.get(folderId, uid) as (MessageRow & { body_file: string | null; source_in_store: number }) | undefined;
+    return row && { ...toMessage(row), bodyFile: row.body_file, sourceInStore: row.source_in_store === 1 };
+  }
+
+  /** The raw source kept in the store for this message (a local folder's small message), if any. */
+  sourceOf(folderId: number, uid: number): Buffer | undefined {
+    return this.db
+      .prepare('SELECT s.source FROM message_sources s JOIN messages m ON m.id = s.message_id WHERE m.folder_id = ? AND m.uid = ?')
+      .pluck()
+      .get(folderId, uid) as Buffer | undefined;
+  }
+
+  /** Keeps `source` as the raw source of a stored message (inside the caller's transaction, if any). */
+  keepSource(folderId: number, uid: number, source: Buffer): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO message_sources (message_id, source) SELECT id, ? FROM messages WHERE folder_id = ? AND uid = ?')
+      .run(source, folderId, uid);
+  }
+
+  /** Copies the source kept in the store from one message to another (a local move or copy). */
+  copySource(from: { folderId: number; uid: number }, to: { folderId: number; uid: number }): void {
+    this.db
+      .prepare(`INSERT OR REPLACE INTO message_sources (message_id, source)
+        SELECT t.id, s.source FROM messages f JOIN message_sources s ON s.message_id = f.id, messages t
+        WHERE f.folder_id = ? AND f.uid = ? AND t.folder_id = ? AND t.uid = ?`)
+      .run(from.folderId, from.uid, to.folderId, to.uid);
   }
 
   /** Messages arrived since `since` (ms) whose source is not kept, up to `maxSize` bytes each; newest first. */
@@ -676,11 +708,15 @@ export class MessageStore {
     }).immediate();
   }
 
-  /** Messages whose source is kept but whose text was not read yet (a POP3 download's, see pop3/read-downloaded-bodies.ts). */
-  unreadBodies(folderId: number, limit: number): { uid: number; bodyFile: string }[] {
+  /**
+   * Messages whose source is kept (in a file, or in the store) but whose text was not read yet
+   * (a POP3 download's, see pop3/read-downloaded-bodies.ts).
+   */
+  unreadBodies(folderId: number, limit: number): { uid: number; bodyFile: string | null; source: Buffer | null }[] {
     return this.db
-      .prepare('SELECT uid, body_file AS bodyFile FROM messages WHERE folder_id = ? AND body_file IS NOT NULL AND body_text IS NULL LIMIT ?')
-      .all(folderId, limit) as { uid: number; bodyFile: string }[];
+      .prepare(`SELECT m.uid, m.body_file AS bodyFile, s.source FROM messages m LEFT JOIN message_sources s ON s.message_id = m.id
+        WHERE m.folder_id = ? AND m.body_text IS NULL AND (m.body_file IS NOT NULL OR s.source IS NOT NULL) LIMIT ?`)
+      .all(folderId, limit) as { uid: number; bodyFile: string | null; source: Buffer | null }[];
   }
 
   /** Newest first; pass the last message of a page as `before` for the next page. */

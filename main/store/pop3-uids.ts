@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { LocalMessages } from './local-messages.js';
+import { LocalMessages, type LocalEntry } from './local-messages.js';
 import type { MessageInput, MessageStore } from './message-store.js';
 
 /** What the store knows of one message a POP3 account downloaded (see the pop3_uids table). */
@@ -87,8 +87,8 @@ export class Pop3Uids {
     this.storeDownloadedMany(accountId, folderId, [{ message, bodyFile, uidl }], now);
   }
 
-  /** storeDownloaded for a batch, in one transaction (see pop3/download-batch.ts). */
-  storeDownloadedMany(accountId: string, folderId: number, entries: readonly { message: MessageInput; bodyFile: string; uidl: string }[], now = Date.now()): void {
+  /** storeDownloaded for a batch, in one transaction (see pop3/download-batch.ts); a source may be kept in the store. */
+  storeDownloadedMany(accountId: string, folderId: number, entries: readonly (LocalEntry & { uidl: string })[], now = Date.now()): void {
     this.local.insert(folderId, entries, () => {
       for (const { message, uidl } of entries) this.statements.insert.run(accountId, uidl, folderId, message.uid, now, 0);
     });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { EventName, EventPayload } from '../../shared/contract.js';
 import { AppError } from '../../shared/errors.js';
 import { LocalMessages, type LocalEntry } from '../store/local-messages.js';
-import type { Folder, MessageStore, StoredMessage } from '../store/message-store.js';
+import type { Folder, KeptMessage, MessageStore } from '../store/message-store.js';
 import { Pop3Uids } from '../store/pop3-uids.js';
 import type { ThreadIndex } from '../store/threading.js';
 import type { FlagName, MessageAction } from './message-actions.js';
@@ -15,7 +15,7 @@ export type LocalActionsOptions = {
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 };
 
-type StoredRow = StoredMessage & { bodyFile: string | null };
+type StoredRow = KeptMessage;
 
 /**
  * Read/unread, flag, move, copy and delete for an account whose folders are local (POP3): done
@@ -87,13 +87,19 @@ export class LocalActions {
     for (const [i, row] of rows.entries()) {
       const uid = first + i;
       const bodyFile = join(accountId, String(to.id), `${uid}.eml`);
+      const message = { ...row, uid, bodyText: row.bodyText, snippet: row.snippet };
+      if (row.sourceInStore) {
+        // Copied inside the transaction below, with the row.
+        entries.push({ row, message, sourceOf: { folderId: from.id, uid: row.uid } });
+        continue;
+      }
       // A second name for the same file first: a crash before the rows change leaves only an
       // unused file (its UID was not given out, and the next message there overwrites it).
       if (row.bodyFile) {
         await rm(join(this.options.bodiesDir, bodyFile), { force: true });
         await link(join(this.options.bodiesDir, row.bodyFile), join(this.options.bodiesDir, bodyFile));
       }
-      entries.push({ row, bodyFile, message: { ...row, uid, bodyText: row.bodyText, snippet: row.snippet } });
+      entries.push({ row, message, bodyFile: row.bodyFile ? bodyFile : undefined });
     }
     this.local.insert(to.id, entries, () => {
       if (keepSource) return;

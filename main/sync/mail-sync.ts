@@ -295,24 +295,32 @@ export class MailSync {
    */
   async open(accountId: string, path: string, uid: number): Promise<MessageDetail> {
     this.lastUse.set(accountId, Date.now());
-    const { folder, stored, file } = await this.keptMessage(accountId, path, uid);
-    const parsed = await parseMessageForReader(file);
-    this.store.setBodyFile(folder.id, uid, relative(this.options.bodiesDir, file), parsed.text, snippetOf(parsed.text));
+    const { folder, stored, source } = await this.keptMessage(accountId, path, uid);
+    const parsed = await parseMessageForReader(source);
+    if (typeof source === 'string') this.store.setBodyFile(folder.id, uid, relative(this.options.bodiesDir, source), parsed.text, snippetOf(parsed.text));
+    else this.store.setBody(folder.id, uid, parsed.text, snippetOf(parsed.text));
     if (!stored.flags.seen) await this.markSeen(accountId, folder, stored);
     return { ...toSummary(stored), ...parsed, unread: false };
   }
 
   /** A message's raw source (View source), from its kept copy (downloaded and kept first if need be), cut at `limit` bytes. */
   async source(accountId: string, path: string, uid: number, limit?: number): Promise<MessageSource> {
-    const { file } = await this.keptMessage(accountId, path, uid);
-    return readMessageSource(file, limit);
+    const { source } = await this.keptMessage(accountId, path, uid);
+    return readMessageSource(source, limit);
   }
 
-  /** The message's kept source file: streamed from the server to disk first when there is none. */
-  private async keptMessage(accountId: string, path: string, uid: number): Promise<{ folder: Folder; stored: StoredMessage; file: string }> {
+  /**
+   * The message's kept source: its bytes where the store keeps them (a local folder's small
+   * message), else its file, streamed from the server to disk first when there is none.
+   */
+  private async keptMessage(accountId: string, path: string, uid: number): Promise<{ folder: Folder; stored: StoredMessage; source: string | Buffer }> {
     const folder = await this.folder(accountId, path);
     const stored = this.store.message(folder.id, uid);
     if (!stored) throw new AppError('NOT_FOUND', { message: 'That message is no longer in this folder.' });
+    if (stored.sourceInStore) {
+      const bytes = this.store.sourceOf(folder.id, uid);
+      if (bytes) return { folder, stored, source: bytes };
+    }
     const file = join(this.accountBodies(accountId), String(folder.id), `${uid}.eml`);
     if (!stored.bodyFile || !existsSync(file)) {
       if (this.isPop3(accountId)) throw new AppError('NOT_FOUND', { message: 'The local copy of this message is missing.' });
@@ -324,7 +332,7 @@ export class MailSync {
         throw new AppError('NOT_FOUND', { message: 'That message is no longer on the server.' });
       }
     }
-    return { folder, stored, file };
+    return { folder, stored, source: file };
   }
 
   private async markSeen(accountId: string, folder: Folder, message: StoredMessage): Promise<void> {

@@ -8,7 +8,7 @@ import type { ImapSession } from '../imap/imap-session.js';
 import { moveMessages } from '../imap/move-messages.js';
 import { setFlags } from '../imap/set-flags.js';
 import { log } from '../log.js';
-import type { Folder, MessageFlags, MessageStore, StoredMessage } from '../store/message-store.js';
+import type { Folder, KeptMessage, MessageFlags, MessageStore } from '../store/message-store.js';
 import { PendingActions, type PendingRecord } from '../store/pending-actions.js';
 
 export type FlagName = 'seen' | 'flagged' | 'answered' | 'draft';
@@ -21,7 +21,7 @@ export type MessageAction =
   /** To `trash`, or for good when it is null or the folder itself. */
   | { kind: 'delete'; folder: string; uids: number[]; trash: string | null };
 
-type StoredRow = StoredMessage & { bodyFile: string | null };
+type StoredRow = KeptMessage;
 type Undo = { flags: { uid: number; flags: MessageFlags }[]; rows: StoredRow[] };
 type Pending = PendingRecord<MessageAction, Undo>;
 

@@ -191,14 +191,31 @@ describe('download loop against a scripted server', () => {
     expect(stored.from).toEqual({ name: 'Alice', address: 'alice@example.test' });
     expect(stored.to).toEqual([{ name: 'Bob', address: 'bob@example.test' }]);
     expect(stored.bodyText).toContain('This is a.');
-    expect(stored.bodyFile).toBe(join(accountId, String(inbox.id), '1.eml'));
-    expect(readFileSync(join(bodiesDir, stored.bodyFile!), 'latin1')).toBe(box.messages[0]!.raw);
+    // A small message's source is kept in the store, byte for byte, with no file of its own.
+    expect(stored.sourceInStore).toBe(true);
+    expect(stored.bodyFile).toBeNull();
+    expect(store.sourceOf(inbox.id, 1)?.toString('latin1')).toBe(box.messages[0]!.raw);
+    expect(existsSync(join(bodiesDir, accountId, String(inbox.id), '1.eml'))).toBe(false);
 
     // The first message goes from the server: every number shifts, the UIDLs do not.
     box.messages.shift();
     box.messages.push({ uidl: 'uid-d', raw: rawMessage('d') });
     expect(await check()).toEqual({ downloaded: 1, deleted: 0, skipped: 2 });
     expect(rowsPerMessageId(store, accountId)).toEqual(once('a', 'b', 'c', 'd'));
+  });
+
+  it('keeps a message larger than 256 KiB in a file of its own, whole, and reads its text from there', async () => {
+    const { box, store, accountId, bodiesDir, check } = await fakeSetup([]);
+    const big = rawMessage('big').replace('This is big.', 'This is big.\r\n' + 'x'.repeat(76).concat('\r\n').repeat(5_000));
+    box.messages.push({ uidl: 'uid-big', raw: big });
+    expect(await check()).toEqual({ downloaded: 1, deleted: 0, skipped: 0 });
+    const inbox = store.folderByPath(accountId, 'INBOX')!;
+    const row = store.listMessages(inbox.id)[0]!;
+    const kept = store.message(inbox.id, row.uid)!;
+    expect(kept.sourceInStore).toBe(false);
+    expect(readFileSync(join(bodiesDir, kept.bodyFile!), 'latin1')).toBe(big);
+    expect(kept.size).toBe(Buffer.byteLength(big));
+    expect(kept.bodyText).toContain('This is big.');
   });
 
   it('a drop in the middle of RETR stores nothing of that message; the next check downloads it once', async () => {
@@ -209,7 +226,10 @@ describe('download loop against a scripted server', () => {
     expect(rowsPerMessageId(store, accountId)).toEqual(once('a'));
     expect([...records(store, accountId).keys()]).toEqual(['uid-a']);
     const inbox = store.folderByPath(accountId, 'INBOX')!;
-    expect(readdirSync(join(bodiesDir, accountId, String(inbox.id)))).toEqual(['1.eml']);
+    expect(store.sourceOf(inbox.id, 1)?.toString('latin1')).toBe(rawMessage('a'));
+    // Nothing of b on disk either.
+    const folderDir = join(bodiesDir, accountId, String(inbox.id));
+    expect(existsSync(folderDir) ? readdirSync(folderDir) : []).toEqual([]);
 
     box.faults = {};
     expect(await check()).toEqual({ downloaded: 2, deleted: 0, skipped: 1 });
@@ -402,7 +422,8 @@ describe('download loop against Dovecot over 995', () => {
     const row = fx.store.listMessages(inbox.id).find((m) => m.subject === subjects[0])!;
     const kept = fx.store.message(inbox.id, row.uid)!;
     expect(kept.bodyText).toContain(`Body of ${subjects[0]}.`);
-    expect(existsSync(join(fx.bodiesDir, kept.bodyFile!))).toBe(true);
+    expect(kept.sourceInStore).toBe(true);
+    expect(fx.store.sourceOf(inbox.id, row.uid)?.toString('latin1')).toContain(`Subject: ${subjects[0]}`);
     for (const s of subjects) expect(await onServer(s)).toBe(true);
 
     const second = await dovecotCheck(fx);
