@@ -89,6 +89,10 @@ type Faults = {
   longUidlLine?: boolean;
   /** RETR is never answered. */
   stallRetr?: boolean;
+  /** CAPA lists PIPELINING (the client then sends RETRs ahead of the answers). */
+  pipelining?: boolean;
+  /** RETR of this UIDL answers -ERR (as when another session deleted it meanwhile). */
+  errOnRetr?: string;
 };
 
 class Mailbox {
@@ -110,7 +114,7 @@ class Mailbox {
         const multi = (lines: string[]) => session.write(['+OK', ...lines, '.'].join('\r\n') + '\r\n');
         switch (command.toUpperCase()) {
           case 'CAPA':
-            multi(this.faults.noUidl ? ['USER', 'TOP'] : ['USER', 'TOP', 'UIDL']);
+            multi([...(this.faults.noUidl ? ['USER', 'TOP'] : ['USER', 'TOP', 'UIDL']), ...(this.faults.pipelining ? ['PIPELINING'] : [])]);
             return;
           case 'USER':
             return '+OK';
@@ -128,6 +132,7 @@ class Mailbox {
           case 'RETR':
             if (!message || state.marked.has(n)) return '-ERR no such message';
             if (this.faults.stallRetr) return;
+            if (this.faults.errOnRetr === message.uidl) return '-ERR [SYS/TEMP] message is gone';
             if (this.faults.dropInRetr === message.uidl) {
               session.write(`+OK\r\n${message.raw.slice(0, 40)}`);
               session.socket.destroy();
@@ -216,6 +221,34 @@ describe('download loop against a scripted server', () => {
     expect(readFileSync(join(bodiesDir, kept.bodyFile!), 'latin1')).toBe(big);
     expect(kept.size).toBe(Buffer.byteLength(big));
     expect(kept.bodyText).toContain('This is big.');
+  });
+
+  it('with PIPELINING, sends RETRs ahead and stores every message once, in order', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `p${i}`);
+    const { box, server, store, accountId, check, once } = await fakeSetup(names);
+    box.faults.pipelining = true;
+    expect(await check()).toEqual({ downloaded: 40, deleted: 0, skipped: 0 });
+    expect(rowsPerMessageId(store, accountId)).toEqual(once(...names));
+    const inbox = store.folderByPath(accountId, 'INBOX')!;
+    const byUid = [...store.listMessages(inbox.id, { limit: 100 })].sort((a, b) => a.uid - b.uid).map((m) => m.subject);
+    expect(byUid).toEqual(names);
+    // Sent ahead: several RETR lines arrive in one read (one after another, each would come alone).
+    const most = Math.max(...server.chunks().map((chunk) => chunk.split('RETR ').length - 1));
+    expect(most).toBeGreaterThanOrEqual(8);
+  });
+
+  it('with PIPELINING, a -ERR or a drop mid-way keeps what came whole; the next check stores each message once', async () => {
+    const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const { box, store, accountId, check, once } = await fakeSetup(names);
+    box.faults = { pipelining: true, errOnRetr: 'uid-c' };
+    expect((await failure(check())).serverReply).toContain('message is gone');
+    expect(rowsPerMessageId(store, accountId)).toEqual(once('a', 'b'));
+    box.faults = { pipelining: true, dropInRetr: 'uid-e' };
+    expect((await failure(check())).code).toBe('CONNECTION_LOST');
+    expect(rowsPerMessageId(store, accountId)).toEqual(once('a', 'b', 'c', 'd'));
+    box.faults = { pipelining: true };
+    expect(await check()).toEqual({ downloaded: 2, deleted: 0, skipped: 4 });
+    expect(rowsPerMessageId(store, accountId)).toEqual(once(...names));
   });
 
   it('a drop in the middle of RETR stores nothing of that message; the next check downloads it once', async () => {

@@ -20,6 +20,8 @@ export type FakePop3 = {
   received: string[];
   /** Everything received, as latin1 text. */
   raw(): string;
+  /** What each read from a socket brought, as latin1 text (shows what the client sent in one write). */
+  chunks(): string[];
   close(): Promise<void>;
 };
 
@@ -59,6 +61,7 @@ export async function startFakePop3(options: {
     port: (server.address() as AddressInfo).port,
     received,
     raw: () => Buffer.concat(bytes).toString('latin1'),
+    chunks: () => bytes.map((b) => b.toString('latin1')),
     close: () =>
       new Promise((resolve) => {
         for (const socket of sockets) socket.destroy();
