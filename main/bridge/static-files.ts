@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { MAIL_FRAME_PATH, mailFrameAllowsRemote, mailFrameContentSecurityPolicy, mailFrameDocument } from '../../shared/mail-frame.js';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
@@ -27,8 +28,8 @@ export const TYPES: Record<string, string> = {
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
-  "style-src 'self' 'unsafe-inline' https: http:",
-  "img-src 'self' data: https: http:",
+  "style-src 'self'",
+  "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",
   "frame-src 'self'",
@@ -56,6 +57,7 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
   } catch {
     return send(res, 400, 'Bad request');
   }
+  if (relative === MAIL_FRAME_PATH) return sendMailFrame(res, mailFrameAllowsRemote(urlPath.split('?')[1] ?? ''));
   if (relative === '/' || relative === '') relative = '/index.html';
   const path = normalize(join(base, relative));
   if (path !== base && !path.startsWith(base + sep)) return send(res, 404, 'Not found');
@@ -72,6 +74,21 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
   } catch {
     send(res, 404, 'Not found');
   }
+}
+
+/** The document a message is shown in, with its own policy (see shared/mail-frame.ts). */
+export function mailFrameHeaders(allowRemote: boolean): Record<string, string> {
+  return {
+    ...SECURITY_HEADERS,
+    'Content-Security-Policy': mailFrameContentSecurityPolicy(allowRemote),
+    'Content-Type': 'text/html; charset=utf-8',
+  };
+}
+
+function sendMailFrame(res: ServerResponse, allowRemote: boolean): void {
+  const body = Buffer.from(mailFrameDocument(allowRemote));
+  res.writeHead(200, { ...mailFrameHeaders(allowRemote), 'Content-Length': body.length });
+  res.end(body);
 }
 
 export function send(res: ServerResponse, status: number, text: string): void {

@@ -1,7 +1,8 @@
 import type { Protocol } from 'electron';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
-import { SECURITY_HEADERS, TYPES } from '../bridge/static-files.js';
+import { MAIL_FRAME_PATH, mailFrameAllowsRemote, mailFrameDocument } from '../../shared/mail-frame.js';
+import { mailFrameHeaders, SECURITY_HEADERS, TYPES } from '../bridge/static-files.js';
 import { log } from '../log.js';
 
 /**
@@ -71,6 +72,8 @@ export function createAppRequestHandler(
   read: (path: string) => Promise<Uint8Array> = readRegularFile,
 ): (request: Request) => Promise<Response> {
   return async (request) => {
+    const frame = mailFrameRequest(request.url, request.method);
+    if (frame) return frame;
     const resolved = resolveAppRequest(rendererDir, request.url, request.method);
     if ('status' in resolved) {
       if (resolved.status !== 404) log.warn('app: request refused', { status: resolved.status });
@@ -85,6 +88,22 @@ export function createAppRequestHandler(
     const headers = { ...SECURITY_HEADERS, 'Content-Type': resolved.contentType, 'Content-Length': String(body.byteLength) };
     return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers });
   };
+}
+
+/** The document a message is shown in, made here with its own policy (see shared/mail-frame.ts). */
+function mailFrameRequest(url: string, method: string): Response | undefined {
+  if (method !== 'GET' && method !== 'HEAD') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST || parsed.pathname !== MAIL_FRAME_PATH) return undefined;
+  const allowRemote = mailFrameAllowsRemote(parsed.search);
+  const body = new TextEncoder().encode(mailFrameDocument(allowRemote));
+  const headers = { ...mailFrameHeaders(allowRemote), 'Content-Length': String(body.byteLength) };
+  return new Response(method === 'HEAD' ? null : body, { status: 200, headers });
 }
 
 async function readRegularFile(path: string): Promise<Uint8Array> {

@@ -1,5 +1,7 @@
 import type { Session } from 'electron';
+import { MAIL_FRAME_PATH, mailFrameAllowsRemote, mailFrameContentSecurityPolicy } from '../../shared/mail-frame.js';
 import { CONTENT_SECURITY_POLICY } from '../bridge/static-files.js';
+import { APP_ORIGIN } from './app-protocol.js';
 import { log } from '../log.js';
 import { isRendererUrl } from './paths.js';
 
@@ -21,9 +23,26 @@ export function applyContentSecurityPolicy(session: Session): void {
     for (const [name, value] of Object.entries(details.responseHeaders ?? {})) {
       if (name.toLowerCase() !== 'content-security-policy') responseHeaders[name] = value;
     }
-    responseHeaders['Content-Security-Policy'] = [CONTENT_SECURITY_POLICY];
+    responseHeaders['Content-Security-Policy'] = [policyFor(details.url)];
     callback({ responseHeaders });
   });
+}
+
+/**
+ * The app's policy, except for our own mail frame document (shared/mail-frame.ts), which gets
+ * the frame's policy: stricter on script, looser only on the message's inline styles and, when
+ * the person allowed it, remote images. Decided from the URL, never from what a response says.
+ */
+export function policyFor(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return CONTENT_SECURITY_POLICY;
+  }
+  // (A URL of a custom scheme has no origin of its own to compare: "null".)
+  if (`${parsed.protocol}//${parsed.host}` !== APP_ORIGIN || parsed.pathname !== MAIL_FRAME_PATH) return CONTENT_SECURITY_POLICY;
+  return mailFrameContentSecurityPolicy(mailFrameAllowsRemote(parsed.search));
 }
 
 /** True for a permission our renderer page may have; everything else, from anywhere, is denied. */

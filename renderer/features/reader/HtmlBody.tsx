@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { frameContentSecurityPolicy } from './remote-content.js';
+import { mailFrameUrl } from '../../../shared/mail-frame.js';
 
 /** A link in the message, as the person sees it: where it really goes, and the text it shows. */
 export type FrameLink = { href: string | null; text: string };
@@ -13,23 +13,6 @@ type Props = {
   /** The link under the pointer or the focus, or undefined when there is none. */
   onHover: (link: FrameLink | undefined) => void;
 };
-
-const BASE_STYLE =
-  'html{color-scheme:light;background:#fff;color:#1c1c1e}' +
-  'body{margin:0;padding:0.75rem;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;overflow-wrap:anywhere}' +
-  'img{max-width:100%;height:auto}table{max-width:100%}pre{white-space:pre-wrap}' +
-  'a:focus-visible{outline:2px solid #0b57d0;outline-offset:2px}';
-
-/** The frame's whole document: its own CSP first, so it holds before any of the message is parsed. */
-export function frameDocument(html: string, allowRemote: boolean): string {
-  const csp = frameContentSecurityPolicy(allowRemote).replace(/"/g, '&quot;');
-  return (
-    '<!doctype html><html><head><meta charset="utf-8">' +
-    `<meta http-equiv="Content-Security-Policy" content="${csp}">` +
-    '<meta name="referrer" content="no-referrer">' +
-    `<style>${BASE_STYLE}</style></head><body>${html}</body></html>`
-  );
-}
 
 /**
  * Listens, from the app's side, to the links of the frame's document: hover and focus show the
@@ -71,23 +54,33 @@ export function attachLinkHandlers(doc: Document, { onLink, onHover }: Pick<Prop
 /**
  * The message's HTML in a sandboxed frame: no allow-scripts (nothing in it can run, whatever
  * got past the sanitizer), no forms, popups or top navigation. allow-same-origin only so that
- * the app can size the frame to its content and catch its link clicks; without scripts in the
- * frame that gives the message nothing. Its own CSP allows no script and, unless remote
- * content was allowed, nothing from the network.
+ * the app can fill the frame, size it to its content and catch its link clicks; without scripts
+ * in the frame that gives the message nothing. The frame's document is served by the app with
+ * its own CSP (shared/mail-frame.ts): no script and, unless remote content was allowed, nothing
+ * from the network; the app's own, stricter policy stays as it is.
  */
 export function HtmlBody({ html, allowRemote, onLink, onHover }: Props) {
   const frame = useRef<HTMLIFrameElement>(null);
   const callbacks = useRef({ onLink, onHover });
   callbacks.current = { onLink, onHover };
   const cleanup = useRef<() => void>(undefined);
+  const loaded = useRef(false);
+  const content = useRef(html);
+  content.current = html;
 
   useEffect(() => () => cleanup.current?.(), []);
+  // Another message in the same frame (same policy): filled again without reloading it.
+  useEffect(() => {
+    if (loaded.current) fill();
+  }, [html]);
 
-  function onLoad() {
+  function fill() {
     cleanup.current?.();
     const iframe = frame.current;
     const doc = iframe?.contentDocument;
-    if (!iframe || !doc) return;
+    if (!iframe || !doc?.body) return;
+    // Sanitized markup (sanitize-html.ts) into a document whose own policy governs what it loads.
+    doc.body.innerHTML = content.current;
     const detach = attachLinkHandlers(doc, {
       onLink: (link) => callbacks.current.onLink(link),
       onHover: (link) => callbacks.current.onHover(link),
@@ -99,8 +92,8 @@ export function HtmlBody({ html, allowRemote, onLink, onHover }: Props) {
     fit();
     // Images that load (once allowed) and late layout change the height.
     doc.addEventListener('load', fit, true);
-    const observer = typeof ResizeObserver === 'undefined' || !doc.body ? undefined : new ResizeObserver(fit);
-    if (doc.body) observer?.observe(doc.body);
+    const observer = typeof ResizeObserver === 'undefined' ? undefined : new ResizeObserver(fit);
+    observer?.observe(doc.body);
     cleanup.current = () => {
       detach();
       doc.removeEventListener('load', fit, true);
@@ -108,14 +101,21 @@ export function HtmlBody({ html, allowRemote, onLink, onHover }: Props) {
     };
   }
 
+  function onLoad() {
+    loaded.current = true;
+    fill();
+  }
+
   return (
     <iframe
+      // A new policy needs a new document: the frame is replaced when remote content is allowed.
+      key={allowRemote ? 'remote' : 'blocked'}
       ref={frame}
       className="html-body"
       title="Message body"
       sandbox="allow-same-origin"
       referrerPolicy="no-referrer"
-      srcDoc={frameDocument(html, allowRemote)}
+      src={mailFrameUrl(allowRemote)}
       onLoad={onLoad}
     />
   );

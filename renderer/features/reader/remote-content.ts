@@ -93,28 +93,8 @@ export function looksLikeTrackingPixel(img: Element): boolean {
   return (width !== undefined && width <= 1) || (height !== undefined && height <= 1);
 }
 
-/**
- * The frame's policy: no script at all, no form, no plugin, nothing but data: (and cid:)
- * images unless remote content was allowed, and then images, styles and fonts over http(s)
- * only. Never script, frames or connections.
- */
-export function frameContentSecurityPolicy(allowRemote: boolean): string {
-  const remote = allowRemote ? ' https: http:' : '';
-  return [
-    "default-src 'none'",
-    "script-src 'none'",
-    `img-src data: cid:${remote}`,
-    `style-src 'unsafe-inline'${remote}`,
-    `font-src data:${remote}`,
-    "media-src 'none'",
-    "object-src 'none'",
-    "frame-src 'none'",
-    "child-src 'none'",
-    "connect-src 'none'",
-    "form-action 'none'",
-    "base-uri 'none'",
-  ].join('; ');
-}
+/** The frame's policy (served with its document, see shared/mail-frame.ts). */
+export { mailFrameContentSecurityPolicy as frameContentSecurityPolicy } from '../../../shared/mail-frame.js';
 
 /** What the banner says was blocked (or, for trackers, is always blocked), with the hosts named. */
 export type RemoteReport = {

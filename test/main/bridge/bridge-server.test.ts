@@ -1,3 +1,4 @@
+import { mailFrameContentSecurityPolicy, mailFrameDocument } from '../../../shared/mail-frame.js';
 import { get } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -111,5 +112,17 @@ describe('the loopback bridge', () => {
     expect(await res.text()).toContain('<title>Mua</title>');
     const escape = await fetch(`http://127.0.0.1:${bridge.port}/..%2f..%2f..%2fetc%2fpasswd`);
     expect(escape.status).toBe(404);
+  });
+
+  it('serves the mail frame as an empty page under its own policy, remote content only when asked', async () => {
+    for (const remote of [false, true]) {
+      const res = await fetch(`http://127.0.0.1:${bridge.port}/mail-frame.html?remote=${remote ? 1 : 0}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-security-policy')).toBe(mailFrameContentSecurityPolicy(remote));
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await res.text()).toBe(mailFrameDocument(remote));
+    }
+    expect(mailFrameContentSecurityPolicy(false)).not.toMatch(/https?:/);
+    expect(mailFrameContentSecurityPolicy(true)).toContain("script-src 'none'");
   });
 });

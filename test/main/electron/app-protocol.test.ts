@@ -1,3 +1,4 @@
+import { mailFrameContentSecurityPolicy, mailFrameDocument } from '../../../shared/mail-frame.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +64,16 @@ describe('the app:// handler', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe(type);
     expect(await response.text()).toBe(body);
+  });
+
+  it('makes the mail frame document itself, under the frame’s own policy', async () => {
+    for (const remote of [false, true]) {
+      const response = await get(`app://mua/mail-frame.html?remote=${remote ? 1 : 0}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-security-policy')).toBe(mailFrameContentSecurityPolicy(remote));
+      expect(await response.text()).toBe(mailFrameDocument(remote));
+    }
+    expect((await get('app://mua/mail-frame.html', 'POST')).status).toBe(405);
   });
 
   it('sends the CSP and the other security headers with every response', async () => {

@@ -54,7 +54,7 @@ export class FakeBrowserWindow extends EventEmitter {
 }
 
 type HeadersListener = (
-  details: { responseHeaders?: Record<string, string[]> },
+  details: { url?: string; responseHeaders?: Record<string, string[]> },
   callback: (response: { responseHeaders?: Record<string, string | string[]> }) => void,
 ) => void;
 type RequestHandler = (

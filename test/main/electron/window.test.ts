@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../../main/bridge/static-files.js';
+import { mailFrameContentSecurityPolicy } from '../../../shared/mail-frame.js';
 import { builtPaths } from '../../../main/electron/paths.js';
 import { createMainWindow, mainWindowOptions } from '../../../main/electron/window.js';
 import { FakeBrowserWindow, fakeSession, type FakeWebContents } from './fake-electron.js';
@@ -111,11 +112,25 @@ describe('createMainWindow', () => {
       const policy = headers['Content-Security-Policy']![0]!;
       expect(policy).toContain("default-src 'none'");
       expect(policy).toContain("script-src 'self'");
-      // Inline styles are allowed (the reader's srcdoc frame inherits this policy and mail uses
-      // them); inline or eval'd script never is.
-      const scriptSrc = policy.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'));
-      expect(scriptSrc).toBe("script-src 'self'");
+      // Nothing inline, nothing eval'd, nothing remote: a message's styles and images live in the
+      // mail frame's own document and policy (shared/mail-frame.ts), not in the app's.
+      expect(policy).not.toContain('unsafe-inline');
       expect(policy).not.toContain('unsafe-eval');
+      expect(policy).not.toMatch(/https?:/);
+    });
+
+    it('gives the mail frame document its own policy, chosen by its URL', () => {
+      const headers = (url: string) => {
+        const callback = vi.fn();
+        fakeSession.headersListener!({ url, responseHeaders: { 'content-security-policy': ['default-src *'] } }, callback);
+        return (callback.mock.calls[0]![0].responseHeaders as Record<string, string[]>)['Content-Security-Policy']![0]!;
+      };
+      expect(headers('app://mua/mail-frame.html?remote=0')).toBe(mailFrameContentSecurityPolicy(false));
+      expect(headers('app://mua/mail-frame.html?remote=1')).toBe(mailFrameContentSecurityPolicy(true));
+      expect(headers('app://mua/mail-frame.html?remote=1')).toContain("script-src 'none'");
+      // Only our origin's frame: the same path elsewhere gets the app's policy.
+      expect(headers('https://evil.example/mail-frame.html?remote=1')).toBe(CONTENT_SECURITY_POLICY);
+      expect(headers('app://mua/index.html')).toBe(CONTENT_SECURITY_POLICY);
     });
 
     it('replaces a looser policy sent by the response, whatever its spelling', () => {

@@ -9,7 +9,7 @@ import {
   stripCssUrls,
 } from '../../../renderer/features/reader/remote-content.js';
 import { sanitizeHtml } from '../../../renderer/features/reader/sanitize-html.js';
-import { frameDocument } from '../../../renderer/features/reader/HtmlBody.js';
+import { mailFrameDocument } from '../../../shared/mail-frame.js';
 import { hostileHtml } from '../../support/reader-messages.js';
 
 const BEACON = 'http://beacon.test:8080';
@@ -131,10 +131,11 @@ describe('the frame', () => {
     expect(frameContentSecurityPolicy(true)).toContain("script-src 'none'");
   });
 
-  it('its document puts the CSP before the message', () => {
-    const doc = frameDocument('<p>hi</p>', false);
-    expect(doc.indexOf('Content-Security-Policy')).toBeLessThan(doc.indexOf('<p>hi</p>'));
+  it('its document is served empty, with the policy and no referrer, for the message to be put in', () => {
+    const doc = mailFrameDocument(false);
+    expect(doc).toContain(`content="${frameContentSecurityPolicy(false).replace(/"/g, '&quot;')}"`);
     expect(doc).toContain('no-referrer');
+    expect(doc).toMatch(/<body><\/body>/);
   });
 });
 
