@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { syncFolder } from '../outbox/durable-file.js';
 import type { MessageInput } from '../store/message-store.js';
 import type { Pop3Uids } from '../store/pop3-uids.js';
 
@@ -93,7 +93,7 @@ export class DownloadBatch {
     const files = batch.filter((d) => d.written);
     if (files.length) {
       await Promise.all(files.map((d) => d.written));
-      await fsyncPath(this.target.folderDir);
+      await syncFolder(this.target.folderDir);
     }
     this.uids.storeDownloadedMany(
       this.target.accountId,
@@ -102,15 +102,6 @@ export class DownloadBatch {
       this.now(),
     );
     return batch;
-  }
-}
-
-async function fsyncPath(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 

@@ -309,56 +309,64 @@ async function fetchAll(
   return stored;
 }
 
-/**
- * The row of a just downloaded message from its header alone: its text, snippet and exact
- * attachment flag follow once readDownloadedBodies reads the file (after the check).
- */
-function rowFromHeader(head: Buffer, uid: number, size: number, now: number): MessageInput {
-  const header = parseMessageHeader(head);
+/** What a POP3 message's row is made of, from its header (and, where read, its body). */
+type RowFields = Pick<MessageInput, 'subject' | 'from' | 'to' | 'cc' | 'date' | 'references' | 'hasAttachments' | 'bodyText' | 'snippet'> & {
+  messageId: string | null;
+  inReplyTo: string | null;
+};
+
+function pop3Row(fields: RowFields, uid: number, size: number, now: number): MessageInput {
   return {
+    ...fields,
     uid,
-    messageId: header.messageId ?? null,
-    inReplyTo: header.inReplyTo ?? null,
-    references: header.references.slice(0, 100),
-    subject: header.subject,
-    from: header.from,
-    to: header.to,
-    cc: header.cc,
-    date: header.date,
-    internalDate: header.date === null ? now : Math.min(header.date, now),
+    references: fields.references.slice(0, 100),
+    // POP3 has no arrival time: the Date header stands in, but never one in the future (it
+    // would sort first for ever); the download time where there is none.
+    internalDate: fields.date === null ? now : Math.min(fields.date, now),
     size,
     flags: { seen: false, flagged: false, answered: false, draft: false, deleted: false, keywords: [] },
-    hasAttachments: header.probablyHasAttachments,
-    bodyText: null,
-    snippet: null,
   };
 }
 
 /**
- * The row of a message kept in a local file (downloaded, or filed in a local folder): its header
- * fields, and its text for the reader and search.
+ * The row of a just downloaded message from its header alone: its text, snippet and exact
+ * attachment flag follow once readDownloadedBodies reads its source (after the check).
+ */
+function rowFromHeader(head: Buffer, uid: number, size: number, now: number): MessageInput {
+  const header = parseMessageHeader(head);
+  const { probablyHasAttachments, messageId, inReplyTo, ...rest } = header;
+  return pop3Row(
+    { ...rest, messageId: messageId ?? null, inReplyTo: inReplyTo ?? null, hasAttachments: probablyHasAttachments, bodyText: null, snippet: null },
+    uid,
+    size,
+    now,
+  );
+}
+
+/**
+ * The row of a message whose source is at hand (downloaded, or filed in a local folder): its
+ * header fields, and its text for the reader and search.
  */
 export async function messageInput(file: MessageSourceRef, uid: number, size: number, now: number): Promise<MessageInput> {
   const { parts, header } = await readMessageFile(file);
-  return {
+  return pop3Row(
+    {
+      messageId: messageIdOf(header.messageId),
+      inReplyTo: messageIdOf(parts.inReplyTo),
+      references: parts.references.flatMap((r) => r.match(MESSAGE_ID) ?? []),
+      subject: header.subject,
+      from: header.from,
+      to: parts.to,
+      cc: parts.cc,
+      date: header.date,
+      hasAttachments: parts.attachments.length > 0,
+      bodyText: parts.text,
+      snippet: snippetOf(parts.text),
+    },
     uid,
-    messageId: messageIdOf(header.messageId),
-    inReplyTo: messageIdOf(parts.inReplyTo),
-    references: parts.references.flatMap((r) => r.match(MESSAGE_ID) ?? []).slice(0, 100),
-    subject: header.subject,
-    from: header.from,
-    to: parts.to,
-    cc: parts.cc,
-    date: header.date,
-    // POP3 has no arrival time: the Date header stands in, but never one in the future (it
-    // would sort first for ever); the download time where there is none.
-    internalDate: header.date === null ? now : Math.min(header.date, now),
     size,
-    flags: { seen: false, flagged: false, answered: false, draft: false, deleted: false, keywords: [] },
-    hasAttachments: parts.attachments.length > 0,
-    bodyText: parts.text,
-    snippet: snippetOf(parts.text),
-  };
+    now,
+  );
 }
 
 function sha256Of(bytes: Buffer): string {

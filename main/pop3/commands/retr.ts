@@ -1,5 +1,6 @@
 import { open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { syncFolder } from '../../outbox/durable-file.js';
 import type { BodySink, Pop3Connection } from '../pop3-connection.js';
 import { messageNumber } from './message-number.js';
 
@@ -53,14 +54,5 @@ export async function retrToFile(connection: Pop3Connection, n: number, path: st
     if (!closed) await file.close().catch(() => undefined);
     await rm(partial, { force: true });
     throw error;
-  }
-}
-
-async function syncFolder(folder: string): Promise<void> {
-  const handle = await open(folder, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
