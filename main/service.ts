@@ -2,6 +2,11 @@ import { incomingOf } from '../shared/schemas.js';
 import { AccountService } from './accounts/account-service.js';
 import type { SecretStore } from './accounts/secret-store.js';
 import { AccountSettings, type KeyValueFile } from './accounts/settings-store.js';
+import type { SettingsProblem } from './accounts/settings-file-check.js';
+import { secretStorageNotice } from './accounts/open-secret-store.js';
+import { Identities } from './accounts/identities.js';
+import { sendAs } from './accounts/send-as.js';
+import { checkDomain } from './accounts/domain/check-domain.js';
 import { RemoteContentSenders } from './accounts/remote-content-senders.js';
 import { isOpenableUrl, type ComposeRequest } from '../shared/contract.js';
 import { AppError } from '../shared/errors.js';
@@ -61,16 +66,19 @@ export type ServiceOptions = {
   takeComposeRequests?: () => ComposeRequest[];
   /** Account discovery's settings; absent, they come from MAIL_ISPDB_URL and MAIL_DNS_SERVERS (tests pass their own). */
   discovery?: DiscoveryOptions;
+  /** The settings file was corrupt and put aside at start (checkSettingsFile): app.status tells the renderer. */
+  settingsProblem?: SettingsProblem;
 };
 
 /**
  * The composition root: builds the services and the one handler table that both transports
  * (Electron IPC and the loopback bridge) dispatch to.
  */
-export function createMailService({ settingsFile, secrets, outboxDir, storeDir, storeWriterScript, outbox: outboxOptions, sync: syncOptions, openExternal, takeComposeRequests, discovery }: ServiceOptions) {
+export function createMailService({ settingsFile, secrets, outboxDir, storeDir, storeWriterScript, outbox: outboxOptions, sync: syncOptions, openExternal, takeComposeRequests, discovery, settingsProblem }: ServiceOptions) {
   const accountSettings = new AccountSettings(settingsFile);
   const remoteContent = new RemoteContentSenders(settingsFile);
   const accounts = new AccountService(accountSettings, secrets);
+  const identities = new Identities(accountSettings);
   const bus = new EventBus();
   const store = MessageStore.open(storeDir);
   const threads = new ThreadIndex(store.db);
@@ -121,6 +129,55 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
       return { removed };
     },
 
+    'accounts.update': async ({ accountId, changes }) => {
+      const account = accounts.update(accountId, changes);
+      // Its connections were made with the old settings.
+      await mail.disconnect(accountId);
+      bus.emit('accounts.changed', { accounts: accounts.list() });
+      return account;
+    },
+
+    'accounts.setPassword': async ({ accountId, password }) => {
+      await accounts.setPassword(accountId, password);
+      await mail.disconnect(accountId);
+      return { saved: true as const };
+    },
+
+    'accounts.checkDomain': async ({ accountId, identityId }) => {
+      const account = accountSettings.get(accountId);
+      if (!account) throw new AppError('NOT_FOUND', { message: 'That account no longer exists.' });
+      const { dnsServers } = discovery ?? discoveryOptionsFromEnv();
+      return checkDomain(identities.find(accountId, identityId).email, account.smtp.host, { dnsServers });
+    },
+
+    'identities.list': async ({ accountId }) => identities.list(accountId),
+
+    'identities.add': async ({ accountId, identity }) => {
+      const added = identities.add(accountId, identity);
+      bus.emit('accounts.changed', { accounts: accounts.list() });
+      return added;
+    },
+
+    'identities.update': async ({ accountId, identityId, identity }) => {
+      const updated = identities.update(accountId, identityId, identity);
+      bus.emit('accounts.changed', { accounts: accounts.list() });
+      return updated;
+    },
+
+    'identities.remove': async ({ accountId, identityId }) => {
+      const removed = identities.remove(accountId, identityId);
+      if (removed) bus.emit('accounts.changed', { accounts: accounts.list() });
+      return { removed };
+    },
+
+    'app.status': async () => {
+      const notice = secretStorageNotice(secrets.kind);
+      return {
+        secretStorage: { kind: secrets.kind, ...(notice ? { notice } : {}) },
+        ...(settingsProblem ? { settingsProblem } : {}),
+      };
+    },
+
     // Read per request, so a bad MAIL_DNS_SERVERS is a typed error here, not a failed start.
     'accounts.discover': async (input) => discoverAccount(input, discovery ?? discoveryOptionsFromEnv()),
 
@@ -134,9 +191,9 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
 
     'folders.list': async ({ accountId }) => mail.folders(accountId),
 
-    'messages.list': async ({ accountId, folder, limit, before, threads: threaded }) => {
-      const cursor = before && { internalDate: before.receivedAt, uid: before.uid };
-      const messages = await mail.messages(accountId, folder, { limit, before: cursor });
+    'messages.list': async ({ accountId, folder, limit, before, threads: threaded, sort }) => {
+      const cursor = before && { internalDate: before.receivedAt, uid: before.uid, key: before.key };
+      const messages = await mail.messages(accountId, folder, { limit, before: cursor, sort });
       if (!threaded) return messages;
       return threadList(threads, store.folderByPath(accountId, folder)!.id, { limit, before: cursor });
     },
@@ -204,10 +261,11 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
       actionId: await mail.perform(accountId, { kind: 'delete', folder, uids, trash: mail.trashOf(accountId) }),
     }),
 
-    'mail.send': async ({ sendAt, ...message }) => {
+    'mail.send': async ({ sendAt, identityId, ...message }) => {
       // Checked now, not at send time: a message for an account without a password is refused at once.
       const { account } = await accounts.credentials(message.accountId);
-      return outbox.enqueue(account, message, sendAt === undefined ? undefined : Date.parse(sendAt));
+      const outgoing = sendAs(identities.find(account.id, identityId), message);
+      return outbox.enqueue(account, outgoing, sendAt === undefined ? undefined : Date.parse(sendAt));
     },
 
     'outbox.list': async () => outbox.list(),

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openSecretStore } from './accounts/open-secret-store.js';
-import { openSettingsFile } from './accounts/settings-store.js';
+import { openCheckedSettingsFile } from './accounts/settings-store.js';
 import { defaultDataDir } from './app-paths.js';
 import { startBridge } from './bridge/bridge-server.js';
 import { createMailService } from './service.js';
@@ -43,8 +43,11 @@ async function main(): Promise<void> {
 
   const { store, warning } = await openSecretStore();
   if (warning) console.log(warning);
+  const settings = openCheckedSettingsFile(dataDir);
+  if (settings.problem) console.log(settings.problem.message);
   const service = createMailService({
-    settingsFile: openSettingsFile(dataDir),
+    settingsFile: settings.file,
+    settingsProblem: settings.problem,
     secrets: store,
     outboxDir: join(dataDir, 'outbox'),
     storeDir: dataDir,

@@ -2,13 +2,25 @@ import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type K
 import type { ComposeRequest, ContractClient } from '../shared/contract.js';
 import type { AppErrorDto } from '../shared/errors.js';
 import type { OutboxItem } from '../shared/outbox.js';
-import type { Account, Folder, MessageDetail, MessageSummary } from '../shared/schemas.js';
+import type { Account, Folder, MessageDetail } from '../shared/schemas.js';
 import { ErrorAlert } from './components/ErrorAlert.js';
-import { AccountForm } from './features/accounts/AccountForm.js';
+import { AppNotices } from './features/accounts/AppNotices.js';
+import { DomainCheck } from './features/accounts/DomainCheck.js';
+import { isPasswordMissing, PasswordPrompt } from './features/accounts/PasswordPrompt.js';
+import { RemoveAccount } from './features/accounts/RemoveAccount.js';
+import { SetupWizard } from './features/accounts/SetupWizard.js';
 import { Compose } from './features/compose/Compose.js';
-import { draftFromComposeRequest, draftFromOutgoing, EMPTY_DRAFT, replyDraft, type Draft } from './features/compose/reply-draft.js';
+import { draftFromComposeRequest, draftFromOutgoing, EMPTY_DRAFT, forwardDraft, replyAllDraft, replyDraft, type Draft } from './features/compose/reply-draft.js';
+import { Splitter } from './features/layout/Splitter.js';
+import { PANE_LIMITS, usePaneLayout } from './features/layout/pane-layout.js';
+import { actOnMessages, toggleFor } from './features/mailbox/bulk-actions.js';
+import { ListControls, useListOrder } from './features/mailbox/ListControls.js';
+import type { SelectionAction } from './features/mailbox/SelectionBar.js';
+import { useMessagePages } from './features/mailbox/use-message-pages.js';
+import { ShortcutsHelp } from './features/shortcuts/ShortcutsHelp.js';
+import { useShortcuts } from './features/shortcuts/shortcuts.js';
 import { FolderList } from './features/mailbox/FolderList.js';
-import { MessageList, type ListedMessage } from './features/mailbox/MessageList.js';
+import { MessageList, type ListedMessage, type MessageListHandle } from './features/mailbox/MessageList.js';
 import { SendStatus } from './features/outbox/SendStatus.js';
 import { Reader } from './features/reader/Reader.js';
 
@@ -25,7 +37,7 @@ export function App({ client }: { client: ContractClient }) {
   const [foldersByAccount, setFoldersByAccount] = useState<Record<string, Folder[]>>({});
   const [folderByAccount, setFolderByAccount] = useState<Record<string, string>>({});
   const [view, setView] = useState<View>({ kind: 'mailbox' });
-  const [messages, setMessages] = useState<MessageSummary[]>([]);
+  // A folder sync asked for with Refresh (the list's own pages load in useMessagePages).
   const [loading, setLoading] = useState(false);
   const [opened, setOpened] = useState<Opened>();
   const [error, setError] = useState<AppErrorDto>();
@@ -117,20 +129,25 @@ export function App({ client }: { client: ContractClient }) {
     else setError(reply.error);
   }, [client, accountId]);
 
-  // Replies can come back out of order (a push-triggered refresh overtaking a slower one, or a
-  // folder change): only the latest request's answer is shown.
-  const latestList = useRef(0);
-  const refresh = useCallback(async () => {
-    if (!accountId) return;
-    const request = ++latestList.current;
-    setLoading(true);
-    setError(undefined);
-    const reply = await client.invoke('messages.list', { accountId, folder: folderPath, limit: 100 });
-    if (request !== latestList.current) return;
-    setLoading(false);
-    if (reply.ok) setMessages(reply.value);
-    else setError(reply.error);
-  }, [client, accountId, folderPath]);
+  // The folder's messages, a page of history at a time, in the chosen order (see use-message-pages.ts).
+  const [listOrder, setListOrder] = useListOrder();
+  const pages = useMessagePages(client, accountId, folderPath, listOrder, setError);
+  const { messages, setMessages, refresh, reset: resetList } = pages;
+  const listApi = useRef<MessageListHandle>(null);
+  const searchBox = useRef<HTMLInputElement>(null);
+  const [chosen, setChosen] = useState<ListedMessage[]>([]);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const panes = usePaneLayout();
+  const loadThread = useCallback(
+    async (threadId: number) => {
+      if (!accountId) return undefined;
+      const reply = await client.invoke('thread.open', { accountId, threadId });
+      if (reply.ok) return reply.value;
+      setError(reply.error);
+      return undefined;
+    },
+    [client, accountId],
+  );
 
   useEffect(() => {
     void loadFolders();
@@ -147,10 +164,13 @@ export function App({ client }: { client: ContractClient }) {
   }
 
   useEffect(() => {
-    setMessages([]);
     setOpened(undefined);
+  }, [accountId, folderPath]);
+
+  useEffect(() => {
+    resetList();
     void refresh();
-  }, [refresh]);
+  }, [refresh, resetList]);
 
   // New mail pushed by the account's IDLE connection: the list and the counts catch up by themselves.
   useEffect(
@@ -292,6 +312,50 @@ export function App({ client }: { client: ContractClient }) {
     setOpened((o) => (o && o.folder === from && o.message.uid === message.uid ? undefined : o));
   }
 
+  /** An action on the rows chosen in the list (two or more): a request per folder; main redraws. */
+  async function actOnChosen(action: SelectionAction, rows: readonly ListedMessage[] = chosen) {
+    if (!accountId || rows.length === 0) return;
+    setActionError(undefined);
+    const failed = await actOnMessages(client, accountId, folderPath, rows, action);
+    if (failed) return setError(failed);
+    if (action === 'delete') {
+      listApi.current?.clearSelection();
+      if (opened && rows.some((m) => (m.folder ?? folderPath) === opened.folder && m.uid === opened.message.uid)) {
+        focusListNext.current = true;
+        setOpened(undefined);
+      }
+    }
+  }
+
+  // The keyboard shortcuts (features/shortcuts): on the mailbox only, never while typing in a field.
+  const several = chosen.length > 1;
+  const compose = (draft: Draft | undefined) => (draft ? (setView({ kind: 'compose', draft }), true) : false);
+  useShortcuts(
+    {
+      compose: () => compose(EMPTY_DRAFT),
+      reply: () => compose(opened && replyDraft(opened.message)),
+      replyAll: () => compose(opened && account && replyAllDraft(opened.message, [account.email])),
+      forward: () => compose(opened && forwardDraft(opened.message)),
+      next: () => listApi.current?.move(1),
+      previous: () => listApi.current?.move(-1),
+      delete: () => (several ? void actOnChosen('delete') : opened ? void removeOpened({ kind: 'delete' }) : false),
+      toggleUnread: () =>
+        several ? void actOnChosen(toggleFor(chosen, 'unread')) : opened ? void setFlag('seen', opened.message.unread) : false,
+      toggleFlag: () =>
+        several ? void actOnChosen(toggleFor(chosen, 'flag')) : opened ? void setFlag('flagged', !opened.message.flagged) : false,
+      search: () => void searchBox.current?.focus(),
+      escape: () => {
+        if (query !== '') return void setQuery('');
+        if (listApi.current?.clearSelection()) return;
+        if (!opened) return false;
+        focusListNext.current = true;
+        setOpened(undefined);
+      },
+      help: () => void setHelpOpen(true),
+    },
+    view.kind === 'mailbox' && account !== undefined && !helpOpen,
+  );
+
   function onSearchKey(event: KeyboardEvent<HTMLInputElement>) {
     if (event.key !== 'Escape' || query === '') return;
     event.preventDefault();
@@ -304,7 +368,7 @@ export function App({ client }: { client: ContractClient }) {
   }
 
   return (
-    <div className="app">
+    <div className="app" style={panes.style}>
       <nav className="sidebar" aria-label="Accounts">
         <h1>Mua Mail</h1>
         <ul className="account-list">
@@ -337,7 +401,28 @@ export function App({ client }: { client: ContractClient }) {
         <button type="button" onClick={() => setView({ kind: 'add-account' })}>
           Add account
         </button>
+        {account ? <DomainCheck key={`domain-${account.id}`} client={client} account={account} /> : null}
+        {account ? (
+          <RemoveAccount
+            key={account.id}
+            client={client}
+            account={account}
+            onRemoved={(removedId) => {
+              const rest = (accounts ?? []).filter((a) => a.id !== removedId);
+              setAccounts(rest);
+              setAccountId(rest[0]?.id);
+              setView(rest.length ? { kind: 'mailbox' } : { kind: 'add-account' });
+              notify(`Removed ${account.email} from this computer.`);
+            }}
+          />
+        ) : null}
       </nav>
+      <Splitter
+        label="Resize folders"
+        value={panes.layout.folders}
+        {...PANE_LIMITS.folders}
+        onChange={(width) => panes.resize('folders', width)}
+      />
 
       <main className="content">
         <div className="status">
@@ -356,8 +441,9 @@ export function App({ client }: { client: ContractClient }) {
             <p role="status">{status}</p>
           )}
         </div>
+        <AppNotices client={client} />
         {view.kind === 'add-account' ? (
-          <AccountForm
+          <SetupWizard
             client={client}
             onSaved={(saved) => {
               setAccounts((list) => [...(list ?? []).filter((a) => a.id !== saved.id), saved]);
@@ -391,6 +477,9 @@ export function App({ client }: { client: ContractClient }) {
                 <button type="button" onClick={() => void checkNow()} disabled={loading}>
                   Refresh
                 </button>
+                <button type="button" className="help-button" aria-label="Keyboard shortcuts (?)" title="Keyboard shortcuts (?)" onClick={() => setHelpOpen(true)}>
+                  ?
+                </button>
               </div>
               {progress && (
                 <p role="status" className="sync-progress">
@@ -400,6 +489,7 @@ export function App({ client }: { client: ContractClient }) {
               <form role="search" className="search" onSubmit={searchNow}>
                 <label htmlFor={searchId}>Search</label>
                 <input
+                  ref={searchBox}
                   id={searchId}
                   type="search"
                   value={query}
@@ -421,6 +511,16 @@ export function App({ client }: { client: ContractClient }) {
                   })
                 }
               />
+              {isPasswordMissing(error) ? (
+                <PasswordPrompt
+                  client={client}
+                  accountId={error.details.accountId}
+                  onSaved={() => {
+                    setError(undefined);
+                    void Promise.all([refresh(), loadFolders()]);
+                  }}
+                />
+              ) : null}
               {results ? (
                 <MessageList
                   messages={results}
@@ -429,19 +529,36 @@ export function App({ client }: { client: ContractClient }) {
                   onOpen={(m) => void open(m.uid, m.folder ?? folderPath)}
                   emptyText={null}
                   folderName={nameOf}
+                  handle={listApi}
+                  onSelectionChange={setChosen}
+                  onSelectionAction={(action, rows) => void actOnChosen(action, rows)}
                 />
               ) : (
                 <>
-                  {loading && messages.length === 0 ? <p>Loading…</p> : null}
+                  <ListControls order={listOrder} onChange={setListOrder} />
+                  {(loading || pages.loading) && messages.length === 0 ? <p>Loading…</p> : null}
                   <MessageList
+                    key={`${account.id}\u0000${folderPath}\u0000${listOrder.sort}\u0000${listOrder.threads}`}
                     messages={messages}
                     folder={folderPath}
                     selected={opened && { folder: opened.folder, uid: opened.message.uid }}
-                    onOpen={(m) => void open(m.uid)}
+                    onOpen={(m) => void open(m.uid, m.folder ?? folderPath)}
+                    complete={pages.complete}
+                    onEndReached={() => void pages.loadMore()}
+                    loadThread={loadThread}
+                    handle={listApi}
+                    onSelectionChange={setChosen}
+                    onSelectionAction={(action, rows) => void actOnChosen(action, rows)}
                   />
                 </>
               )}
             </section>
+            <Splitter
+              label="Resize message list"
+              value={panes.layout.list}
+              {...PANE_LIMITS.list}
+              onChange={(width) => panes.resize('list', width)}
+            />
             <section className="reader-pane" aria-label="Reading pane">
               {opened ? (
                 <Reader
@@ -449,6 +566,8 @@ export function App({ client }: { client: ContractClient }) {
                   client={client}
                   accountId={account.id}
                   onReply={() => setView({ kind: 'compose', draft: replyDraft(opened.message) })}
+                  onReplyAll={() => setView({ kind: 'compose', draft: replyAllDraft(opened.message, [account.email]) })}
+                  onForward={() => setView({ kind: 'compose', draft: forwardDraft(opened.message) })}
                   actions={{
                     folder: opened.folder,
                     folders,
@@ -467,6 +586,7 @@ export function App({ client }: { client: ContractClient }) {
           <ErrorAlert error={error} />
         )}
       </main>
+      {helpOpen ? <ShortcutsHelp onClose={() => setHelpOpen(false)} /> : null}
     </div>
   );
 }

@@ -3,9 +3,15 @@ import { appErrorSchema, type AppErrorDto } from './errors.js';
 import { outboxItemSchema } from './outbox.js';
 import {
   accountIdSchema,
+  accountChangesSchema,
   accountInputSchema,
   accountSchema,
   discoveryResultSchema,
+  domainCheckSchema,
+  identityIdSchema,
+  identityInputSchema,
+  identitySchema,
+  secretStorageKindSchema,
   emailAddress,
   fingerprint256Schema,
   folderSchema,
@@ -72,6 +78,53 @@ export const requests = {
     input: z.object({ accountId: accountIdSchema }).strict(),
     output: z.object({ removed: z.boolean() }),
   },
+  /** Changes an account's settings (name, address, servers...); the whole is checked as accounts.add checks it. */
+  'accounts.update': {
+    input: z.object({ accountId: accountIdSchema, changes: accountChangesSchema.strict() }).strict(),
+    output: accountSchema,
+  },
+  /** Keeps a password anew: after the keychain lost it, or when it was kept for the last session only. */
+  'accounts.setPassword': {
+    input: z.object({ accountId: accountIdSchema, password: z.string().min(1, 'Enter the password.').max(4096) }).strict(),
+    output: z.object({ saved: z.literal(true) }),
+  },
+  /**
+   * What the sender's domain says about the account's SMTP server (SPF) and about mail that
+   * fails its checks (DMARC): information only, never blocking. DNS through MAIL_DNS_SERVERS.
+   */
+  'accounts.checkDomain': {
+    input: z.object({ accountId: accountIdSchema, identityId: identityIdSchema.optional() }).strict(),
+    output: domainCheckSchema,
+  },
+  /** Who an account sends as, the default first. */
+  'identities.list': {
+    input: z.object({ accountId: accountIdSchema }).strict(),
+    output: z.array(identitySchema),
+  },
+  'identities.add': {
+    input: z.object({ accountId: accountIdSchema, identity: identityInputSchema.strict() }).strict(),
+    output: identitySchema,
+  },
+  'identities.update': {
+    input: z.object({ accountId: accountIdSchema, identityId: identityIdSchema, identity: identityInputSchema.strict() }).strict(),
+    output: identitySchema,
+  },
+  /** An account keeps at least one identity: removing the last is refused. */
+  'identities.remove': {
+    input: z.object({ accountId: accountIdSchema, identityId: identityIdSchema }).strict(),
+    output: z.object({ removed: z.boolean() }),
+  },
+  /**
+   * What the app must tell the person at start: where secrets are kept (a notice unless the OS
+   * keychain), and a settings file that could not be read (backed up, never silently reset).
+   */
+  'app.status': {
+    input: z.object({}).strict(),
+    output: z.object({
+      secretStorage: z.object({ kind: secretStorageKindSchema, notice: z.string().optional() }),
+      settingsProblem: z.object({ message: z.string(), backupFile: z.string() }).optional(),
+    }),
+  },
   /**
    * Finds an address's server settings (main/accounts/autoconfig/): the provider's config file,
    * the ISPDB, its MX host's ISPDB entry, SRV records, then guessing, one overall timeout. With a
@@ -118,10 +171,22 @@ export const requests = {
         limit: z.number().int().min(1).max(500).default(50),
         /** One row per conversation (its newest message here, with counts) instead of per message. */
         threads: z.boolean().default(false),
-        /** The next page: the messages older than this one (its receivedAt and uid). */
-        before: z.object({ receivedAt: z.number().int(), uid: z.number().int().positive() }).strict().optional(),
+        /**
+         * Newest first (date), or A to Z by sender (its name, else its address) or by subject,
+         * case-insensitive, newest first among equals. Threads are listed by date only.
+         */
+        sort: z.enum(['date', 'sender', 'subject']).default('date'),
+        /**
+         * The next page: the messages after this one (its receivedAt and uid; for a sender or
+         * subject sort also its key: the sender's name or address, or the subject, as listed).
+         */
+        before: z
+          .object({ receivedAt: z.number().int(), uid: z.number().int().positive(), key: z.string().max(2000).optional() })
+          .strict()
+          .optional(),
       })
-      .strict(),
+      .strict()
+      .refine((v) => !v.threads || v.sort === 'date', 'Threads are listed newest first only.'),
     output: z.array(messageSummarySchema),
   },
   /** Creates a folder, at the top or inside `parent`. */
@@ -234,7 +299,10 @@ export const requests = {
   /** Puts the message in the durable outbox and returns at once; outbox.changed tells the rest. */
   'mail.send': {
     input: outgoingMessageSchema
+      .omit({ from: true })
       .extend({
+        /** The identity to send as (From, Reply-To, signature); absent: the account's default. */
+        identityId: identityIdSchema.optional(),
         /** Send later: not before this moment (ISO 8601). Absent: after the undo window. */
         sendAt: z.iso.datetime({ offset: true }).optional(),
       })

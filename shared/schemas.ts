@@ -160,6 +160,11 @@ const accountFields = z.object({
   name: singleLine('The name').pipe(z.string().trim().min(1, 'Enter your name.').max(200)),
   email: emailAddress,
   password: z.string().min(1, 'Enter the password.').max(4096),
+  /**
+   * The login name for IMAP, POP3 and SMTP when it is not the address (a config file's
+   * %EMAILLOCALPART%, say). Absent: the email address.
+   */
+  username: singleLine('The user name').pipe(z.string().trim().min(1, 'Enter the user name, or leave it out.').max(1000)).optional(),
   /** Absent means IMAP (every account made before POP3 was offered). */
   incoming: incomingProtocolSchema.optional(),
   /** The incoming server, for an IMAP account. */
@@ -188,8 +193,31 @@ function incomingServerGiven(account: { incoming?: IncomingProtocol; imap?: unkn
 }
 
 export const accountInputSchema = accountFields.superRefine(incomingServerGiven);
+/**
+ * What accounts.update may change: any setting but the password (accounts.setPassword) and the
+ * pinned certificates (accounts.trustCertificate). The merged account is checked as a whole
+ * (accountSchema), so an edit passes the same rules as adding.
+ */
+export const accountChangesSchema = accountFields.omit({ password: true }).partial();
+export type AccountChanges = z.input<typeof accountChangesSchema>;
 export type AccountInput = z.input<typeof accountInputSchema>;
 export type ParsedAccountInput = z.output<typeof accountInputSchema>;
+
+/**
+ * One identity an account sends as: the From name and address, an optional Reply-To, and a
+ * signature appended to the text ("-- " line first, RFC 3676). An account made before identities
+ * has one, made from its own name and address (settings migration 2).
+ */
+export const identityIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'Not an identity id.');
+export const identityInputSchema = z.object({
+  name: singleLine('The name').pipe(z.string().trim().min(1, 'Enter the name to send as.').max(200)),
+  email: emailAddressIn('From'),
+  replyTo: emailAddressIn('Reply-To').optional(),
+  signature: z.string().max(10_000, 'A signature may be at most 10,000 characters long.').optional(),
+});
+export type IdentityInput = z.input<typeof identityInputSchema>;
+export const identitySchema = identityInputSchema.extend({ id: identityIdSchema });
+export type Identity = z.infer<typeof identitySchema>;
 
 export const accountIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'Not an account id.');
 
@@ -201,12 +229,24 @@ export const accountSchema = accountFields
     imap: serverSettingsSchema.extend({ pinnedCertificate: pinnedCertificateSchema.optional() }).optional(),
     pop3: pop3ServerSettingsSchema.extend({ pinnedCertificate: pinnedCertificateSchema.optional() }).optional(),
     smtp: smtpServerSettingsSchema.extend({ pinnedCertificate: pinnedCertificateSchema.optional() }),
+    /** Who the account sends as, the default first; absent (older data) means its own name and address. */
+    identities: z.array(identitySchema).max(50).optional(),
   })
   .superRefine(incomingServerGiven);
 export type Account = z.infer<typeof accountSchema>;
 
 export function incomingOf(account: Pick<Account, 'incoming'>): IncomingProtocol {
   return account.incoming ?? 'imap';
+}
+
+/**
+ * Who the account sends as, the default first. An account stored without identities (made
+ * before them, or in a test's memory settings) has one: its own name and address, with the
+ * account's id.
+ */
+export function identitiesOf(account: Pick<Account, 'id' | 'name' | 'email' | 'identities'>): Identity[] {
+  if (account.identities?.length) return account.identities;
+  return [{ id: account.id, name: account.name, email: account.email }];
 }
 
 /**
@@ -369,6 +409,11 @@ export type OutgoingAttachment = z.infer<typeof attachmentSchema>;
 
 export const outgoingMessageSchema = z.object({
   accountId: accountIdSchema,
+  /**
+   * The identity the message goes out as (From and the envelope sender). Set by main from the
+   * account's chosen identity (mail.send's identityId), never by the renderer; absent: the account's own.
+   */
+  from: z.object({ name: singleLine('The From name').pipe(z.string().max(200)), address: emailAddressIn('From') }).optional(),
   to: z.array(emailAddressIn('To')).min(1, 'Add at least one recipient in To.').max(500),
   cc: z.array(emailAddressIn('Cc')).max(500).default([]),
   bcc: z.array(emailAddressIn('Bcc')).max(500).default([]),
@@ -490,3 +535,36 @@ export const serverToVerifySchema = discoveredServerSchema.omit({ source: true, 
   authentication: z.array(discoveredAuthenticationSchema).max(10).default(['password-cleartext']),
 });
 export type ServerToVerify = z.input<typeof serverToVerifySchema>;
+
+/** Where the app keeps passwords and tokens: the OS keychain, an encrypted file (Electron safeStorage), or memory for this run. */
+export const secretStorageKindSchema = z.enum(['keychain', 'encrypted-file', 'memory']);
+export type SecretStorageKind = z.infer<typeof secretStorageKindSchema>;
+
+/**
+ * What the sender's domain publishes about who may send its mail (accounts.checkDomain):
+ * information to show after setup, never a reason to refuse anything.
+ */
+export const domainCheckSchema = z.object({
+  domain: z.string(),
+  smtpHost: z.string(),
+  /** The SMTP server's addresses that were checked. */
+  addresses: z.array(z.string()),
+  spf: z.object({
+    /** RFC 7208 results: 'pass' for every address is the good case; 'none' means no SPF record. */
+    result: z.enum(['pass', 'fail', 'softfail', 'neutral', 'none', 'temperror', 'permerror']),
+    record: z.string().optional(),
+    /** Each address's own result. */
+    byAddress: z.array(z.object({ address: z.string(), result: z.string() })),
+    explanation: z.string(),
+  }),
+  dmarc: z.object({
+    policy: z.enum(['none', 'quarantine', 'reject']).nullable(),
+    record: z.string().optional(),
+    /** The record was found on the organizational domain, not the address's own. */
+    fromOrganizationalDomain: z.boolean(),
+    explanation: z.string(),
+  }),
+  /** Set when DNS could not be asked at all (the rest then says so). */
+  error: appErrorSchema.optional(),
+});
+export type DomainCheck = z.infer<typeof domainCheckSchema>;

@@ -1,11 +1,13 @@
 import { AppError } from '../../shared/errors.js';
+import type { SecretStorageKind } from '../../shared/schemas.js';
 
 /**
- * Where passwords live. The app never writes a secret anywhere else: not in settings, not in a
- * log. Implementations: the OS keychain (keytar), and an in-memory store for a session without one.
+ * Where passwords and tokens live. The app never writes a secret anywhere else: not in settings,
+ * not in a log. Implementations: the OS keychain (keytar); a file encrypted by Electron's
+ * safeStorage where no keychain answers (safe-storage-secret-store.ts); memory for this run only.
  */
 export interface SecretStore {
-  readonly kind: 'keychain' | 'memory';
+  readonly kind: SecretStorageKind;
   get(key: string): Promise<string | undefined>;
   set(key: string, secret: string): Promise<void>;
   delete(key: string): Promise<boolean>;
@@ -15,6 +17,16 @@ export const KEYCHAIN_SERVICE = 'Mua Mail';
 
 export function passwordKey(accountId: string): string {
   return `account:${accountId}:password`;
+}
+
+/** An OAuth 2.0 token set (JSON) of an account, kept like a password. */
+export function tokenKey(accountId: string): string {
+  return `account:${accountId}:oauth-tokens`;
+}
+
+/** Every key an account may have in the store: removing the account deletes them all. */
+export function secretKeysOf(accountId: string): string[] {
+  return [passwordKey(accountId), tokenKey(accountId)];
 }
 
 type Keytar = {

@@ -1,6 +1,8 @@
 import Conf from 'conf';
 import { accountSchema, type Account } from '../../shared/schemas.js';
 import { log } from '../log.js';
+import { checkSettingsFile, type SettingsProblem } from './settings-file-check.js';
+import { CURRENT_SETTINGS_VERSION } from './settings-migrations.js';
 
 /**
  * The part of electron-store / conf the app uses. electron-store is conf with Electron's
@@ -16,14 +18,27 @@ type SettingsShape = { version: number; accounts: Account[] };
 
 export const SETTINGS_FILE = 'settings';
 
-export function openSettingsFile(dataDir: string): KeyValueFile {
-  return new Conf<SettingsShape>({
+/** A new settings file: the current version (settings-migrations.ts), no accounts. */
+export const SETTINGS_DEFAULTS: SettingsShape = { version: CURRENT_SETTINGS_VERSION, accounts: [] };
+
+/**
+ * The settings file of web mode and the tests, checked first (checkSettingsFile): a corrupt one
+ * is put aside and the problem returned for the person to see; an older one is migrated.
+ */
+export function openCheckedSettingsFile(dataDir: string): { file: KeyValueFile; problem?: SettingsProblem } {
+  const { problem } = checkSettingsFile(dataDir, SETTINGS_FILE);
+  const file = new Conf<SettingsShape>({
     cwd: dataDir,
     configName: SETTINGS_FILE,
     projectName: 'mua',
     projectSuffix: '',
-    defaults: { version: 1, accounts: [] },
+    defaults: SETTINGS_DEFAULTS,
   });
+  return problem ? { file, problem } : { file };
+}
+
+export function openSettingsFile(dataDir: string): KeyValueFile {
+  return openCheckedSettingsFile(dataDir).file;
 }
 
 /** Account settings (never passwords: those go to the SecretStore). */

@@ -1,10 +1,11 @@
-import { app, BrowserWindow, ipcMain, Menu, Notification, protocol, screen, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, Notification, protocol, safeStorage, screen, shell } from 'electron';
 import Store from 'electron-store';
 import { join } from 'node:path';
 import { ELECTRON_EVENT_CHANNEL, type EventPayload } from '../../shared/contract.js';
 import type { Account } from '../../shared/schemas.js';
 import { openSecretStore } from '../accounts/open-secret-store.js';
-import { SETTINGS_FILE } from '../accounts/settings-store.js';
+import { checkSettingsFile } from '../accounts/settings-file-check.js';
+import { SETTINGS_DEFAULTS, SETTINGS_FILE } from '../accounts/settings-store.js';
 import { log } from '../log.js';
 import { createMailService, type MailService } from '../service.js';
 import { registerAppScheme, serveAppScheme } from './app-protocol.js';
@@ -16,6 +17,7 @@ import { findMailtoArgument, isMailtoUrl } from './mailto.js';
 import { applicationMenuTemplate } from './menu.js';
 import { newMailNotification } from './new-mail-notification.js';
 import { builtPaths } from './paths.js';
+import { safeStorageFallback } from './safe-storage.js';
 import { totalUnread, UnreadBadge } from './unread-badge.js';
 import { createMainWindow, guardNavigation } from './window.js';
 import { loadWindowState, saveWindowState, WINDOW_STATE_FILE } from './window-state.js';
@@ -83,20 +85,23 @@ async function start(): Promise<void> {
   serveAppScheme(protocol, paths.rendererDir);
   Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate({ platform: process.platform, isPackaged: app.isPackaged })));
 
+  const profileDir = app.getPath('userData');
   // The same file and format as web mode's Conf (settings.json in the profile folder, which is
-  // userData for "Mua Mail"), so both modes share one profile.
+  // userData for "Mua Mail"), so both modes share one profile. Checked first: a corrupt file is
+  // put aside and reported (app.status), an older one migrated.
+  const { problem: settingsProblem } = checkSettingsFile(profileDir, SETTINGS_FILE);
   const settingsFile = new Store<{ version: number; accounts: unknown[] }>({
     name: SETTINGS_FILE,
-    defaults: { version: 1, accounts: [] },
+    defaults: SETTINGS_DEFAULTS,
   });
-  // Without a keychain this falls back to memory and logs so; the renderer has no channel yet
-  // to tell the user (web mode prints it to the terminal).
-  const { store: secrets } = await openSecretStore();
+  // The keychain; without one an encrypted file (safeStorage), else memory. The renderer shows
+  // which (app.status). safeStorage is read lazily: it answers only after 'ready'.
+  const { store: secrets } = await openSecretStore({ fallback: () => safeStorageFallback(safeStorage, profileDir)() });
 
-  const profileDir = app.getPath('userData');
   const mail = createMailService({
     settingsFile,
     secrets,
+    settingsProblem,
     outboxDir: join(profileDir, 'outbox'),
     storeDir: profileDir,
     storeWriterScript: new URL('./store-writer.js', import.meta.url),

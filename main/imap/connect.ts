@@ -24,7 +24,7 @@ export function imapOptions(account: Account, password: string): ImapFlowOptions
     port,
     secure: security === 'tls',
     doSTARTTLS: security === 'starttls' ? true : undefined,
-    auth: { user: account.email, pass: password },
+    auth: { user: account.username ?? account.email, pass: password },
     tls: verifiedTlsOptions(host, pinnedCertificate),
     logger: false,
     connectionTimeout: 15_000,

@@ -36,16 +36,18 @@ export function composeMessage(
   /** Given when a queued message is composed again: it must keep its identity. */
   fixed?: { messageId: string; date: Date },
 ): ComposedMessage {
-  const messageId = fixed?.messageId ?? `<${randomUUID()}@${senderDomain(account.email)}>`;
+  // The chosen identity (main/accounts/send-as.ts sets it), else the account's own name and address.
+  const sender = message.from ?? { name: account.name, address: account.email };
+  const messageId = fixed?.messageId ?? `<${randomUUID()}@${senderDomain(sender.address)}>`;
   const attachments = (message.attachments ?? []).map(toComposerAttachment);
   const replyTo = message.replyTo ?? [];
-  const headerAddresses = [account.email, ...message.to, ...message.cc, ...replyTo];
+  const headerAddresses = [sender.address, ...message.to, ...message.cc, ...replyTo];
   const use8BitMime =
     headerAddresses.some(hasUtf8LocalPart) || attachments.some((a) => /^message\//i.test(a.contentType ?? '') && !isSevenBit(a.content as Buffer));
-  const envelope: ComposedEnvelope = { from: account.email, to: unique([...message.to, ...message.cc, ...message.bcc]) };
+  const envelope: ComposedEnvelope = { from: sender.address, to: unique([...message.to, ...message.cc, ...message.bcc]) };
   if (use8BitMime) envelope.use8BitMime = true;
   return {
-    from: { name: account.name, address: account.email },
+    from: { name: sender.name, address: sender.address },
     to: message.to,
     cc: message.cc.length ? message.cc : undefined,
     replyTo: replyTo.length ? replyTo : undefined,

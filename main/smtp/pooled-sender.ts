@@ -102,7 +102,7 @@ export class PooledSmtpSender {
 
   private poolFor(account: Account, password: string): Pool {
     // Settings or password changed: the old connection speaks for the old ones, so start anew.
-    const key = JSON.stringify([account.smtp, account.email, password]);
+    const key = JSON.stringify([account.smtp, account.username, account.email, password]);
     const existing = this.pools.get(account.id);
     if (existing?.key === key) return existing;
     if (existing) this.closeAccount(account.id);

@@ -61,7 +61,7 @@ function clientName(email: string): string {
  */
 function smtpAuth(account: Account, secret: string): SMTPTransportOptions['auth'] {
   const method = account.smtp.authMethod ?? 'auto';
-  const user = account.email;
+  const user = account.username ?? account.email;
   switch (method) {
     case 'none':
       return undefined;

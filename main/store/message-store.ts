@@ -110,8 +110,17 @@ export type StoredMessage = Omit<MessageInput, 'snippet' | 'bodyText'> & {
   bodyText: string | null;
 };
 
-/** Keyset cursor: the last message of the previous page. */
-export type ListCursor = { internalDate: number; uid: number };
+/** Keyset cursor: the last message of the previous page (and, for a sender or subject sort, its sender or subject). */
+export type ListCursor = { internalDate: number; uid: number; key?: string };
+
+/** What a list is ordered by: newest first, or sender / subject A to Z (case-insensitive), newest first within one. */
+export type ListSort = 'date' | 'sender' | 'subject';
+
+/** The sort key's expression: what the renderer shows (the sender's name, else its address; the subject). */
+const SORT_KEYS: Record<Exclude<ListSort, 'date'>, string> = {
+  sender: "coalesce(nullif(m.from_name, ''), m.from_address, '')",
+  subject: 'm.subject',
+};
 
 export type SearchOptions = SearchQueryOptions & { accountId?: string; folderId?: number; limit?: number };
 
@@ -719,12 +728,31 @@ export class MessageStore {
       .all(folderId, limit) as { uid: number; bodyFile: string | null; source: Buffer | null }[];
   }
 
-  /** Newest first; pass the last message of a page as `before` for the next page. */
-  listMessages(folderId: number, { limit = 100, before }: { limit?: number; before?: ListCursor } = {}): StoredMessage[] {
+  /** Newest first (or by sender or subject); pass the last message of a page as `before` for the next page. */
+  listMessages(folderId: number, { limit = 100, before, sort = 'date' }: { limit?: number; before?: ListCursor; sort?: ListSort } = {}): StoredMessage[] {
+    if (sort !== 'date') return this.listSorted(folderId, sort, limit, before);
     const rows = before
       ? this.statements.listAfter.all(folderId, before.internalDate, before.uid, limit)
       : this.statements.listFirst.all(folderId, limit);
     return (rows as MessageRow[]).map(toMessage);
+  }
+
+  /**
+   * A page by sender or subject. No index serves these orders, so each page scans the folder's
+   * rows (about 40 ms for 100,000 here): the page's ids are picked from the narrow columns first,
+   * then only its rows are read whole, as search does.
+   */
+  private listSorted(folderId: number, sort: Exclude<ListSort, 'date'>, limit: number, before?: ListCursor): StoredMessage[] {
+    const key = SORT_KEYS[sort];
+    const order = `${key} COLLATE NOCASE, m.internal_date DESC, m.uid DESC`;
+    const after = before
+      ? `AND (${key} COLLATE NOCASE > @key OR (${key} COLLATE NOCASE = @key AND (m.internal_date, m.uid) < (@internalDate, @uid)))`
+      : '';
+    const sql = `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.id IN (
+        SELECT m.id FROM messages m WHERE m.folder_id = @folderId ${after} ORDER BY ${order} LIMIT @limit)
+      ORDER BY ${order}`;
+    const params = before ? { folderId, limit, key: before.key ?? '', internalDate: before.internalDate, uid: before.uid } : { folderId, limit };
+    return (this.searchStatement(sql).all(params) as MessageRow[]).map(toMessage);
   }
 
   /** The UIDs stored for a folder, ascending: what a resync compares with the server's. */

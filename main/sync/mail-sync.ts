@@ -19,7 +19,7 @@ import { LocalActions } from './local-actions.js';
 import { MessageActions, type MessageAction } from './message-actions.js';
 import { Pop3Mail, type Pop3MailOptions } from './pop3-mail.js';
 import { toSummary } from './message-summary.js';
-import type { Folder, ListCursor, MessageStore, StoredMessage } from '../store/message-store.js';
+import type { Folder, ListCursor, ListSort, MessageStore, StoredMessage } from '../store/message-store.js';
 
 export type Credentials = { account: Account; password: string };
 
@@ -161,7 +161,7 @@ export class MailSync {
       throw new AppError('INVALID_ARGUMENT', { message: 'This account fetches its mail by POP3, whose folders are on this computer only.' });
     }
     const { account, password } = await this.options.credentials(accountId);
-    const key = JSON.stringify([account.imap, account.email, password]);
+    const key = JSON.stringify([account.imap, account.username, account.email, password]);
     // Checked and replaced with no await in between: concurrent callers share one session.
     const existing = this.sessions.get(accountId);
     if (existing?.key === key) return { account, session: existing.session };
@@ -179,6 +179,11 @@ export class MailSync {
     if (!entry || entry.watcher) return;
     entry.watcher = new InboxWatcher(account, entry.password, () => void this.syncFolder(accountId, 'INBOX').catch(() => {}));
     void entry.watcher.start();
+  }
+
+  /** Closes the account's connections (its settings or password changed): the next use connects anew. */
+  async disconnect(accountId: string): Promise<void> {
+    await this.closeSession(accountId);
   }
 
   /** Closes the account's connections and deletes its local copy (when the account is removed). */
@@ -240,9 +245,9 @@ export class MailSync {
    * this waits for its newest messages to arrive; afterwards it answers from the store at once and
    * resyncs in the background.
    */
-  async messages(accountId: string, path: string, { limit = 50, before }: { limit?: number; before?: ListCursor } = {}): Promise<MessageSummary[]> {
+  async messages(accountId: string, path: string, { limit = 50, before, sort }: { limit?: number; before?: ListCursor; sort?: ListSort } = {}): Promise<MessageSummary[]> {
     this.lastUse.set(accountId, Date.now());
-    if (this.isPop3(accountId)) return this.pop3Messages(accountId, path, { limit, before });
+    if (this.isPop3(accountId)) return this.pop3Messages(accountId, path, { limit, before, sort });
     const folder = await this.folder(accountId, path);
     if (folder.oldestUid === null) {
       const run = this.startSync(accountId, path);
@@ -254,7 +259,7 @@ export class MailSync {
       void this.watch(accountId).catch(() => {});
       this.syncAllLater(accountId);
     }
-    return this.store.listMessages(folder.id, { limit, before }).map(toSummary);
+    return this.store.listMessages(folder.id, { limit, before, sort }).map(toSummary);
   }
 
   /**
@@ -262,7 +267,7 @@ export class MailSync {
    * not checked in this run yet or the last check is older than staleAfterMs; the list shows
    * what is in now, and messages.changed says when more came.
    */
-  private async pop3Messages(accountId: string, path: string, { limit, before }: { limit: number; before?: ListCursor }): Promise<MessageSummary[]> {
+  private async pop3Messages(accountId: string, path: string, { limit, before, sort }: { limit: number; before?: ListCursor; sort?: ListSort }): Promise<MessageSummary[]> {
     this.pop3.ensureFolders(accountId);
     const folder = this.store.folderByPath(accountId, path);
     if (!folder) throw new AppError('NOT_FOUND', { message: 'That folder does not exist.' });
@@ -271,7 +276,7 @@ export class MailSync {
       this.pop3Checked.set(accountId, Date.now());
       void this.pop3.check(accountId).catch(() => {});
     }
-    return this.store.listMessages(folder.id, { limit, before }).map(toSummary);
+    return this.store.listMessages(folder.id, { limit, before, sort }).map(toSummary);
   }
 
   private readonly pop3Checked = new Map<string, number>();

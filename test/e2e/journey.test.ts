@@ -39,6 +39,7 @@ afterAll(async () => {
 async function addAccount(who: 'alice' | 'bob') {
   const bed = testbed();
   const u = user(who);
+  await page.getByRole('button', { name: 'Set up manually' }).click();
   await page.getByLabel('Name', { exact: true }).fill(who === 'alice' ? 'Alice Example' : 'Bob Example');
   await page.getByLabel('Email address').fill(u.email);
   await page.getByLabel('Password').fill(u.password);
@@ -71,14 +72,14 @@ describe('a person’s first journey, in Chromium through `npm run web`', () => 
     await page.getByLabel('Subject', { exact: true }).fill(subject);
     await page.getByLabel('Message', { exact: true }).fill(body);
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-02-compose.png') });
-    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
     // The undo window: the message waits in the outbox and can be taken back to the composer.
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/Sending in \d+ s/);
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-02b-undo-window.png') });
     await page.getByRole('button', { name: 'Undo' }).click();
     await expect.poll(() => page.getByLabel('Subject', { exact: true }).inputValue()).toBe(subject);
     expect(await page.getByLabel('Message', { exact: true }).inputValue()).toBe(body);
-    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
     await expect.poll(() => page.getByRole('status').textContent(), { timeout: 20_000 }).toContain('Message sent');
     expect(await page.getByRole('alert').count()).toBe(0);
   });
@@ -108,16 +109,16 @@ describe('a person’s first journey, in Chromium through `npm run web`', () => 
     const reader = page.getByRole('article', { name: 'Message' });
     await expect.poll(() => reader.getByRole('heading').textContent()).toBe(subject);
     expect(await reader.textContent()).toContain('lunch on Friday at noon?');
-    expect(await page.getByRole('button', { name: 'Reply' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Reply', exact: true }).count()).toBe(1);
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-04-reader.png') });
   });
 
   it('replies to Alice with the subject, recipient and quote filled in', async () => {
-    await page.getByRole('button', { name: 'Reply' }).click();
+    await page.getByRole('button', { name: 'Reply', exact: true }).click();
     expect(await page.getByLabel('To', { exact: true }).inputValue()).toBe(`Alice Example <${user('alice').email}>`);
     expect(await page.getByLabel('Subject', { exact: true }).inputValue()).toBe(`Re: ${subject}`);
     expect(await page.getByLabel('Message', { exact: true }).inputValue()).toContain('> lunch on Friday at noon?');
-    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
     await expect.poll(() => page.getByRole('status').textContent(), { timeout: 20_000 }).toContain('Message sent');
   });
 
@@ -127,7 +128,7 @@ describe('a person’s first journey, in Chromium through `npm run web`', () => 
     await page.getByLabel('To', { exact: true }).fill(user('bob').email);
     await page.getByLabel('Subject', { exact: true }).fill(note);
     await page.getByLabel('Message', { exact: true }).fill('pushed over IDLE');
-    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
     // The status still says the reply was sent until this message's own status replaces it.
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/Sending in \d+ s/);
     await expect
@@ -226,6 +227,7 @@ describe('a person’s first journey, in Chromium through `npm run web`', () => 
 
   it('shows a wrong password as an alert a person can read', async () => {
     await page.getByRole('button', { name: 'Add account' }).click();
+    await page.getByRole('button', { name: 'Set up manually' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Carol');
     await page.getByLabel('Email address').fill('carol@example.test');
     await page.getByLabel('Password').fill('wrong-password');

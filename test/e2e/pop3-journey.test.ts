@@ -49,6 +49,7 @@ describe('a POP3 account in Chromium', () => {
 
     const bed = testbed();
     await page.goto(app.url);
+    await page.getByRole('button', { name: 'Set up manually' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Erin Example');
     await page.getByLabel('Email address').fill(user('erin').email);
     await page.getByLabel('Password').fill(user('erin').password);

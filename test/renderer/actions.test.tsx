@@ -100,12 +100,12 @@ describe('the message list', () => {
 });
 
 describe('the reader’s actions', () => {
-  it('offers Reply, Delete, Mark as unread, Flag and Move as real buttons in a toolbar', async () => {
+  it('offers Reply, Reply all, Forward, Delete, Mark as unread, Flag and Move as real buttons in a toolbar', async () => {
     app([summary(4, 'Lunch')]);
     await openMessage('Lunch');
     const toolbar = within(reader()).getByRole('toolbar', { name: 'Message actions' });
     const buttons = within(toolbar).getAllByRole('button');
-    expect(buttons.map((b) => b.textContent)).toEqual(['Reply', 'Delete', 'Mark as unread', 'Flag', 'Move']);
+    expect(buttons.map((b) => b.textContent)).toEqual(['Reply', 'Reply all', 'Forward', 'Delete', 'Mark as unread', 'Flag', 'Move']);
     for (const b of buttons) expect(b.tagName).toBe('BUTTON');
     // The account's other folders that can hold messages: not the Inbox it is in, not "Projects".
     const moveTo = within(toolbar).getByRole('combobox', { name: 'Move to' });
@@ -117,17 +117,17 @@ describe('the reader’s actions', () => {
     await openMessage('Lunch');
     const toolbar = within(reader()).getByRole('toolbar', { name: 'Message actions' });
     const controls = [...toolbar.querySelectorAll<HTMLElement>('button, select')];
-    expect(controls.map((c) => c.tabIndex)).toEqual([0, -1, -1, -1, -1, -1]);
+    expect(controls.map((c) => c.tabIndex)).toEqual([0, -1, -1, -1, -1, -1, -1, -1]);
     controls[0]!.focus();
     fireEvent.keyDown(controls[0]!, { key: 'ArrowRight' });
     expect(document.activeElement).toBe(controls[1]);
     fireEvent.keyDown(controls[1]!, { key: 'End' });
-    expect(document.activeElement).toBe(controls[5]);
-    fireEvent.keyDown(controls[5]!, { key: 'ArrowRight' });
+    expect(document.activeElement).toBe(controls[7]);
+    fireEvent.keyDown(controls[7]!, { key: 'ArrowRight' });
     expect(document.activeElement).toBe(controls[0]);
     fireEvent.keyDown(controls[0]!, { key: 'ArrowLeft' });
-    expect(document.activeElement).toBe(controls[5]);
-    await waitFor(() => expect(controls.map((c) => c.tabIndex)).toEqual([-1, -1, -1, -1, -1, 0]));
+    expect(document.activeElement).toBe(controls[7]);
+    await waitFor(() => expect(controls.map((c) => c.tabIndex)).toEqual([-1, -1, -1, -1, -1, -1, -1, 0]));
   });
 
   it('marks the message unread and read again through messages.setFlags', async () => {

@@ -37,20 +37,22 @@ describe('the folder list', () => {
     const { invoke } = app();
     const nav = await screen.findByRole('navigation', { name: 'Folders' });
     const buttons = within(nav).getAllByRole('button');
-    expect(buttons.map((b) => b.textContent)).toEqual(['Inbox2', 'Sent', 'Mua1']);
+    expect(buttons.map((b) => b.textContent)).toEqual(['Inbox 2', 'Sent', 'Mua 1']);
     expect(within(nav).getByRole('button', { name: 'Inbox, 2 unread' }).getAttribute('aria-current')).toBe('true');
     expect(within(nav).getByRole('button', { name: 'Sent' })).toBeTruthy();
     expect(within(nav).getByRole('button', { name: 'Mua, 1 unread' })).toBeTruthy();
     expect(screen.getByRole('heading', { name: 'Inbox' })).toBeTruthy();
     expect(invoke).toHaveBeenCalledWith('folders.list', { accountId: account.id });
-    expect(invoke).toHaveBeenCalledWith('messages.list', { accountId: account.id, folder: 'INBOX', limit: 100 });
+    expect(invoke).toHaveBeenCalledWith('messages.list', { accountId: account.id, folder: 'INBOX', limit: 200, sort: 'date', threads: false });
   });
 
   it('lists the chosen folder’s messages under its name', async () => {
     const { invoke } = app();
     const nav = await screen.findByRole('navigation', { name: 'Folders' });
     fireEvent.click(within(nav).getByRole('button', { name: 'Mua, 1 unread' }));
-    await waitFor(() => expect(invoke).toHaveBeenCalledWith('messages.list', { accountId: account.id, folder: 'Projects/Mua', limit: 100 }));
+    await waitFor(() =>
+      expect(invoke).toHaveBeenCalledWith('messages.list', { accountId: account.id, folder: 'Projects/Mua', limit: 200, sort: 'date', threads: false }),
+    );
     expect(screen.getByRole('heading', { name: 'Mua' })).toBeTruthy();
     expect(within(nav).getByRole('button', { name: 'Mua, 1 unread' }).getAttribute('aria-current')).toBe('true');
     expect(within(nav).getByRole('button', { name: 'Inbox, 2 unread' }).getAttribute('aria-current')).toBeNull();

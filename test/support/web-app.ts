@@ -7,13 +7,16 @@ export type WebApp = { url: string; origin: string; output: () => string; stop()
 const ROOT = join(import.meta.dirname, '..', '..');
 export const BUILT_WEB_ENTRY = join(ROOT, 'out', 'main', 'web.js');
 
-/** Starts `npm run web`'s server (the built one) on a free port, as a person would. */
-export async function startWebApp(dataDir: string): Promise<WebApp> {
+/**
+ * Starts `npm run web`'s server (the built one) on a free port, as a person would. `env` adds to
+ * the inherited environment (MAIL_ISPDB_URL and MAIL_DNS_SERVERS for discovery, say).
+ */
+export async function startWebApp(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<WebApp> {
   if (!existsSync(BUILT_WEB_ENTRY)) throw new Error('out/main/web.js is missing: run `npm run build` first (npm test does).');
   const child: ChildProcess = spawn(process.execPath, [BUILT_WEB_ENTRY, '--port', '0', '--data-dir', dataDir, '--no-open'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, MUA_LOG: 'info' },
+    env: { ...process.env, MUA_LOG: 'info', ...env },
   });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));

@@ -1,35 +1,46 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import type { ContractClient } from '../../../shared/contract.js';
 import type { AppErrorDto } from '../../../shared/errors.js';
 import type { Account, IncomingProtocol, Pop3Security, Security, SmtpSecurity } from '../../../shared/schemas.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { CheckboxField, Field, SelectField } from '../../components/Field.js';
+import { EMPTY_ACCOUNT_FORM, type AccountFormValues } from './account-form-values.js';
 import { defaultPort, isDefaultPort } from './default-ports.js';
 
 type Props = {
   client: ContractClient;
   onSaved: (account: Account) => void;
   onCancel?: () => void;
+  /** Values to start from (the setup wizard's found settings, or what was typed before); the rest blank. */
+  initial?: Partial<AccountFormValues>;
+  /** The form's heading; "Add account" unless given. */
+  title?: string;
+  /** Shown under the heading, inside the form (the wizard's account of what it found). */
+  children?: ReactNode;
+  /** More buttons beside Save (the wizard's "Check again" and "Set up manually"), given the values as they stand. */
+  extraActions?: ReactNode | ((values: AccountFormValues) => ReactNode);
 };
 
-/** Manual account settings: who you are, where mail comes from and where it goes. */
-export function AccountForm({ client, onSaved, onCancel }: Props) {
-  const [name, setName] = useState('');
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [incoming, setIncoming] = useState<IncomingProtocol>('imap');
-  const [pop3Host, setPop3Host] = useState('');
-  const [pop3Security, setPop3Security] = useState<Pop3Security>('tls');
-  const [pop3Port, setPop3Port] = useState(String(defaultPort('pop3', 'tls')));
-  const [leaveOnServer, setLeaveOnServer] = useState(true);
-  const [deleteAfterDays, setDeleteAfterDays] = useState('');
-  const [deleteWhenDeletedLocally, setDeleteWhenDeletedLocally] = useState(false);
-  const [imapHost, setImapHost] = useState('');
-  const [imapSecurity, setImapSecurity] = useState<Security>('tls');
-  const [imapPort, setImapPort] = useState(String(defaultPort('imap', 'tls')));
-  const [smtpHost, setSmtpHost] = useState('');
-  const [smtpSecurity, setSmtpSecurity] = useState<SmtpSecurity>('starttls');
-  const [smtpPort, setSmtpPort] = useState(String(defaultPort('smtp', 'starttls')));
+/** Account settings: who you are, where mail comes from and where it goes; blank (manual) or prefilled. */
+export function AccountForm({ client, onSaved, onCancel, initial, title = 'Add account', children, extraActions }: Props) {
+  const [start] = useState<AccountFormValues>(() => ({ ...EMPTY_ACCOUNT_FORM, ...initial }));
+  const [name, setName] = useState(start.name);
+  const [email, setEmail] = useState(start.email);
+  const [password, setPassword] = useState(start.password);
+  const [username, setUsername] = useState(start.username);
+  const [incoming, setIncoming] = useState<IncomingProtocol>(start.incoming);
+  const [pop3Host, setPop3Host] = useState(start.pop3Host);
+  const [pop3Security, setPop3Security] = useState<Pop3Security>(start.pop3Security);
+  const [pop3Port, setPop3Port] = useState(start.pop3Port);
+  const [leaveOnServer, setLeaveOnServer] = useState(start.leaveOnServer);
+  const [deleteAfterDays, setDeleteAfterDays] = useState(start.deleteAfterDays);
+  const [deleteWhenDeletedLocally, setDeleteWhenDeletedLocally] = useState(start.deleteWhenDeletedLocally);
+  const [imapHost, setImapHost] = useState(start.imapHost);
+  const [imapSecurity, setImapSecurity] = useState<Security>(start.imapSecurity);
+  const [imapPort, setImapPort] = useState(start.imapPort);
+  const [smtpHost, setSmtpHost] = useState(start.smtpHost);
+  const [smtpSecurity, setSmtpSecurity] = useState<SmtpSecurity>(start.smtpSecurity);
+  const [smtpPort, setSmtpPort] = useState(start.smtpPort);
   const [error, setError] = useState<AppErrorDto>();
   const [saving, setSaving] = useState(false);
 
@@ -41,6 +52,7 @@ export function AccountForm({ client, onSaved, onCancel }: Props) {
       name,
       email,
       password,
+      ...(username.trim() ? { username: username.trim() } : {}),
       incoming,
       ...(incoming === 'imap'
         ? { imap: { host: imapHost, port: Number(imapPort), security: imapSecurity } }
@@ -79,7 +91,8 @@ export function AccountForm({ client, onSaved, onCancel }: Props) {
 
   return (
     <form className="account-form" aria-label="Account settings" onSubmit={submit}>
-      <h2>Add account</h2>
+      <h2>{title}</h2>
+      {children}
       <Field label="Name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" required />
       <Field
         label="Email address"
@@ -96,6 +109,14 @@ export function AccountForm({ client, onSaved, onCancel }: Props) {
         onChange={(e) => setPassword(e.target.value)}
         autoComplete="current-password"
         required
+      />
+      <Field
+        label="User name"
+        value={username}
+        onChange={(e) => setUsername(e.target.value)}
+        placeholder="Your email address"
+        autoComplete="username"
+        spellCheck={false}
       />
       <fieldset>
         <legend>Incoming mail</legend>
@@ -175,6 +196,14 @@ export function AccountForm({ client, onSaved, onCancel }: Props) {
         <button type="submit" disabled={saving}>
           Save
         </button>
+        {typeof extraActions === 'function'
+          ? extraActions({
+              name, email, password, username, incoming,
+              imapHost, imapPort, imapSecurity,
+              pop3Host, pop3Port, pop3Security, leaveOnServer, deleteAfterDays, deleteWhenDeletedLocally,
+              smtpHost, smtpPort, smtpSecurity,
+            })
+          : extraActions}
         {onCancel ? (
           <button type="button" onClick={onCancel}>
             Cancel

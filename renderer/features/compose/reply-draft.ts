@@ -1,5 +1,5 @@
 import type { ComposeRequest } from '../../../shared/contract.js';
-import type { MessageDetail, OutgoingMessage } from '../../../shared/schemas.js';
+import type { MailboxAddress, MessageDetail, OutgoingMessage } from '../../../shared/schemas.js';
 import { formatAddress } from '../../format.js';
 
 export type Draft = {
@@ -31,6 +31,56 @@ export function replyDraft(message: MessageDetail): Draft {
     subject,
     text: `\n\nOn ${new Date(message.date).toLocaleString()}, ${who} wrote:\n${quoted}\n`,
     inReplyTo: message.messageId,
+    references: references.slice(-20),
+  };
+}
+
+/**
+ * Reply all: the reply's recipient (Reply-To, else the sender) in To with the original's other
+ * To recipients, its Cc in Cc; the person's own addresses (`self`, any case) and duplicates left
+ * out. Quoted and threaded as a reply.
+ */
+export function replyAllDraft(message: MessageDetail, self: readonly string[]): Draft {
+  const reply = replyDraft(message);
+  const mine = new Set(self.map((a) => a.toLowerCase()));
+  const seen = new Set<string>();
+  const keep = (list: readonly MailboxAddress[]) =>
+    list.filter((a) => {
+      const key = a.address.toLowerCase();
+      if (mine.has(key) || seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  const direct = message.replyTo.length ? message.replyTo : message.from ? [message.from] : [];
+  const to = keep([...direct, ...message.to]);
+  const cc = keep(message.cc);
+  // Replying to one's own message: it goes to the original recipients, not back to oneself.
+  return { ...reply, to: to.map(formatAddress).join(', '), cc: cc.map(formatAddress).join(', ') };
+}
+
+/**
+ * A forward: "Fwd:" subject, no recipients, the original's header fields and text below a
+ * divider. Threaded by References only (the original's chain and its Message-ID), not
+ * In-Reply-To: a forward is not an answer to its sender. The original's attachments are not
+ * carried over (the composer has no attachments of its own yet).
+ */
+export function forwardDraft(message: MessageDetail): Draft {
+  const subject = /^(fwd?|fw):/i.test(message.subject) ? message.subject : `Fwd: ${message.subject}`;
+  const header = [
+    '---------- Forwarded message ----------',
+    `From: ${message.from ? formatAddress(message.from) : '(no sender)'}`,
+    `Date: ${new Date(message.date).toLocaleString()}`,
+    `Subject: ${message.subject}`,
+    message.to.length ? `To: ${message.to.map(formatAddress).join(', ')}` : undefined,
+    message.cc.length ? `Cc: ${message.cc.map(formatAddress).join(', ')}` : undefined,
+  ].filter((line): line is string => line !== undefined);
+  const references = message.messageId ? [...message.references, message.messageId] : message.references;
+  return {
+    to: '',
+    cc: '',
+    bcc: '',
+    subject,
+    text: `\n\n${header.join('\n')}\n\n${message.text}\n`,
     references: references.slice(-20),
   };
 }

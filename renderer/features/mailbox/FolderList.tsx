@@ -26,7 +26,14 @@ export function FolderList({ folders, selectedPath, onSelect }: Props) {
                   onClick={() => onSelect(f.path)}
                 >
                   <span className="folder-name">{f.name}</span>
-                  {f.unread > 0 ? <span className="unread-count">{f.unread}</span> : null}
+                  {/* A space between name and count (the flex row does not draw it): the visible words
+                      "Inbox 3" are then a part of the label "Inbox, 3 unread" (axe: label-content-name-mismatch). */}
+                  {f.unread > 0 ? (
+                    <>
+                      {' '}
+                      <span className="unread-count">{f.unread}</span>
+                    </>
+                  ) : null}
                 </button>
               ) : (
                 <span className="folder-name">{f.name}</span>

@@ -19,6 +19,9 @@ export type ReaderActions = {
 type Props = {
   message: MessageDetail;
   onReply: () => void;
+  /** Reply all and Forward, offered where given. */
+  onReplyAll?: () => void;
+  onForward?: () => void;
   actions?: ReaderActions;
   /**
    * Where the message came from, for what the reader asks main itself: its source (View source),
@@ -33,7 +36,7 @@ type Props = {
  * One message: its header, its actions, and its content (MessageContent: the HTML sanitized in
  * a sandboxed frame, or the text as text nodes, or the raw source).
  */
-export function Reader({ message, onReply, actions, client, accountId }: Props) {
+export function Reader({ message, onReply, onReplyAll, onForward, actions, client, accountId }: Props) {
   return (
     <article className="reader" aria-label="Message">
       <header>
@@ -59,7 +62,7 @@ export function Reader({ message, onReply, actions, client, accountId }: Props) 
           </dd>
         </dl>
         {actions ? (
-          <MessageToolbar message={message} onReply={onReply} actions={actions} />
+          <MessageToolbar message={message} onReply={onReply} onReplyAll={onReplyAll} onForward={onForward} actions={actions} />
         ) : (
           <div className="actions">
             <button type="button" onClick={onReply}>
@@ -83,7 +86,19 @@ export function Reader({ message, onReply, actions, client, accountId }: Props) 
  * one stop, Left/Right (and Home/End) move between its controls. Every control is a native
  * <button> or <select>, so Enter and Space work as everywhere else.
  */
-function MessageToolbar({ message, onReply, actions }: { message: MessageDetail; onReply: () => void; actions: ReaderActions }) {
+function MessageToolbar({
+  message,
+  onReply,
+  onReplyAll,
+  onForward,
+  actions,
+}: {
+  message: MessageDetail;
+  onReply: () => void;
+  onReplyAll?: () => void;
+  onForward?: () => void;
+  actions: ReaderActions;
+}) {
   const moveId = useId();
   const targets = actions.folders.filter((f) => f.selectable && f.path !== actions.folder);
   const [chosen, setChosen] = useState<string>();
@@ -133,6 +148,16 @@ function MessageToolbar({ message, onReply, actions }: { message: MessageDetail;
       <button type="button" onClick={onReply}>
         Reply
       </button>
+      {onReplyAll ? (
+        <button type="button" onClick={onReplyAll}>
+          Reply all
+        </button>
+      ) : null}
+      {onForward ? (
+        <button type="button" onClick={onForward}>
+          Forward
+        </button>
+      ) : null}
       <button type="button" onClick={actions.onDelete}>
         Delete
       </button>

@@ -5,6 +5,9 @@ import dnsPacket, { type Answer, type Packet } from 'dns-packet';
 /** The records a name has; a name absent from the zone does not exist (NXDOMAIN). */
 export type ZoneEntry = {
   a?: string[];
+  aaaa?: string[];
+  /** TXT records (SPF, DMARC), each one string (split into 255-byte chunks on the wire). */
+  txt?: string[];
   mx?: Array<{ exchange: string; preference?: number }>;
   srv?: Array<{ target: string; port: number; priority?: number; weight?: number }>;
   /** Answer this name only after so long (a slow DNS server). */
@@ -24,7 +27,7 @@ export type LoopbackDns = {
 
 /**
  * A DNS server on loopback UDP that answers from a map, its answers encoded by dns-packet: what
- * discovery asks (A, AAAA, MX, SRV) and nothing else. Tests point discovery at it, so no
+ * discovery and the domain check ask (A, AAAA, MX, SRV, TXT) and nothing else. Tests point discovery at it, so no
  * question ever reaches the system's resolver or the internet.
  */
 export async function startLoopbackDns(zone: Record<string, ZoneEntry> = {}): Promise<LoopbackDns> {
@@ -66,6 +69,10 @@ export async function startLoopbackDns(zone: Record<string, ZoneEntry> = {}): Pr
 function answers(name: string, type: string, entry: ZoneEntry): Answer[] {
   const base = { name, ttl: 60, class: 'IN' as const };
   if (type === 'A') return (entry.a ?? []).map((data) => ({ ...base, type: 'A' as const, data }));
+  if (type === 'AAAA') return (entry.aaaa ?? []).map((data) => ({ ...base, type: 'AAAA' as const, data }));
+  if (type === 'TXT') {
+    return (entry.txt ?? []).map((text) => ({ ...base, type: 'TXT' as const, data: (text.match(/[\s\S]{1,255}/g) ?? ['']).map((chunk) => Buffer.from(chunk)) }));
+  }
   if (type === 'MX') return (entry.mx ?? []).map((mx) => ({ ...base, type: 'MX' as const, data: { exchange: mx.exchange, preference: mx.preference ?? 10 } }));
   if (type === 'SRV') {
     return (entry.srv ?? []).map((srv) => ({

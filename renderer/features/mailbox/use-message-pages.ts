@@ -1,0 +1,99 @@
+import { useCallback, useRef, useState } from 'react';
+import type { ContractClient, RequestInput } from '../../../shared/contract.js';
+import type { AppErrorDto } from '../../../shared/errors.js';
+import type { MessageSummary } from '../../../shared/schemas.js';
+
+export type ListSort = 'date' | 'sender' | 'subject';
+/** How the list is ordered, and whether it shows one row per conversation (by date only). */
+export type ListOrder = { sort: ListSort; threads: boolean };
+
+/** Rows asked for first (a first screen draws sooner from fewer). */
+export const PAGE_SIZE = 200;
+/** Rows asked for each further page of history: the most a request takes, so a fast scroll waits on few round trips. */
+export const MORE_SIZE = 500;
+
+type Cursor = NonNullable<RequestInput<'messages.list'>['before']>;
+
+/** Where the next page starts: the last row's date and uid, and for a sender or subject sort its key as shown. */
+export function cursorAfter(m: MessageSummary, sort: ListSort): Cursor {
+  const key = sort === 'sender' ? (m.from ? m.from.name || m.from.address : '') : sort === 'subject' ? m.subject : undefined;
+  return { receivedAt: m.receivedAt, uid: m.uid, ...(key === undefined ? {} : { key }) };
+}
+
+/**
+ * A folder's messages from the store, a page at a time: `refresh` reads again from the top (as
+ * many rows as are loaded, so a redraw after a change keeps the place), `loadMore` appends the
+ * next page of history. Only the latest request's answer is shown: replies can overtake each
+ * other (a push-triggered refresh and a slower one, or a folder change).
+ */
+export function useMessagePages(client: ContractClient, accountId: string | undefined, folder: string, order: ListOrder, onError: (error: AppErrorDto | undefined) => void) {
+  const [messages, setMessages] = useState<MessageSummary[]>([]);
+  const [loading, setLoading] = useState(false);
+  const [complete, setComplete] = useState(true);
+  const latest = useRef(0);
+  const loaded = useRef(0);
+  const more = useRef(false);
+  const { sort, threads } = order;
+  const effectiveThreads = threads && sort === 'date';
+
+  const page = useCallback(
+    (limit: number, before?: Cursor) =>
+      client.invoke('messages.list', { accountId: accountId!, folder, limit, sort, threads: effectiveThreads, ...(before ? { before } : {}) }),
+    [client, accountId, folder, sort, effectiveThreads],
+  );
+
+  const refresh = useCallback(async () => {
+    if (!accountId) return;
+    const request = ++latest.current;
+    setLoading(true);
+    onError(undefined);
+    const want = Math.max(PAGE_SIZE, loaded.current);
+    const rows: MessageSummary[] = [];
+    let full = true;
+    while (rows.length < want) {
+      const limit = Math.min(500, want - rows.length);
+      const reply = await page(limit, rows.length ? cursorAfter(rows.at(-1)!, sort) : undefined);
+      if (request !== latest.current) return;
+      if (!reply.ok) {
+        setLoading(false);
+        return onError(reply.error);
+      }
+      rows.push(...reply.value);
+      if (reply.value.length < limit) {
+        full = false;
+        break;
+      }
+    }
+    setLoading(false);
+    loaded.current = rows.length;
+    setMessages(rows);
+    setComplete(!full);
+  }, [accountId, page, sort, onError]);
+
+  const loadMore = useCallback(async () => {
+    if (!accountId || more.current || complete) return;
+    const last = messages.at(-1);
+    if (!last) return;
+    const request = latest.current;
+    more.current = true;
+    const reply = await page(MORE_SIZE, cursorAfter(last, sort)).finally(() => (more.current = false));
+    if (request !== latest.current) return;
+    if (!reply.ok) return onError(reply.error);
+    setMessages((now) => {
+      const next = now.concat(reply.value);
+      loaded.current = next.length;
+      return next;
+    });
+    if (reply.value.length < MORE_SIZE) setComplete(true);
+  }, [accountId, complete, messages, page, sort, onError]);
+
+  /** Starting over (another folder or order): nothing shown, nothing loaded, until refresh answers. */
+  const reset = useCallback(() => {
+    latest.current++;
+    loaded.current = 0;
+    setMessages([]);
+    setComplete(true);
+  }, []);
+
+  return { messages, setMessages, loading, complete, refresh, loadMore, reset };
+}
