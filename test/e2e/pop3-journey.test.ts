@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, browserJourney } from '../support/browser-journey.js';
 import { testbed, user } from '../support/testbed.js';
-import { startWebApp, type WebApp } from '../support/web-app.js';
 import { deliver } from '../main/pop3/dovecot-support.js';
 
 /*
@@ -14,31 +11,13 @@ import { deliver } from '../main/pop3/dovecot-support.js';
  * Dovecot over 110 with STLS. erin's maildrop is this journey's own.
  */
 
-const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
-
-let app: WebApp;
-let browser: Browser;
-let page: Page;
-let dataDir: string;
-
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'mua-e2e-pop3-'));
-  app = await startWebApp(dataDir);
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const journey = browserJourney('mua-e2e-pop3-');
 
 describe('a POP3 account in Chromium', () => {
   const subject = `Picked up by POP3 ${randomUUID().slice(0, 8)}`;
 
   it('is added with “Incoming protocol” POP3 over STLS, and its Inbox shows the mail on the server', async () => {
+    const { page, app, dataDir } = journey;
     const file = join(dataDir, 'waiting.eml');
     writeFileSync(
       file,
@@ -74,6 +53,7 @@ describe('a POP3 account in Chromium', () => {
   });
 
   it('opens the downloaded message from the local copy', async () => {
+    const { page } = journey;
     await page.getByRole('list', { name: 'Messages' }).getByRole('button').filter({ hasText: subject }).click();
     const reader = page.getByRole('article', { name: 'Message' });
     await expect.poll(() => reader.getByRole('heading').first().textContent()).toBe(subject);

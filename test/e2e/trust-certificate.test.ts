@@ -1,32 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium.js';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, browserJourney } from '../support/browser-journey.js';
 import { testbed, user } from '../support/testbed.js';
-import { startWebApp, type WebApp } from '../support/web-app.js';
 
-const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
-
-let app: WebApp;
-let browser: Browser;
-let page: Page;
-let dataDir: string;
-
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'mua-e2e-trust-'));
-  app = await startWebApp(dataDir);
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const journey = browserJourney('mua-e2e-trust-', { viewport: { width: 1280, height: 900 } });
 
 /**
  * The test bed's certificate names 127.0.0.1 and 127.0.0.2, not "127.1" and "127.2", which
@@ -35,6 +12,7 @@ afterAll(async () => {
  */
 describe('a certificate that does not match the server name, in Chromium', () => {
   it('stops the inbox with the certificate’s facts, and loads it once the person trusts it', async () => {
+    const { page, app } = journey;
     const bed = testbed();
     const carol = user('carol');
     await page.goto(app.url);
@@ -56,6 +34,7 @@ describe('a certificate that does not match the server name, in Chromium', () =>
   });
 
   it('fails a send with the certificate’s facts, and sends it once the person trusts it', async () => {
+    const { page } = journey;
     await page.getByRole('button', { name: 'Compose' }).click();
     await page.getByLabel('To', { exact: true }).fill(user('bob').email);
     await page.getByLabel('Subject', { exact: true }).fill('Through a trusted certificate');
