@@ -1,5 +1,7 @@
 import { incomingOf } from '../shared/schemas.js';
 import { AccountService } from './accounts/account-service.js';
+import { OAuthTokens } from './accounts/oauth/oauth-tokens.js';
+import { oauthOptionsFromEnv, type OAuthOptions } from './accounts/oauth/oauth-config.js';
 import type { SecretStore } from './accounts/secret-store.js';
 import { AccountSettings, type KeyValueFile } from './accounts/settings-store.js';
 import type { SettingsProblem } from './accounts/settings-file-check.js';
@@ -8,7 +10,7 @@ import { Identities } from './accounts/identities.js';
 import { sendAs } from './accounts/send-as.js';
 import { checkDomain } from './accounts/domain/check-domain.js';
 import { RemoteContentSenders } from './accounts/remote-content-senders.js';
-import { isOpenableUrl, type ComposeRequest } from '../shared/contract.js';
+import { isOpenableUrl, type ComposeRequest, type EventPayload } from '../shared/contract.js';
 import { AppError } from '../shared/errors.js';
 import { trustCertificate } from './accounts/trust-certificate.js';
 import { discoverAccount, verifyAccount } from './accounts/autoconfig/discover-account.js';
@@ -34,6 +36,9 @@ import { renameFolder } from './imap/rename-folder.js';
 import { subscribeFolder, unsubscribeFolder } from './imap/subscribe-folder.js';
 import { Outbox, type OutboxOptions } from './outbox/outbox.js';
 import { PooledSmtpSender } from './smtp/pooled-sender.js';
+import { smtpError } from './smtp/smtp-errors.js';
+import { AddressBook } from './store/address-book.js';
+import { Drafts } from './drafts/drafts.js';
 
 export type ServiceOptions = {
   settingsFile: KeyValueFile;
@@ -68,16 +73,30 @@ export type ServiceOptions = {
   discovery?: DiscoveryOptions;
   /** The settings file was corrupt and put aside at start (checkSettingsFile): app.status tells the renderer. */
   settingsProblem?: SettingsProblem;
+  /**
+   * OAuth providers and client IDs (tests pass their own); absent, from MAIL_OAUTH_PROVIDERS or
+   * else `oauthProvidersFile` (the profile's oauth-providers.json), read at first use.
+   */
+  oauth?: OAuthOptions;
+  oauthProvidersFile?: string;
 };
 
 /**
  * The composition root: builds the services and the one handler table that both transports
  * (Electron IPC and the loopback bridge) dispatch to.
  */
-export function createMailService({ settingsFile, secrets, outboxDir, storeDir, storeWriterScript, outbox: outboxOptions, sync: syncOptions, openExternal, takeComposeRequests, discovery, settingsProblem }: ServiceOptions) {
+export function createMailService({ settingsFile, secrets, outboxDir, storeDir, storeWriterScript, outbox: outboxOptions, sync: syncOptions, openExternal, takeComposeRequests, discovery, settingsProblem, oauth, oauthProvidersFile }: ServiceOptions) {
   const accountSettings = new AccountSettings(settingsFile);
   const remoteContent = new RemoteContentSenders(settingsFile);
-  const accounts = new AccountService(accountSettings, secrets);
+  let oauthConfig: OAuthOptions | undefined = oauth;
+  const oauthOptions = () => (oauthConfig ??= oauthOptionsFromEnv(oauthProvidersFile));
+  const oauthTokens = new OAuthTokens(secrets, {
+    providers: () => oauthOptions().providers,
+    openExternal,
+    refreshMarginMs: oauth?.refreshMarginMs,
+    signInTimeoutMs: oauth?.signInTimeoutMs,
+  });
+  const accounts = new AccountService(accountSettings, secrets, oauthTokens);
   const identities = new Identities(accountSettings);
   const bus = new EventBus();
   const store = MessageStore.open(storeDir);
@@ -95,17 +114,30 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
   const outbox = new Outbox({
     dir: outboxDir,
     credentials: (accountId) => accounts.credentials(accountId),
-    send: (account, password, submission) => sender.send(account, password, submission),
+    // An OAuth account's token refused by the server is refreshed and tried once more.
+    send: (account, password, submission) =>
+      oauthTokens.withAccessToken(account, password, (secret) => sender.send(account, secret, submission), (error) => smtpError(error, account.smtp.host, account.smtp.port)),
     preflight: (account, size) => sender.limits.checkMessageSize(account, size),
     // Through the account's session: filing a copy never opens a third connection.
     fileSentCopy: async (account, _password, raw) =>
       incomingOf(account) === 'pop3'
-        ? mail.pop3.file(account.id, 'sent', raw)
+        ? mail.pop3.file(account.id, 'sent', raw).then(() => undefined)
         : (await mail.session(account.id)).session.run((client) => appendSentCopy(client, raw)),
     undoDelayMs: undoDelayFrom(settingsFile),
     ...outboxOptions,
     onChange: (change) => bus.emit('outbox.changed', change),
     onSent: (item) => bus.emit('mail.sent', { accountId: item.accountId, messageId: item.messageId, accepted: item.accepted ?? [] }),
+  });
+
+  const addressBook = new AddressBook(store.db);
+  const drafts = new Drafts({
+    mail,
+    account: (accountId) => {
+      const account = accountSettings.get(accountId);
+      if (!account) throw new AppError('NOT_FOUND', { message: 'That account no longer exists.' });
+      return account;
+    },
+    identity: (accountId, identityId) => identities.find(accountId, identityId),
   });
 
   const handlers: HandlerTable = {
@@ -114,7 +146,7 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
     'accounts.add': async (input) => {
       // A POP3 account is checked before it is kept: its first check would otherwise be the
       // first to say the password is wrong, or that the server cannot leave mail on it.
-      if (input.pop3) {
+      if (input.pop3 && input.password !== undefined) {
         await verifyPop3(pop3SettingsOf(input), pop3CredentialsOf(input, input.password), input.pop3, syncOptions?.pop3?.clientOptions);
       }
       const account = await accounts.add(input);
@@ -135,6 +167,12 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
       await mail.disconnect(accountId);
       bus.emit('accounts.changed', { accounts: accounts.list() });
       return account;
+    },
+
+    'accounts.signIn': async ({ accountId }) => {
+      await accounts.signIn(accountId);
+      await mail.disconnect(accountId);
+      return { signedIn: true as const };
     },
 
     'accounts.setPassword': async ({ accountId, password }) => {
@@ -273,7 +311,24 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
     'outbox.cancel': async ({ id }) => ({ draft: await outbox.cancel(id) }),
 
     'outbox.retry': async ({ id }) => outbox.retryNow(id),
+
+    'addresses.suggest': async ({ query, limit, exclude }) => addressBook.suggest(query, limit, { exclude }),
+
+    'drafts.save': async ({ draftId, message }) => drafts.save(draftId, message),
+
+    'drafts.open': async ({ accountId, folder, uid }) => drafts.open(accountId, folder, uid),
+
+    'drafts.discard': async ({ draftId }) => drafts.discard(draftId),
   };
+
+  // A server that refused an OAuth account's token (the mail protocols' "401"): the next
+  // connection refreshes it first.
+  bus.subscribe((event, payload) => {
+    if (event !== 'sync.failed' && event !== 'action.failed') return;
+    const { accountId, error } = payload as EventPayload<'sync.failed'>;
+    const account = accountSettings.get(accountId);
+    if (account && error.code === 'AUTH_FAILED' && !error.details?.signInRequired) void oauthTokens.tokenRejected(account).catch(() => {});
+  });
 
   const dispatch = createDispatcher(handlers);
   let stopping: Promise<void> | undefined;

@@ -8,9 +8,10 @@ import { AppNotices } from './features/accounts/AppNotices.js';
 import { DomainCheck } from './features/accounts/DomainCheck.js';
 import { isPasswordMissing, PasswordPrompt } from './features/accounts/PasswordPrompt.js';
 import { RemoveAccount } from './features/accounts/RemoveAccount.js';
+import { AccountSettings } from './features/accounts/AccountSettings.js';
 import { SetupWizard } from './features/accounts/SetupWizard.js';
 import { Compose } from './features/compose/Compose.js';
-import { draftFromComposeRequest, draftFromOutgoing, EMPTY_DRAFT, forwardDraft, replyAllDraft, replyDraft, type Draft } from './features/compose/reply-draft.js';
+import { draftFromComposeRequest, draftFromOutgoing, draftFromSaved, EMPTY_DRAFT, forwardDraft, replyAllDraft, replyDraft, type Draft } from './features/compose/reply-draft.js';
 import { Splitter } from './features/layout/Splitter.js';
 import { PANE_LIMITS, usePaneLayout } from './features/layout/pane-layout.js';
 import { actOnMessages, toggleFor } from './features/mailbox/bulk-actions.js';
@@ -22,9 +23,10 @@ import { useShortcuts } from './features/shortcuts/shortcuts.js';
 import { FolderList } from './features/mailbox/FolderList.js';
 import { MessageList, type ListedMessage, type MessageListHandle } from './features/mailbox/MessageList.js';
 import { SendStatus } from './features/outbox/SendStatus.js';
+import { OutboxView } from './features/outbox/OutboxView.js';
 import { Reader } from './features/reader/Reader.js';
 
-type View = { kind: 'mailbox' } | { kind: 'add-account' } | { kind: 'compose'; draft: Draft };
+type View = { kind: 'mailbox' } | { kind: 'add-account' } | { kind: 'account-settings' } | { kind: 'compose'; draft: Draft } | { kind: 'outbox' };
 /** The message in the reader, and the folder it was opened from (a search result's may be another). */
 type Opened = { message: MessageDetail; folder: string };
 /** How long typing pauses before the search box asks. */
@@ -103,6 +105,14 @@ export function App({ client }: { client: ContractClient }) {
     setAccountId(item.accountId);
     notify('Message taken back. It was not sent.');
     setView({ kind: 'compose', draft: draftFromOutgoing(reply.value.draft) });
+  }
+
+  /** Edit draft: a message in Drafts opens in the composer; its saves replace it there. */
+  async function editDraft(from: Opened) {
+    if (!accountId) return;
+    const reply = await client.invoke('drafts.open', { accountId, folder: from.folder, uid: from.message.uid });
+    if (!reply.ok) return setError(reply.error);
+    setView({ kind: 'compose', draft: draftFromSaved(reply.value.draftId, reply.value.message) });
   }
 
   async function retry(item: OutboxItem) {
@@ -401,6 +411,11 @@ export function App({ client }: { client: ContractClient }) {
         <button type="button" onClick={() => setView({ kind: 'add-account' })}>
           Add account
         </button>
+        {account ? (
+          <button type="button" onClick={() => setView({ kind: 'account-settings' })}>
+            Account settings
+          </button>
+        ) : null}
         {account ? <DomainCheck key={`domain-${account.id}`} client={client} account={account} /> : null}
         {account ? (
           <RemoveAccount
@@ -442,7 +457,18 @@ export function App({ client }: { client: ContractClient }) {
           )}
         </div>
         <AppNotices client={client} />
-        {view.kind === 'add-account' ? (
+        {view.kind === 'account-settings' && account ? (
+          <AccountSettings
+            client={client}
+            account={account}
+            onSaved={(saved) => {
+              setAccounts((list) => (list ?? []).map((a) => (a.id === saved.id ? saved : a)));
+              setView({ kind: 'mailbox' });
+              notify(`Saved the settings of ${saved.email}.`);
+            }}
+            onClose={() => setView({ kind: 'mailbox' })}
+          />
+        ) : view.kind === 'add-account' ? (
           <SetupWizard
             client={client}
             onSaved={(saved) => {
@@ -452,6 +478,16 @@ export function App({ client }: { client: ContractClient }) {
               notify(`Added ${saved.email}.`);
             }}
             onCancel={accounts?.length ? () => setView({ kind: 'mailbox' }) : undefined}
+          />
+        ) : view.kind === 'outbox' ? (
+          <OutboxView
+            client={client}
+            onClose={() => setView({ kind: 'mailbox' })}
+            onEdit={(draft) => {
+              setAccountId(draft.accountId);
+              notify('Message taken back from the outbox. It was not sent.');
+              setView({ kind: 'compose', draft: draftFromOutgoing(draft) });
+            }}
           />
         ) : view.kind === 'compose' && account ? (
           <Compose
@@ -476,6 +512,9 @@ export function App({ client }: { client: ContractClient }) {
                 </button>
                 <button type="button" onClick={() => void checkNow()} disabled={loading}>
                   Refresh
+                </button>
+                <button type="button" onClick={() => setView({ kind: 'outbox' })}>
+                  Outbox
                 </button>
                 <button type="button" className="help-button" aria-label="Keyboard shortcuts (?)" title="Keyboard shortcuts (?)" onClick={() => setHelpOpen(true)}>
                   ?
@@ -560,6 +599,13 @@ export function App({ client }: { client: ContractClient }) {
               onChange={(width) => panes.resize('list', width)}
             />
             <section className="reader-pane" aria-label="Reading pane">
+              {opened && folders.find((f) => f.path === opened.folder)?.role === 'drafts' ? (
+                <div className="draft-actions">
+                  <button type="button" onClick={() => void editDraft(opened)}>
+                    Edit draft
+                  </button>
+                </div>
+              ) : null}
               {opened ? (
                 <Reader
                   message={opened.message}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { appErrorSchema, type AppErrorDto } from './errors.js';
 import { outboxItemSchema } from './outbox.js';
+import { addressSuggestionSchema, draftIdSchema, draftMessageSchema, savedDraftSchema } from './drafts.js';
 import {
   accountIdSchema,
   accountChangesSchema,
@@ -82,6 +83,14 @@ export const requests = {
   'accounts.update': {
     input: z.object({ accountId: accountIdSchema, changes: accountChangesSchema.strict() }).strict(),
     output: accountSchema,
+  },
+  /**
+   * Signs an account that uses OAuth in again with the system browser (after an AUTH_FAILED with
+   * details.signInRequired: its provider withdrew the tokens). Answers once the browser is done.
+   */
+  'accounts.signIn': {
+    input: z.object({ accountId: accountIdSchema }).strict(),
+    output: z.object({ signedIn: z.literal(true) }),
   },
   /** Keeps a password anew: after the keychain lost it, or when it was kept for the last session only. */
   'accounts.setPassword': {
@@ -321,6 +330,35 @@ export const requests = {
   'outbox.retry': {
     input: z.object({ id: z.uuid() }).strict(),
     output: outboxItemSchema,
+  },
+  /**
+   * The composer's autocomplete: addresses seen in stored mail (From, To, Cc) that start with, or
+   * else contain, what was typed, the most often and recently seen first.
+   */
+  'addresses.suggest': {
+    input: z
+      .object({ query: z.string().max(320), limit: z.number().int().min(1).max(50).default(8), exclude: z.array(z.string().max(320)).max(500).default([]) })
+      .strict(),
+    output: z.array(addressSuggestionSchema),
+  },
+  /**
+   * Saves the composition as a draft: IMAP APPEND to the account's Drafts folder (\Draft), or a
+   * POP3 account's local Drafts. With a draftId its previous copy is replaced (deleted once the
+   * new one is in).
+   */
+  'drafts.save': {
+    input: z.object({ draftId: draftIdSchema.optional(), message: draftMessageSchema }).strict(),
+    output: savedDraftSchema,
+  },
+  /** Edit draft: a message in Drafts, for the composer; saving with the draftId replaces it. */
+  'drafts.open': {
+    input: z.object({ accountId: accountIdSchema, folder: folderPathSchema, uid: z.number().int().positive() }).strict(),
+    output: z.object({ draftId: draftIdSchema, message: draftMessageSchema }),
+  },
+  /** The composition was sent or thrown away: its saved draft is deleted. */
+  'drafts.discard': {
+    input: z.object({ draftId: draftIdSchema }).strict(),
+    output: z.object({ discarded: z.boolean() }),
   },
   /**
    * The compose requests (mailto: links) that came before the renderer was listening, taken

@@ -110,6 +110,27 @@ export const smtpServerSettingsSchema = serverSettingsSchema.extend({
 });
 export type SmtpServerSettings = z.infer<typeof smtpServerSettingsSchema>;
 
+/**
+ * How the account proves who it is: a password, or OAuth 2.0 (a browser sign-in; its tokens are
+ * kept like a password and sent as XOAUTH2 to IMAP, POP3 and SMTP). Absent means a password.
+ */
+export const accountAuthSchema = z.enum(['password', 'oauth2']);
+export type AccountAuth = z.infer<typeof accountAuthSchema>;
+
+/**
+ * An OAuth account's provider: its id in the providers configuration (where the app's client ID
+ * is) and the endpoints and scopes it signed in with. Set by main from that configuration, never
+ * taken from the renderer.
+ */
+export const oauth2SettingsSchema = z.object({
+  provider: z.string().regex(/^[a-z0-9-]{1,64}$/),
+  name: z.string().min(1).max(100),
+  authorizationEndpoint: z.url().max(2000),
+  tokenEndpoint: z.url().max(2000),
+  scopes: z.array(z.string().min(1).max(500)).min(1).max(20),
+});
+export type OAuth2Settings = z.infer<typeof oauth2SettingsSchema>;
+
 /** A certificate's SHA-256 fingerprint as Node writes it: 32 bytes in upper-case hex, colon-separated. */
 export const fingerprint256Schema = z
   .string()
@@ -178,7 +199,18 @@ const accountFields = z.object({
    * a duplicate.
    */
   sentCopy: z.enum(['append', 'provider']).default('append'),
+  /** Absent: 'password'. An 'oauth2' account is added without a password: main signs in with the browser. */
+  auth: accountAuthSchema.optional(),
 });
+
+/** A password account needs its password; an OAuth one has none. */
+function passwordUnlessOAuth(account: { auth?: AccountAuth; password?: string }, ctx: z.RefinementCtx): void {
+  if (account.auth === 'oauth2') {
+    if (account.password !== undefined) ctx.addIssue({ code: 'custom', path: ['password'], message: 'An account that signs in with the browser has no password.' });
+  } else if (account.password === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['password'], message: 'Enter the password.' });
+  }
+}
 
 /** The incoming protocol's settings must be there (and only those: no stale second server). */
 function incomingServerGiven(account: { incoming?: IncomingProtocol; imap?: unknown; pop3?: unknown }, ctx: z.RefinementCtx): void {
@@ -192,13 +224,16 @@ function incomingServerGiven(account: { incoming?: IncomingProtocol; imap?: unkn
   }
 }
 
-export const accountInputSchema = accountFields.superRefine(incomingServerGiven);
+export const accountInputSchema = accountFields.extend({ password: accountFields.shape.password.optional() }).superRefine((account, ctx) => {
+  incomingServerGiven(account, ctx);
+  passwordUnlessOAuth(account, ctx);
+});
 /**
  * What accounts.update may change: any setting but the password (accounts.setPassword) and the
  * pinned certificates (accounts.trustCertificate). The merged account is checked as a whole
  * (accountSchema), so an edit passes the same rules as adding.
  */
-export const accountChangesSchema = accountFields.omit({ password: true }).partial();
+export const accountChangesSchema = accountFields.omit({ password: true, auth: true }).partial();
 export type AccountChanges = z.input<typeof accountChangesSchema>;
 export type AccountInput = z.input<typeof accountInputSchema>;
 export type ParsedAccountInput = z.output<typeof accountInputSchema>;
@@ -231,8 +266,13 @@ export const accountSchema = accountFields
     smtp: smtpServerSettingsSchema.extend({ pinnedCertificate: pinnedCertificateSchema.optional() }),
     /** Who the account sends as, the default first; absent (older data) means its own name and address. */
     identities: z.array(identitySchema).max(50).optional(),
+    /** With auth 'oauth2': the provider it signs in with. */
+    oauth2: oauth2SettingsSchema.optional(),
   })
-  .superRefine(incomingServerGiven);
+  .superRefine((account, ctx) => {
+    incomingServerGiven(account, ctx);
+    if (account.auth === 'oauth2' && !account.oauth2) ctx.addIssue({ code: 'custom', path: ['oauth2'], message: 'An OAuth account needs its provider.' });
+  });
 export type Account = z.infer<typeof accountSchema>;
 
 export function incomingOf(account: Pick<Account, 'incoming'>): IncomingProtocol {

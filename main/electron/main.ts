@@ -106,6 +106,8 @@ async function start(): Promise<void> {
     storeDir: profileDir,
     storeWriterScript: new URL('./store-writer.js', import.meta.url),
     openExternal,
+    // Client IDs for browser sign-in (OAuth); MAIL_OAUTH_PROVIDERS names another file.
+    oauthProvidersFile: join(profileDir, 'oauth-providers.json'),
     takeComposeRequests: () => composeRequests.take(),
   });
   service = mail;

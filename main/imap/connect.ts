@@ -24,7 +24,8 @@ export function imapOptions(account: Account, password: string): ImapFlowOptions
     port,
     secure: security === 'tls',
     doSTARTTLS: security === 'starttls' ? true : undefined,
-    auth: { user: account.username ?? account.email, pass: password },
+    // An OAuth account's secret is a current access token: imapflow sends it with AUTHENTICATE XOAUTH2 (or OAUTHBEARER).
+    auth: account.auth === 'oauth2' ? { user: account.username ?? account.email, accessToken: password } : { user: account.username ?? account.email, pass: password },
     tls: verifiedTlsOptions(host, pinnedCertificate),
     logger: false,
     connectionTimeout: 15_000,

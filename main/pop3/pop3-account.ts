@@ -5,7 +5,7 @@ import type { Pop3Policy } from './download-loop.js';
 import type { Pop3Credentials, Pop3Settings } from './pop3-client.js';
 
 /** An account, or one being added (its settings without an id yet). */
-type WithPop3 = Pick<Account, 'email' | 'username' | 'pop3'>;
+type WithPop3 = Pick<Account, 'email' | 'username' | 'pop3' | 'auth'>;
 
 /** The account's POP3 server; an IMAP account has none, and asking is a bug in the caller. */
 export function pop3ServerOf(account: WithPop3): NonNullable<Account['pop3']> {
@@ -19,10 +19,13 @@ export function pop3SettingsOf(account: WithPop3): Pop3Settings {
   return { host, port, security, pinnedCertificate, authMethod };
 }
 
-/** POP3 logs in with the account's user name (absent: the address), as the account's other servers do. */
+/**
+ * POP3 logs in with the account's user name (absent: the address), as the account's other servers
+ * do. An OAuth account's secret is a current access token, sent with AUTH XOAUTH2.
+ */
 export function pop3CredentialsOf(account: WithPop3, password: string): Pop3Credentials {
   const user = account.username ?? account.email;
-  return pop3ServerOf(account).authMethod === 'XOAUTH2' ? { user, accessToken: password } : { user, password };
+  return account.auth === 'oauth2' || pop3ServerOf(account).authMethod === 'XOAUTH2' ? { user, accessToken: password } : { user, password };
 }
 
 /** What the download loop keeps and deletes (see download-loop.ts). */

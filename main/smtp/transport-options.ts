@@ -60,8 +60,10 @@ function clientName(email: string): string {
  * AUTH at all.
  */
 function smtpAuth(account: Account, secret: string): SMTPTransportOptions['auth'] {
-  const method = account.smtp.authMethod ?? 'auto';
   const user = account.username ?? account.email;
+  // An OAuth account's secret is a current access token (main/accounts/oauth/oauth-tokens.ts): always XOAUTH2.
+  if (account.auth === 'oauth2') return { type: 'OAuth2', user, accessToken: secret };
+  const method = account.smtp.authMethod ?? 'auto';
   switch (method) {
     case 'none':
       return undefined;

@@ -107,9 +107,10 @@ export class Pop3Mail {
 
   /**
    * Keeps a message in the account's local folder of that role (the Sent copy of a message
-   * sent from a POP3 account): written durably to its file, then stored with it.
+   * sent from a POP3 account, a saved draft): written durably to its file, then stored with it.
+   * Says where it went.
    */
-  async file(accountId: string, role: FolderRole, raw: () => Readable, { seen = true } = {}): Promise<void> {
+  async file(accountId: string, role: FolderRole, raw: () => Readable, { seen = true, draft = false } = {}): Promise<{ folder: string; uid: number }> {
     this.ensureFolders(accountId);
     const { store, bodiesDir } = this.options;
     const folder = store.folders(accountId).find((f) => f.role === role);
@@ -121,10 +122,11 @@ export class Pop3Mail {
     const file = join(dir, `${uid}.eml`);
     const size = await writeFileDurably(file, raw());
     const message = await messageInput(file, uid, size, Date.now());
-    local.insert(folder.id, [{ message: { ...message, flags: { ...message.flags, seen } }, bodyFile: relative(bodiesDir, file) }]);
+    local.insert(folder.id, [{ message: { ...message, flags: { ...message.flags, seen, draft: draft || message.flags.draft } }, bodyFile: relative(bodiesDir, file) }]);
     this.options.threads.assignUids(folder.id, [uid]);
     this.options.emit('messages.changed', { accountId, folder: folder.path });
     this.options.emit('folders.changed', { accountId });
+    return { folder: folder.path, uid };
   }
 
   /** The account is being removed: no more checks, and its records go with it. */

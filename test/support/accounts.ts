@@ -72,7 +72,7 @@ export function outboxItem(
 type Choice = { smtp?: 'submission' | 'tls'; imap?: 'tls' | 'starttls'; password?: string };
 
 /** An IMAP account's input (its imap settings certainly there). */
-export type ImapAccountInput = Omit<AccountInput, 'incoming' | 'imap' | 'pop3'> & { incoming?: 'imap'; imap: ServerSettings };
+export type ImapAccountInput = Omit<AccountInput, 'incoming' | 'imap' | 'pop3' | 'password'> & { incoming?: 'imap'; imap: ServerSettings; password: string };
 
 /** Account settings for a test bed user, over the chosen ports. */
 export function testbedAccount(who: TestbedUserName, choice: Choice = {}): ImapAccountInput {

@@ -4,7 +4,7 @@ import type { AppErrorDto } from '../../../shared/errors.js';
 import type { Account, IncomingProtocol, Pop3Security, Security, SmtpSecurity } from '../../../shared/schemas.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { CheckboxField, Field, SelectField } from '../../components/Field.js';
-import { EMPTY_ACCOUNT_FORM, type AccountFormValues } from './account-form-values.js';
+import { accountSettingsOf, EMPTY_ACCOUNT_FORM, type AccountFormValues } from './account-form-values.js';
 import { defaultPort, isDefaultPort } from './default-ports.js';
 
 type Props = {
@@ -19,10 +19,15 @@ type Props = {
   children?: ReactNode;
   /** More buttons beside Save (the wizard's "Check again" and "Set up manually"), given the values as they stand. */
   extraActions?: ReactNode | ((values: AccountFormValues) => ReactNode);
+  /**
+   * Edit this kept account (accounts.update) instead of adding one: no password field (the
+   * password is changed elsewhere), and the SMTP method and any trusted certificates stay.
+   */
+  editing?: Account;
 };
 
 /** Account settings: who you are, where mail comes from and where it goes; blank (manual) or prefilled. */
-export function AccountForm({ client, onSaved, onCancel, initial, title = 'Add account', children, extraActions }: Props) {
+export function AccountForm({ client, onSaved, onCancel, initial, title = 'Add account', children, extraActions, editing }: Props) {
   const [start] = useState<AccountFormValues>(() => ({ ...EMPTY_ACCOUNT_FORM, ...initial }));
   const [name, setName] = useState(start.name);
   const [email, setEmail] = useState(start.email);
@@ -48,26 +53,16 @@ export function AccountForm({ client, onSaved, onCancel, initial, title = 'Add a
     event.preventDefault();
     setSaving(true);
     setError(undefined);
-    const reply = await client.invoke('accounts.add', {
-      name,
-      email,
-      password,
-      ...(username.trim() ? { username: username.trim() } : {}),
-      incoming,
-      ...(incoming === 'imap'
-        ? { imap: { host: imapHost, port: Number(imapPort), security: imapSecurity } }
-        : {
-            pop3: {
-              host: pop3Host,
-              port: Number(pop3Port),
-              security: pop3Security,
-              leaveOnServer,
-              ...(leaveOnServer && deleteAfterDays.trim() ? { deleteAfterDays: Number(deleteAfterDays) } : {}),
-              deleteWhenDeletedLocally: leaveOnServer && deleteWhenDeletedLocally,
-            },
-          }),
-      smtp: { host: smtpHost, port: Number(smtpPort), security: smtpSecurity },
-    });
+    const values: AccountFormValues = {
+      name, email, password, username, incoming,
+      imapHost, imapPort, imapSecurity,
+      pop3Host, pop3Port, pop3Security, leaveOnServer, deleteAfterDays, deleteWhenDeletedLocally,
+      smtpHost, smtpPort, smtpSecurity,
+    };
+    const settings = accountSettingsOf(values, editing?.smtp.authMethod);
+    const reply = editing
+      ? await client.invoke('accounts.update', { accountId: editing.id, changes: settings })
+      : await client.invoke('accounts.add', { ...settings, password });
     setSaving(false);
     if (reply.ok) onSaved(reply.value);
     else setError(reply.error);
@@ -102,14 +97,16 @@ export function AccountForm({ client, onSaved, onCancel, initial, title = 'Add a
         autoComplete="email"
         required
       />
-      <Field
-        label="Password"
-        type="password"
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-        autoComplete="current-password"
-        required
-      />
+      {editing ? null : (
+        <Field
+          label="Password"
+          type="password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          autoComplete="current-password"
+          required
+        />
+      )}
       <Field
         label="User name"
         value={username}

@@ -5,7 +5,7 @@ import type { Account, DiscoveryAttempt, DiscoveryResult, ServerCheck } from '..
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Field } from '../../components/Field.js';
 import { AccountForm } from './AccountForm.js';
-import type { AccountFormValues } from './account-form-values.js';
+import { accountSettingsOf, type AccountFormValues } from './account-form-values.js';
 import {
   checkOf,
   chosenServers,
@@ -13,6 +13,7 @@ import {
   foundNothing,
   formValuesFromDiscovery,
   isCheckOf,
+  offersOAuth,
   securityName,
   sourceName,
 } from './discovered-settings.js';
@@ -46,6 +47,8 @@ export function SetupWizard({ client, onSaved, onCancel }: Props) {
   const [nothingFound, setNothingFound] = useState<DiscoveryAttempt[]>();
   const [trusted, setTrusted] = useState<TrustChoice[]>([]);
   const [recheck, setRecheck] = useState<Recheck>();
+  const [signInError, setSignInError] = useState<AppErrorDto>();
+  const [signingIn, setSigningIn] = useState(false);
   // Only the latest lookup's answer counts (the person may have gone manual meanwhile).
   const latest = useRef(0);
 
@@ -116,6 +119,24 @@ export function SetupWizard({ client, onSaved, onCancel }: Props) {
     }
   }
 
+  /**
+   * "Sign in with browser", for a server whose config file names OAuth2: main finds the provider,
+   * opens the system browser and keeps the account once the sign-in worked (no password kept).
+   */
+  async function signInWithBrowser(values: AccountFormValues) {
+    setSigningIn(true);
+    setSignInError(undefined);
+    let reply: Reply<Account>;
+    try {
+      reply = await client.invoke('accounts.add', { ...accountSettingsOf(values), auth: 'oauth2' });
+    } catch {
+      reply = { ok: false, error: { code: 'CONNECTION_LOST', message: 'The app could not start the sign-in. Try again.' } };
+    }
+    setSigningIn(false);
+    if (reply.ok) await saved(reply.value);
+    else setSignInError(reply.error);
+  }
+
   /** Saved: pins the certificates the person chose to trust, then hands the account on. */
   async function saved(account: Account) {
     let latestAccount = account;
@@ -148,6 +169,11 @@ export function SetupWizard({ client, onSaved, onCancel }: Props) {
         onCancel={onCancel}
         extraActions={(values) => (
           <>
+            {offersOAuth(step.result) ? (
+              <button type="button" onClick={() => void signInWithBrowser(values)} disabled={signingIn}>
+                Sign in with browser
+              </button>
+            ) : null}
             <button type="button" onClick={() => void checkAgain(values, step.result)} disabled={recheck !== undefined && 'checking' in recheck}>
               Check again
             </button>
@@ -163,6 +189,14 @@ export function SetupWizard({ client, onSaved, onCancel }: Props) {
           trusted={trusted}
           onTrust={(choice) => setTrusted((list) => [...list.filter((t) => t.protocol !== choice.protocol), choice])}
         />
+        {offersOAuth(step.result) ? (
+          <p role="note" className="oauth-note">
+            {signingIn
+              ? 'Finish signing in in your browser; this page waits for it.'
+              : 'This provider asks you to sign in with your browser: choose “Sign in with browser”. Your password is then not kept by the app.'}
+          </p>
+        ) : null}
+        <ErrorAlert error={signInError} />
       </AccountForm>
     );
   }

@@ -30,6 +30,12 @@ export function chosenServers(result: DiscoveryResult): ChosenServers {
   return { incoming: choose(result, result.incoming), outgoing: choose(result, result.outgoing) };
 }
 
+/** True when the chosen incoming or outgoing server's config file names OAuth2: the review offers "Sign in with browser". */
+export function offersOAuth(result: DiscoveryResult): boolean {
+  const { incoming, outgoing } = chosenServers(result);
+  return [incoming, outgoing].some((server) => server?.authentication.includes('OAuth2') ?? false);
+}
+
 /** True when discovery found no server at all (manual settings then). */
 export function foundNothing(result: DiscoveryResult): boolean {
   return result.incoming.length === 0 && result.outgoing.length === 0;

@@ -1,5 +1,6 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type DragEvent, type FormEvent } from 'react';
 import type { ContractClient } from '../../../shared/contract.js';
+import type { DraftMessage } from '../../../shared/drafts.js';
 import type { AppErrorDto } from '../../../shared/errors.js';
 import type { OutboxItem } from '../../../shared/outbox.js';
 import { identitiesOf, type Account } from '../../../shared/schemas.js';
@@ -7,7 +8,13 @@ import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Field, SelectField } from '../../components/Field.js';
 import { isPasswordMissing, PasswordPrompt } from '../accounts/PasswordPrompt.js';
 import { splitAddresses } from '../../format.js';
+import { AddressField } from './AddressField.js';
+import { AttachmentReminder } from './AttachmentReminder.js';
+import { forSending, formatSize, fromOutgoing, mentionsAttachment, readAttachments, type ComposerAttachment, type PickedFile } from './attachments.js';
 import type { Draft } from './reply-draft.js';
+
+/** How long typing pauses before the draft is saved. */
+export const AUTOSAVE_DELAY_MS = 2000;
 
 type Props = {
   client: ContractClient;
@@ -16,21 +23,142 @@ type Props = {
   /** The message is safely in the outbox; the rest of its journey shows in the status. */
   onQueued: (item: OutboxItem) => void;
   onDiscard: () => void;
+  /** Tests shorten the pause before a draft is saved. */
+  autosaveDelayMs?: number;
 };
 
-export function Compose({ client, account, initial, onQueued, onDiscard }: Props) {
+/** Recipients as typed, names kept (a draft keeps what the person wrote, half-typed or not). */
+function typedRecipients(text: string): string[] {
+  return text
+    .split(/[,;]/)
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+}
+
+/** Now plus a day, at the next full hour, as a datetime-local input shows it (local time). */
+function defaultSendAt(now = new Date()): string {
+  const at = new Date(now.getTime() + 24 * 60 * 60 * 1000);
+  at.setMinutes(0, 0, 0);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
+}
+
+export function Compose({ client, account, initial, onQueued, onDiscard, autosaveDelayMs = AUTOSAVE_DELAY_MS }: Props) {
   const [draft, setDraft] = useState<Draft>(initial);
+  const [attachments, setAttachments] = useState<ComposerAttachment[]>(() => (initial.attachments ?? []).map(fromOutgoing));
+  const [attachError, setAttachError] = useState<string>();
   const [error, setError] = useState<AppErrorDto>();
   const [sending, setSending] = useState(false);
+  const [dragging, setDragging] = useState(false);
+  const [reminder, setReminder] = useState<{ sendAt?: string }>();
+  const [laterOpen, setLaterOpen] = useState(false);
+  const [sendAt, setSendAt] = useState(defaultSendAt);
+  const [laterError, setLaterError] = useState<string>();
+  const [savedNote, setSavedNote] = useState('');
   const messageId = useId();
+  const sendAtId = useId();
+  const fileInput = useRef<HTMLInputElement>(null);
   const identities = identitiesOf(account);
-  const [identityId, setIdentityId] = useState(identities[0]!.id);
+  const [identityId, setIdentityId] = useState(
+    initial.identityId && identities.some((i) => i.id === initial.identityId) ? initial.identityId : identities[0]!.id,
+  );
 
-  const set = (field: keyof Draft) => (e: { target: { value: string } }) =>
-    setDraft((d) => ({ ...d, [field]: e.target.value }));
+  // The draft's autosave: what changed since the last save, the id of the saved copy, and the
+  // save under way (saves go one after another, so a composition never makes two drafts).
+  const dirty = useRef(false);
+  const finished = useRef(false);
+  const draftId = useRef<string | undefined>(initial.draftId);
+  const saving = useRef<Promise<unknown>>(Promise.resolve());
+  const latest = useRef({ draft, attachments, identityId });
+  latest.current = { draft, attachments, identityId };
 
-  async function send(event: FormEvent) {
-    event.preventDefault();
+  const chosenIdentity = (id: string) => (account.identities?.some((i) => i.id === id) ? id : undefined);
+
+  const saveDraft = useCallback((): Promise<unknown> => {
+    if (!dirty.current || finished.current) return saving.current;
+    dirty.current = false;
+    const { draft: d, attachments: files, identityId: who } = latest.current;
+    const message: DraftMessage = {
+      accountId: account.id,
+      identityId: account.identities?.some((i) => i.id === who) ? who : undefined,
+      to: typedRecipients(d.to),
+      cc: typedRecipients(d.cc),
+      bcc: typedRecipients(d.bcc),
+      subject: d.subject.replace(/[\r\n]+/g, ' '),
+      text: d.text,
+      attachments: files.map(forSending),
+      inReplyTo: d.inReplyTo,
+      references: d.references,
+    };
+    saving.current = saving.current
+      .then(() => client.invoke('drafts.save', { draftId: draftId.current, message }))
+      .then((reply) => {
+        if (reply.ok) {
+          draftId.current = reply.value.draftId;
+          if (!finished.current) setSavedNote(`Draft saved at ${new Date().toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}.`);
+        } else if (reply.error.code === 'NOT_FOUND' && draftId.current && !finished.current) {
+          // Main no longer knows the draft (the app restarted): it is saved as a new one.
+          draftId.current = undefined;
+          dirty.current = true;
+          void saveDraft();
+        } else if (!finished.current) {
+          setSavedNote(`The draft could not be saved: ${reply.error.message}`);
+        }
+      })
+      .catch(() => {});
+    return saving.current;
+  }, [client, account]);
+
+  // Saved once typing pauses.
+  useEffect(() => {
+    if (!dirty.current) return;
+    const timer = setTimeout(() => void saveDraft(), autosaveDelayMs);
+    return () => clearTimeout(timer);
+  }, [draft, attachments, identityId, autosaveDelayMs, saveDraft]);
+
+  // And when the composer closes with changes not saved yet (not after Send or Discard).
+  useEffect(
+    () => () => {
+      if (!finished.current && dirty.current) void saveDraft();
+    },
+    [saveDraft],
+  );
+
+  const changed = () => {
+    dirty.current = true;
+  };
+
+  const set = (field: 'to' | 'cc' | 'bcc' | 'subject' | 'text') => (value: string) => {
+    changed();
+    setDraft((d) => ({ ...d, [field]: value }));
+  };
+
+  async function attach(files: readonly PickedFile[]) {
+    if (files.length === 0) return;
+    const { added, error: tooLarge } = await readAttachments(files, latest.current.attachments);
+    setAttachError(tooLarge);
+    if (added.length) {
+      changed();
+      setAttachments((list) => [...list, ...added]);
+    }
+  }
+
+  function remove(index: number) {
+    changed();
+    setAttachError(undefined);
+    setAttachments((list) => list.filter((_, i) => i !== index));
+  }
+
+  /** The saved draft goes once the message is sent or thrown away (after a save still under way). */
+  function dropSavedDraft() {
+    finished.current = true;
+    void saving.current.then(() => {
+      if (draftId.current) void client.invoke('drafts.discard', { draftId: draftId.current }).catch(() => {});
+    });
+  }
+
+  async function send(at?: string) {
+    setReminder(undefined);
     setSending(true);
     setError(undefined);
     const reply = await client.invoke('mail.send', {
@@ -43,41 +171,169 @@ export function Compose({ client, account, initial, onQueued, onDiscard }: Props
       inReplyTo: draft.inReplyTo,
       // Main sets From, Reply-To and the signature from it.
       // (An account stored without identities has only its implied one: main's default.)
-      identityId: account.identities?.some((i) => i.id === identityId) ? identityId : undefined,
+      identityId: chosenIdentity(identityId),
       references: draft.references,
+      ...(attachments.length ? { attachments: attachments.map(forSending) } : {}),
+      ...(at ? { sendAt: at } : {}),
     });
     setSending(false);
-    if (reply.ok) onQueued(reply.value);
-    else setError(reply.error);
+    if (reply.ok) {
+      dropSavedDraft();
+      onQueued(reply.value);
+    } else setError(reply.error);
   }
 
+  /** Send (or schedule): first asks when the text speaks of an attachment and none is attached. */
+  function trySend(at?: string) {
+    if (attachments.length === 0 && mentionsAttachment(draft.text)) setReminder({ sendAt: at });
+    else void send(at);
+  }
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    trySend();
+  }
+
+  function schedule() {
+    const when = new Date(sendAt);
+    if (!sendAt || Number.isNaN(when.getTime())) return setLaterError('Choose a date and time to send at.');
+    if (when.getTime() <= Date.now()) return setLaterError('Choose a time in the future.');
+    setLaterError(undefined);
+    trySend(when.toISOString());
+  }
+
+  function discard() {
+    dropSavedDraft();
+    onDiscard();
+  }
+
+  const hasFiles = (event: DragEvent) => Array.from(event.dataTransfer?.types ?? []).includes('Files');
+
   return (
-    <form className="compose" aria-label="New message" onSubmit={send}>
-      <SelectField label="From" value={identityId} onChange={setIdentityId}>
+    <form
+      className={dragging ? 'compose dragging' : 'compose'}
+      aria-label="New message"
+      onSubmit={onSubmit}
+      onDragOver={(event) => {
+        if (!hasFiles(event)) return;
+        event.preventDefault();
+        event.dataTransfer.dropEffect = 'copy';
+        setDragging(true);
+      }}
+      onDragLeave={(event) => {
+        if (event.currentTarget === event.target) setDragging(false);
+      }}
+      onDrop={(event) => {
+        if (!hasFiles(event)) return;
+        event.preventDefault();
+        setDragging(false);
+        void attach(Array.from(event.dataTransfer.files));
+      }}
+    >
+      <SelectField
+        label="From"
+        value={identityId}
+        onChange={(id) => {
+          changed();
+          setIdentityId(id);
+        }}
+      >
         {identities.map((identity) => (
           <option key={identity.id} value={identity.id}>
             {identity.name} &lt;{identity.email}&gt;
           </option>
         ))}
       </SelectField>
-      <Field label="To" value={draft.to} onChange={set('to')} autoComplete="off" />
-      <Field label="Cc" value={draft.cc} onChange={set('cc')} autoComplete="off" />
-      <Field label="Bcc" value={draft.bcc} onChange={set('bcc')} autoComplete="off" />
-      <Field label="Subject" value={draft.subject} onChange={set('subject')} autoComplete="off" />
+      <AddressField client={client} label="To" value={draft.to} onChange={set('to')} />
+      <AddressField client={client} label="Cc" value={draft.cc} onChange={set('cc')} />
+      <AddressField client={client} label="Bcc" value={draft.bcc} onChange={set('bcc')} />
+      <Field label="Subject" value={draft.subject} onChange={(e) => set('subject')(e.target.value)} autoComplete="off" />
       <div className="field">
         <label htmlFor={messageId}>Message</label>
-        <textarea id={messageId} value={draft.text} onChange={set('text')} rows={14} />
+        <textarea id={messageId} value={draft.text} onChange={(e) => set('text')(e.target.value)} rows={14} />
+      </div>
+      <div className="attachments">
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          onChange={(e) => {
+            const files = Array.from(e.target.files ?? []);
+            e.target.value = '';
+            void attach(files);
+          }}
+        />
+        <button type="button" onClick={() => fileInput.current?.click()}>
+          Attach files
+        </button>
+        <span className="hint">or drop files here</span>
+        {attachments.length ? (
+          <ul aria-label="Attachments" className="attachment-list">
+            {attachments.map((a, i) => (
+              <li key={`${i}-${a.filename}`}>
+                <span className="attachment-name">{a.filename}</span> <span className="attachment-size">{formatSize(a.size)}</span>{' '}
+                <button type="button" onClick={() => remove(i)} aria-label={`Remove ${a.filename}`}>
+                  Remove
+                </button>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {attachError ? (
+          <div role="alert" className="error-alert">
+            <p>{attachError}</p>
+          </div>
+        ) : null}
       </div>
       <ErrorAlert error={error} />
       {isPasswordMissing(error) ? <PasswordPrompt client={client} accountId={error.details.accountId} onSaved={() => setError(undefined)} /> : null}
+      {laterOpen ? (
+        <fieldset className="send-later">
+          <legend>Send later</legend>
+          <div className="field">
+            <label htmlFor={sendAtId}>Send at</label>
+            <input id={sendAtId} type="datetime-local" value={sendAt} onChange={(e) => setSendAt(e.target.value)} />
+          </div>
+          {laterError ? (
+            <div role="alert" className="error-alert">
+              <p>{laterError}</p>
+            </div>
+          ) : null}
+          <div className="actions">
+            <button type="button" onClick={schedule} disabled={sending}>
+              Schedule send
+            </button>
+            <button type="button" onClick={() => setLaterOpen(false)}>
+              Cancel send later
+            </button>
+          </div>
+        </fieldset>
+      ) : null}
       <div className="actions">
         <button type="submit" disabled={sending}>
           Send
         </button>
-        <button type="button" onClick={onDiscard} disabled={sending}>
+        <button type="button" onClick={() => setLaterOpen((o) => !o)} aria-expanded={laterOpen} disabled={sending}>
+          Send later
+        </button>
+        <button type="button" onClick={discard} disabled={sending}>
           Discard
         </button>
       </div>
+      <p className="draft-saved" aria-live="polite">
+        {savedNote}
+      </p>
+      {reminder ? (
+        <AttachmentReminder
+          onSendAnyway={() => void send(reminder.sendAt)}
+          onAttach={() => {
+            setReminder(undefined);
+            fileInput.current?.click();
+          }}
+          onClose={() => setReminder(undefined)}
+        />
+      ) : null}
     </form>
   );
 }

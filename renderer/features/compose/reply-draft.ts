@@ -1,5 +1,6 @@
 import type { ComposeRequest } from '../../../shared/contract.js';
-import type { MailboxAddress, MessageDetail, OutgoingMessage } from '../../../shared/schemas.js';
+import type { ParsedDraftMessage } from '../../../shared/drafts.js';
+import type { MailboxAddress, MessageDetail, OutgoingAttachment, OutgoingMessage } from '../../../shared/schemas.js';
 import { formatAddress } from '../../format.js';
 
 export type Draft = {
@@ -10,6 +11,12 @@ export type Draft = {
   text: string;
   inReplyTo?: string;
   references: string[];
+  /** Files already attached (a draft reopened, a message taken back with undo send). */
+  attachments?: OutgoingAttachment[];
+  /** The saved draft this composition continues (Edit draft): its next save replaces it. */
+  draftId?: string;
+  /** Who it was written as, when known. */
+  identityId?: string;
 };
 
 export const EMPTY_DRAFT: Draft = { to: '', cc: '', bcc: '', subject: '', text: '', references: [] };
@@ -107,5 +114,22 @@ export function draftFromOutgoing(message: OutgoingMessage): Draft {
     text: message.text,
     inReplyTo: message.inReplyTo,
     references: message.references ?? [],
+    ...(message.attachments?.length ? { attachments: message.attachments } : {}),
+  };
+}
+
+/** A message from Drafts (drafts.open), to go on writing it. */
+export function draftFromSaved(draftId: string, message: ParsedDraftMessage): Draft {
+  return {
+    to: message.to.join(', '),
+    cc: message.cc.join(', '),
+    bcc: message.bcc.join(', '),
+    subject: message.subject,
+    text: message.text,
+    inReplyTo: message.inReplyTo,
+    references: message.references,
+    ...(message.attachments.length ? { attachments: message.attachments } : {}),
+    draftId,
+    ...(message.identityId ? { identityId: message.identityId } : {}),
   };
 }
