@@ -15,9 +15,9 @@ if (!process.env.MUA_TEST_SESSION) process.exit(reexecInKeyringSession());
 
 mkdirSync(artifacts, { recursive: true });
 const failures = [];
-const step = (name, command, args) => {
+const step = (name, command, args, env = {}) => {
   const started = Date.now();
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   console.log(`[test] ${name}: ${result.status === 0 ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (result.status !== 0) failures.push(name);
 };
@@ -31,7 +31,11 @@ step('electronegativity', process.execPath, [join(root, 'scripts', 'electronegat
 
 const resultsFile = join(artifacts, 'vitest-results.json');
 rmSync(resultsFile, { force: true });
-step('vitest', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`, ...extraArgs]);
+// The tests' temporary folders (profiles, stores, outboxes, browser profiles) all go under one
+// folder of this run's, removed afterwards: a run leaves nothing behind in /tmp.
+const runTmp = mkdtempSync(join(tmpdir(), 'mua-test-run-'));
+step('vitest', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`, ...extraArgs], { TMPDIR: runTmp });
+rmSync(runTmp, { recursive: true, force: true });
 
 let passed = 0;
 let failed = 0;
