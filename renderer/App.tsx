@@ -6,7 +6,7 @@ import type { Account, Folder, MessageDetail } from '../shared/schemas.js';
 import { ErrorAlert } from './components/ErrorAlert.js';
 import { AppNotices } from './features/accounts/AppNotices.js';
 import { DomainCheck } from './features/accounts/DomainCheck.js';
-import { isPasswordMissing, PasswordPrompt } from './features/accounts/PasswordPrompt.js';
+import { isPasswordMissing, isSignInRequired, PasswordPrompt, SignInPrompt } from './features/accounts/PasswordPrompt.js';
 import { RemoveAccount } from './features/accounts/RemoveAccount.js';
 import { AccountSettings } from './features/accounts/AccountSettings.js';
 import { SetupWizard } from './features/accounts/SetupWizard.js';
@@ -555,6 +555,16 @@ export function App({ client }: { client: ContractClient }) {
                   client={client}
                   accountId={error.details.accountId}
                   onSaved={() => {
+                    setError(undefined);
+                    void Promise.all([refresh(), loadFolders()]);
+                  }}
+                />
+              ) : null}
+              {isSignInRequired(error) ? (
+                <SignInPrompt
+                  client={client}
+                  accountId={error.details.accountId}
+                  onSignedIn={() => {
                     setError(undefined);
                     void Promise.all([refresh(), loadFolders()]);
                   }}

@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppNotices } from '../../renderer/features/accounts/AppNotices.js';
 import { DomainCheck } from '../../renderer/features/accounts/DomainCheck.js';
-import { PasswordPrompt } from '../../renderer/features/accounts/PasswordPrompt.js';
+import { isSignInRequired, PasswordPrompt, SignInPrompt } from '../../renderer/features/accounts/PasswordPrompt.js';
 import { RemoveAccount } from '../../renderer/features/accounts/RemoveAccount.js';
 import { Compose } from '../../renderer/features/compose/Compose.js';
 import { EMPTY_DRAFT } from '../../renderer/features/compose/reply-draft.js';
@@ -44,6 +44,27 @@ describe('account management in the renderer', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Save password' }));
     await waitFor(() => expect(onSaved).toHaveBeenCalled());
     expect(invoke).toHaveBeenCalledWith('accounts.setPassword', { accountId: 'acc_12345678', password: 'again-pw' });
+  });
+
+  it('offers "Sign in again" for an account whose provider withdrew its tokens, and signs in with accounts.signIn', async () => {
+    const withdrawn = { code: 'AUTH_FAILED' as const, message: 'Sign in again.', details: { signInRequired: 'true', accountId: 'acc_12345678' } };
+    expect(isSignInRequired(withdrawn)).toBe(true);
+    expect(isSignInRequired({ code: 'AUTH_FAILED', message: 'Wrong password.' })).toBe(false);
+    const { client, invoke } = fakeClient({ 'accounts.signIn': { ok: true, value: { signedIn: true } } });
+    const onSignedIn = vi.fn();
+    render(<SignInPrompt client={client} accountId="acc_12345678" onSignedIn={onSignedIn} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in again' }));
+    await waitFor(() => expect(onSignedIn).toHaveBeenCalled());
+    expect(invoke).toHaveBeenCalledWith('accounts.signIn', { accountId: 'acc_12345678' });
+  });
+
+  it('shows why signing in again failed, in an alert', async () => {
+    const { client } = fakeClient({ 'accounts.signIn': { ok: false, error: { code: 'AUTH_FAILED', message: 'The sign-in was declined in the browser.' } } });
+    const onSignedIn = vi.fn();
+    render(<SignInPrompt client={client} accountId="acc_12345678" onSignedIn={onSignedIn} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in again' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('declined');
+    expect(onSignedIn).not.toHaveBeenCalled();
   });
 
   it('removes an account only after the confirm step', async () => {

@@ -45,3 +45,36 @@ export function PasswordPrompt({ client, accountId, onSaved }: { client: Contrac
     </div>
   );
 }
+
+/** True for the error main gives when an OAuth account must sign in again (accounts.signIn fixes it). */
+export function isSignInRequired(error: AppErrorDto | undefined): error is AppErrorDto & { details: { accountId: string } } {
+  return error?.details?.signInRequired === 'true' && typeof error.details.accountId === 'string';
+}
+
+/**
+ * For an account that signs in with its provider (OAuth 2.0) whose tokens were withdrawn or
+ * never got: signs in again through the system browser.
+ */
+export function SignInPrompt({ client, accountId, onSignedIn }: { client: ContractClient; accountId: string; onSignedIn: () => void }) {
+  const [waiting, setWaiting] = useState(false);
+  const [error, setError] = useState<AppErrorDto>();
+
+  async function signIn() {
+    setWaiting(true);
+    setError(undefined);
+    const reply = await client.invoke('accounts.signIn', { accountId });
+    setWaiting(false);
+    if (!reply.ok) return setError(reply.error);
+    onSignedIn();
+  }
+
+  return (
+    <div role="group" className="password-prompt" aria-label="Sign in again">
+      {waiting ? <p role="status">Finish signing in in your browser…</p> : null}
+      <ErrorAlert error={error} />
+      <button type="button" onClick={() => void signIn()} disabled={waiting}>
+        Sign in again
+      </button>
+    </div>
+  );
+}
