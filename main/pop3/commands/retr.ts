@@ -15,35 +15,21 @@ export type RetrToFileOptions = {
   fsync?: boolean;
 };
 
-/** How much of a message is gathered before it is written: most mail in one write. */
-const WRITE_BYTES = 256 * 1024;
-
 /**
  * RETR n to `path`: written to `<path>.partial` as it arrives, then renamed, so `path` holds
- * either nothing or the whole message. Never holds more than WRITE_BYTES of it in memory.
- * Returns its size in bytes. On any failure the partial file is removed and the connection is
- * unusable (the rest of the message is still on the wire), so the caller reconnects.
+ * either nothing or the whole message. Never holds the message in memory. Returns its size in
+ * bytes. On any failure the partial file is removed and the connection is unusable (the rest of
+ * the message is still on the wire), so the caller reconnects.
  */
 export async function retrToFile(connection: Pop3Connection, n: number, path: string, options: RetrToFileOptions = {}): Promise<number> {
   const partial = `${path}.partial`;
   const file = await open(partial, 'w');
   let closed = false;
-  let gathered: Buffer[] = [];
-  let gatheredBytes = 0;
-  const flush = async () => {
-    const data = gathered.length === 1 ? gathered[0]! : Buffer.concat(gathered, gatheredBytes);
-    gathered = [];
-    gatheredBytes = 0;
-    let offset = 0;
-    while (offset < data.length) offset += (await file.write(data, offset)).bytesWritten;
-  };
   try {
     const size = await retr(connection, n, async (chunk) => {
-      gathered.push(chunk);
-      gatheredBytes += chunk.length;
-      if (gatheredBytes >= WRITE_BYTES) await flush();
+      let offset = 0;
+      while (offset < chunk.length) offset += (await file.write(chunk, offset)).bytesWritten;
     });
-    if (gatheredBytes > 0) await flush();
     if (options.fsync !== false) await file.sync();
     closed = true;
     await file.close();
