@@ -115,9 +115,9 @@ async function parseWith(
   const references = parser.references === undefined ? [] : Array.isArray(parser.references) ? parser.references : [parser.references];
   const date = parser.date?.getTime();
   const parts: ReaderParts = {
-    to: addresses(parser.to),
-    cc: addresses(parser.cc),
-    replyTo: addresses(parser.replyTo),
+    to: mailboxesOf(parser.to),
+    cc: mailboxesOf(parser.cc),
+    replyTo: mailboxesOf(parser.replyTo),
     inReplyTo: parser.inReplyTo || undefined,
     references,
     text,
@@ -127,7 +127,7 @@ async function parseWith(
   };
   const header: MessageHeader = {
     subject: parser.subject ?? '',
-    from: addresses(parser.from)[0] ?? null,
+    from: mailboxesOf(parser.from)[0] ?? null,
     date: date !== undefined && Number.isFinite(date) ? date : null,
     messageId: parser.messageId || undefined,
   };
@@ -162,7 +162,8 @@ export function snippetOf(text: string): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
-function addresses(field: AddressObject | AddressObject[] | undefined): MailboxAddress[] {
+/** The mailboxes of parsed address fields, group members included (mailparser's AddressObject). */
+export function mailboxesOf(field: AddressObject | AddressObject[] | undefined): MailboxAddress[] {
   if (!field) return [];
   const objects = Array.isArray(field) ? field : [field];
   return objects.flatMap((o) =>

@@ -2,7 +2,7 @@ import libmime from 'libmime';
 import { parseAddressHeader } from 'mailparser';
 import type { MailboxAddress } from '../../shared/schemas.js';
 import { MESSAGE_ID } from './message-ids.js';
-import type { MessageHeader } from './parse-message-file.js';
+import { mailboxesOf, type MessageHeader } from './parse-message-file.js';
 
 /** What a message's header block alone tells: enough for its row in a list. */
 export type ParsedHeader = MessageHeader & {
@@ -63,8 +63,5 @@ function firstId(value: string | undefined): string | undefined {
 }
 
 function addresses(values: string[] | undefined): MailboxAddress[] {
-  if (!values?.length) return [];
-  return parseAddressHeader(values)
-    .value.flatMap((a) => (a.group ? a.group : [a]))
-    .map((a) => ({ name: a.name ?? '', address: a.address ?? '' }));
+  return values?.length ? mailboxesOf(parseAddressHeader(values)) : [];
 }

@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { AppError } from '../../shared/errors.js';
 import { openStore } from './open-store.js';
 import { parseSearch, type SearchQueryOptions } from './search-query.js';
 
@@ -531,6 +532,18 @@ export class MessageStore {
   message(folderId: number, uid: number): KeptMessage | undefined {
     const row = this.statements.messageByUid.get(folderId, uid) as (MessageRow & { body_file: string | null; source_in_store: number }) | undefined;
     return row && { ...toMessage(row), bodyFile: row.body_file, sourceInStore: row.source_in_store === 1 };
+  }
+
+  /** The stored messages among these UIDs of a folder, in the order given (missing ones left out). */
+  messagesByUid(folderId: number, uids: readonly number[]): KeptMessage[] {
+    return uids.map((uid) => this.message(folderId, uid)).filter((row): row is KeptMessage => row !== undefined);
+  }
+
+  /** The account's folder at `path`; NOT_FOUND (a typed error for the person) when there is none. */
+  existingFolder(accountId: string, path: string): Folder {
+    const folder = this.folderByPath(accountId, path);
+    if (!folder) throw new AppError('NOT_FOUND', { message: 'That folder does not exist.' });
+    return folder;
   }
 
   /** The raw source kept in the store for this message (a local folder's small message), if any. */

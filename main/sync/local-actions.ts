@@ -1,7 +1,6 @@
 import { link, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventName, EventPayload } from '../../shared/contract.js';
-import { AppError } from '../../shared/errors.js';
 import { LocalMessages, type LocalEntry } from '../store/local-messages.js';
 import type { Folder, KeptMessage, MessageStore } from '../store/message-store.js';
 import { Pop3Uids } from '../store/pop3-uids.js';
@@ -15,7 +14,6 @@ export type LocalActionsOptions = {
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 };
 
-type StoredRow = KeptMessage;
 
 /**
  * Read/unread, flag, move, copy and delete for an account whose folders are local (POP3): done
@@ -40,20 +38,20 @@ export class LocalActions {
 
   /** Does it; returns an id like MessageActions' (there is never an action.failed for it). */
   async perform(accountId: string, action: MessageAction): Promise<number> {
-    const folder = this.folderOrThrow(accountId, action.folder);
+    const folder = this.store.existingFolder(accountId, action.folder);
     switch (action.kind) {
       case 'flags':
         this.setFlags(folder, action.uids, action.add, action.remove);
         break;
       case 'move':
-        await this.transfer(accountId, folder, action.uids, this.folderOrThrow(accountId, action.to), { keepSource: false });
+        await this.transfer(accountId, folder, action.uids, this.store.existingFolder(accountId, action.to), { keepSource: false });
         break;
       case 'copy':
-        await this.transfer(accountId, folder, action.uids, this.folderOrThrow(accountId, action.to), { keepSource: true });
+        await this.transfer(accountId, folder, action.uids, this.store.existingFolder(accountId, action.to), { keepSource: true });
         break;
       case 'delete':
         if (action.trash && action.trash !== action.folder) {
-          await this.transfer(accountId, folder, action.uids, this.folderOrThrow(accountId, action.trash), { keepSource: false });
+          await this.transfer(accountId, folder, action.uids, this.store.existingFolder(accountId, action.trash), { keepSource: false });
         } else {
           await this.deleteForGood(folder, action.uids);
         }
@@ -67,7 +65,7 @@ export class LocalActions {
   }
 
   private setFlags(folder: Folder, uids: readonly number[], add: readonly FlagName[], remove: readonly FlagName[]): void {
-    const updates = this.rowsOf(folder, uids).map((row) => {
+    const updates = this.store.messagesByUid(folder.id, uids).map((row) => {
       const flags = { ...row.flags };
       for (const f of add) flags[f] = true;
       for (const f of remove) flags[f] = false;
@@ -78,12 +76,12 @@ export class LocalActions {
 
   private async transfer(accountId: string, from: Folder, uids: readonly number[], to: Folder, { keepSource }: { keepSource: boolean }): Promise<void> {
     if (from.id === to.id) return;
-    const rows = this.rowsOf(from, uids);
+    const rows = this.store.messagesByUid(from.id, uids);
     if (rows.length === 0) return;
     const first = this.local.nextUid(to.id);
     const toDir = join(this.options.bodiesDir, accountId, String(to.id));
     await mkdir(toDir, { recursive: true });
-    const entries: (LocalEntry & { row: StoredRow })[] = [];
+    const entries: (LocalEntry & { row: KeptMessage })[] = [];
     for (const [i, row] of rows.entries()) {
       const uid = first + i;
       const bodyFile = join(accountId, String(to.id), `${uid}.eml`);
@@ -111,22 +109,13 @@ export class LocalActions {
   }
 
   private async deleteForGood(folder: Folder, uids: readonly number[]): Promise<void> {
-    const rows = this.rowsOf(folder, uids);
+    const rows = this.store.messagesByUid(folder.id, uids);
     this.store.removeUids(folder.id, rows.map((r) => r.uid));
     await this.unlink(rows);
   }
 
-  private async unlink(rows: readonly StoredRow[]): Promise<void> {
+  private async unlink(rows: readonly KeptMessage[]): Promise<void> {
     for (const row of rows) if (row.bodyFile) await rm(join(this.options.bodiesDir, row.bodyFile), { force: true });
   }
 
-  private rowsOf(folder: Folder, uids: readonly number[]): StoredRow[] {
-    return uids.map((uid) => this.store.message(folder.id, uid)).filter((row): row is StoredRow => row !== undefined);
-  }
-
-  private folderOrThrow(accountId: string, path: string): Folder {
-    const folder = this.store.folderByPath(accountId, path);
-    if (!folder) throw new AppError('NOT_FOUND', { message: 'That folder does not exist.' });
-    return folder;
-  }
 }

@@ -21,8 +21,7 @@ export type MessageAction =
   /** To `trash`, or for good when it is null or the folder itself. */
   | { kind: 'delete'; folder: string; uids: number[]; trash: string | null };
 
-type StoredRow = KeptMessage;
-type Undo = { flags: { uid: number; flags: MessageFlags }[]; rows: StoredRow[] };
+type Undo = { flags: { uid: number; flags: MessageFlags }[]; rows: KeptMessage[] };
 type Pending = PendingRecord<MessageAction, Undo>;
 
 const IMAP_FLAG: Record<FlagName, string> = { seen: '\\Seen', flagged: '\\Flagged', answered: '\\Answered', draft: '\\Draft' };
@@ -74,8 +73,8 @@ export class MessageActions {
 
   /** Shows the change now and queues it for the server; returns the queued action's id. */
   perform(accountId: string, action: MessageAction): number {
-    const folder = this.folderOrThrow(accountId, action.folder);
-    if (action.kind === 'move' || action.kind === 'copy') this.folderOrThrow(accountId, action.to);
+    const folder = this.store.existingFolder(accountId, action.folder);
+    if (action.kind === 'move' || action.kind === 'copy') this.store.existingFolder(accountId, action.to);
     const id = this.pending.add(accountId, action, () => this.applyLocally(folder, action));
     this.changed(accountId, action);
     void this.drain(accountId);
@@ -168,7 +167,8 @@ export class MessageActions {
       // Only into a destination that has been synced: UIDs above its stored UIDNEXT are fetched
       // again by its next sync anyway (an upsert), and an unsynced one gets them all then.
       if (!target || target.oldestUid === null || !uidMap) return;
-      const source = action.kind === 'copy' ? this.rowsOf(this.store.folderByPath(accountId, action.folder), action.uids) : record.undo.rows;
+      const from = action.kind === 'copy' ? this.store.folderByPath(accountId, action.folder) : undefined;
+      const source = action.kind === 'copy' ? (from ? this.store.messagesByUid(from.id, action.uids) : []) : record.undo.rows;
       const copies = source.filter((row) => uidMap.has(row.uid)).map((row) => ({ ...row, uid: uidMap.get(row.uid)!, bodyText: null, snippet: row.snippet }));
       if (copies.length) this.store.upsertMessages(target.id, copies);
     });
@@ -210,7 +210,7 @@ export class MessageActions {
     const undo: Undo = { flags: [], rows: [] };
     if (action.kind === 'flags') {
       const updates: { uid: number; flags: MessageFlags }[] = [];
-      for (const row of this.rowsOf(folder, action.uids)) {
+      for (const row of this.store.messagesByUid(folder.id, action.uids)) {
         undo.flags.push({ uid: row.uid, flags: row.flags });
         const next = { ...row.flags };
         for (const f of action.add) next[f] = true;
@@ -219,22 +219,12 @@ export class MessageActions {
       }
       this.store.setFlags(folder.id, updates);
     } else if (action.kind === 'move' || action.kind === 'delete') {
-      undo.rows = this.rowsOf(folder, action.uids);
+      undo.rows = this.store.messagesByUid(folder.id, action.uids);
       this.store.removeUids(folder.id, action.uids);
     }
     return undo;
   }
 
-  private rowsOf(folder: Folder | undefined, uids: readonly number[]): StoredRow[] {
-    if (!folder) return [];
-    return uids.map((uid) => this.store.message(folder.id, uid)).filter((row): row is StoredRow => row !== undefined);
-  }
-
-  private folderOrThrow(accountId: string, path: string): Folder {
-    const folder = this.store.folderByPath(accountId, path);
-    if (!folder) throw new AppError('NOT_FOUND', { message: 'That folder does not exist.' });
-    return folder;
-  }
 
   private changed(accountId: string, action: MessageAction): void {
     this.options.emit('messages.changed', { accountId, folder: action.folder });

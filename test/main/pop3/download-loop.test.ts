@@ -8,9 +8,9 @@ import { Pop3Client, type Pop3ClientOptions } from '../../../main/pop3/pop3-clie
 import { isPop3Failure, isUidlUnsupported } from '../../../main/pop3/pop3-errors.js';
 import { MessageStore } from '../../../main/store/message-store.js';
 import { Pop3Uids } from '../../../main/store/pop3-uids.js';
-import { AppError } from '../../../shared/errors.js';
 import { credentials, deliver, findBySubject, mustFind, OPTIONS, pop3Settings } from './dovecot-support.js';
 import { startFakePop3, type FakeAnswer, type FakePop3, type FakeSession } from './fake-pop3-server.js';
+import { failure } from '../../support/app-error.js';
 
 /*
  * The POP3 download loop: against Dovecot for the real thing, and against a scripted server for
@@ -51,15 +51,6 @@ function rowsWithSubject(store: MessageStore, accountId: string, subject: string
 
 function records(store: MessageStore, accountId: string) {
   return new Pop3Uids(store).records(accountId);
-}
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
 }
 
 // ---------------------------------------------------------------------------------------------

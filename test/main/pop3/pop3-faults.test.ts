@@ -7,8 +7,8 @@ import { apopDigest } from '../../../main/pop3/commands/apop.js';
 import { xoauth2Response } from '../../../main/pop3/commands/auth-xoauth2.js';
 import { Pop3Client, type Pop3ClientOptions, type Pop3Credentials, type Pop3Settings } from '../../../main/pop3/pop3-client.js';
 import { isPop3Failure, isUidlUnsupported } from '../../../main/pop3/pop3-errors.js';
-import { AppError } from '../../../shared/errors.js';
 import { ordinary, startFakePop3, type FakeAnswer, type FakePop3, type FakeSession } from './fake-pop3-server.js';
+import { failure } from '../../support/app-error.js';
 
 /*
  * The POP3 client against scripted servers: what a real server will not do on demand. The
@@ -32,15 +32,6 @@ async function fake(answer: (line: string, session: FakeSession) => FakeAnswer, 
 
 function settings(server: FakePop3, extra: Partial<Pop3Settings> = {}): Pop3Settings {
   return { host: server.host, port: server.port, security: 'none', ...extra };
-}
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
 }
 
 /** A server with one message whose RETR/TOP body the test gives, as chunks written with pauses. */

@@ -9,6 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fakeBrowser, startFakeOAuth, type FakeOAuth } from '../../../support/fake-oauth-server.js';
+import { failure } from '../../../support/app-error.js';
 
 const servers: FakeOAuth[] = [];
 afterEach(async () => {
@@ -30,15 +31,6 @@ async function signedIn(expiresIn = 3600) {
   const account: OAuthAccount = { id: 'acc_oauth_1', email: 'alice@example.test', auth: 'oauth2', oauth2: settings };
   await saveTokenSet(secrets, account.id, await tokens.signIn(settings, account.email));
   return { server, clock, secrets, tokens, account };
-}
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
 }
 
 describe('OAuth access tokens for the mail connections', () => {

@@ -5,8 +5,8 @@ import { listenForRedirect } from '../../../../main/accounts/oauth/loopback-redi
 import { createPkcePair, s256Challenge } from '../../../../main/accounts/oauth/pkce.js';
 import { signInWithBrowser } from '../../../../main/accounts/oauth/sign-in.js';
 import { exchangeCode, refreshTokens } from '../../../../main/accounts/oauth/token-endpoint.js';
-import { AppError } from '../../../../shared/errors.js';
 import { fakeBrowser, startFakeOAuth, type FakeOAuth } from '../../../support/fake-oauth-server.js';
+import { failure } from '../../../support/app-error.js';
 
 const servers: FakeOAuth[] = [];
 afterEach(async () => {
@@ -17,15 +17,6 @@ async function oauthServer(): Promise<FakeOAuth> {
   const server = await startFakeOAuth();
   servers.push(server);
   return server;
-}
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
 }
 
 /** Whether anything still listens on the port. */
