@@ -309,6 +309,9 @@ export class MessageStore {
     ftsDeleteFolder: Statement;
     idOf: Statement;
     withoutBody: Statement;
+    sourceOf: Statement;
+    keepSource: Statement;
+    copySource: Statement;
   };
 
   constructor(readonly db: Database) {
@@ -386,6 +389,11 @@ export class MessageStore {
       idOf: prepare('SELECT id FROM messages WHERE folder_id = ? AND uid = ?').pluck(),
       withoutBody: prepare(`SELECT uid, size FROM messages WHERE folder_id = ? AND internal_date >= ? AND body_file IS NULL
         AND size <= ? ORDER BY internal_date DESC, uid DESC LIMIT ?`),
+      sourceOf: prepare('SELECT s.source FROM message_sources s JOIN messages m ON m.id = s.message_id WHERE m.folder_id = ? AND m.uid = ?').pluck(),
+      keepSource: prepare('INSERT OR REPLACE INTO message_sources (message_id, source) SELECT id, ? FROM messages WHERE folder_id = ? AND uid = ?'),
+      copySource: prepare(`INSERT OR REPLACE INTO message_sources (message_id, source)
+        SELECT t.id, s.source FROM messages f JOIN message_sources s ON s.message_id = f.id, messages t
+        WHERE f.folder_id = ? AND f.uid = ? AND t.folder_id = ? AND t.uid = ?`),
     };
   }
 
@@ -548,27 +556,19 @@ export class MessageStore {
 
   /** The raw source kept in the store for this message (a local folder's small message), if any. */
   sourceOf(folderId: number, uid: number): Buffer | undefined {
-    return this.db
-      .prepare('SELECT s.source FROM message_sources s JOIN messages m ON m.id = s.message_id WHERE m.folder_id = ? AND m.uid = ?')
-      .pluck()
-      .get(folderId, uid) as Buffer | undefined;
+    return this.statements.sourceOf.get(folderId, uid) as Buffer | undefined;
   }
 
   /** Keeps `source` as the raw source of a stored message (inside the caller's transaction, if any). */
   keepSource(folderId: number, uid: number, source: Buffer): void {
-    this.db
-      .prepare('INSERT OR REPLACE INTO message_sources (message_id, source) SELECT id, ? FROM messages WHERE folder_id = ? AND uid = ?')
-      .run(source, folderId, uid);
+    this.statements.keepSource.run(source, folderId, uid);
   }
 
   /** Copies the source kept in the store from one message to another (a local move or copy). */
   copySource(from: { folderId: number; uid: number }, to: { folderId: number; uid: number }): void {
-    this.db
-      .prepare(`INSERT OR REPLACE INTO message_sources (message_id, source)
-        SELECT t.id, s.source FROM messages f JOIN message_sources s ON s.message_id = f.id, messages t
-        WHERE f.folder_id = ? AND f.uid = ? AND t.folder_id = ? AND t.uid = ?`)
-      .run(from.folderId, from.uid, to.folderId, to.uid);
+    this.statements.copySource.run(from.folderId, from.uid, to.folderId, to.uid);
   }
+
 
   /** Messages arrived since `since` (ms) whose source is not kept, up to `maxSize` bytes each; newest first. */
   withoutBody(folderId: number, { since, maxSize, limit }: { since: number; maxSize: number; limit: number }): { uid: number; size: number }[] {
