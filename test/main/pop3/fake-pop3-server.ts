@@ -1,74 +1,9 @@
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { startScriptedServer, type FakeAnswer, type FakeSession, type ScriptedServer } from '../../support/fake-line-server.js';
 
-/**
- * A scripted plaintext POP3 server for what Dovecot will not do on demand: leave out STLS, say
- * -ERR to PASS, send garbage, stall, drop mid-message. Records every line and every byte it got,
- * so a test can prove what the client did (and did not) send.
- */
-export type FakeSession = {
-  socket: Socket;
-  /** Writes text as is (add the CRLF yourself). */
-  write(text: string | Buffer): void;
-};
-
-export type FakeAnswer = string | undefined | void;
-
-export type FakePop3 = {
-  host: string;
-  port: number;
-  /** Every line received, without CRLF, in order, across connections. */
-  received: string[];
-  /** Everything received, as latin1 text. */
-  raw(): string;
-  /** What each read from a socket brought, as latin1 text (shows what the client sent in one write). */
-  chunks(): string[];
-  close(): Promise<void>;
-};
-
-export async function startFakePop3(options: {
-  /** The greeting line (CRLF added); null sends nothing at all. */
-  greeting?: string | null;
-  /** A reply line for a command (CRLF added), or undefined to answer through `session` (or never). */
-  answer: (line: string, session: FakeSession) => FakeAnswer;
-}): Promise<FakePop3> {
-  const received: string[] = [];
-  const bytes: Buffer[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => {});
-    const session: FakeSession = { socket, write: (text) => void (socket.writable && socket.write(text)) };
-    const greeting = options.greeting === undefined ? '+OK fake POP3 ready' : options.greeting;
-    if (greeting !== null) socket.write(greeting + '\r\n');
-    let buffer = '';
-    socket.on('data', (chunk: Buffer) => {
-      bytes.push(chunk);
-      buffer += chunk.toString('latin1');
-      let index: number;
-      while ((index = buffer.indexOf('\r\n')) >= 0) {
-        const line = buffer.slice(0, index);
-        buffer = buffer.slice(index + 2);
-        received.push(line);
-        const reply = options.answer(line, session);
-        if (typeof reply === 'string') session.write(reply + '\r\n');
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    host: '127.0.0.1',
-    port: (server.address() as AddressInfo).port,
-    received,
-    raw: () => Buffer.concat(bytes).toString('latin1'),
-    chunks: () => bytes.map((b) => b.toString('latin1')),
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
+export type { FakeAnswer, FakeSession };
+/** A scripted POP3 server (see test/support/fake-line-server.ts). */
+export type FakePop3 = ScriptedServer;
+export const startFakePop3 = startScriptedServer;
 
 /**
  * The replies of an ordinary server for what a test does not script itself: CAPA (with the
