@@ -23,13 +23,22 @@ export const HEADER_QUERY: FetchQueryObject = {
  * replies are a third to a half of most mailboxes. The mailbox must be selected.
  */
 export async function withReferences(client: ImapFlow, rows: MessageInput[]): Promise<void> {
-  const replies = new Map(rows.filter((r) => r.inReplyTo !== null).map((r) => [r.uid, r]));
-  if (replies.size === 0) return;
-  const fetched = await client.fetchAll([...replies.keys()].join(','), { uid: true, headers: ['references'] }, { uid: true });
-  for (const message of fetched) {
-    const row = replies.get(message.uid);
-    if (row) row.references = referencesOf(message.headers);
-  }
+  const replies = rows.filter((r) => r.inReplyTo !== null);
+  if (replies.length === 0) return;
+  const fetched = await fetchReferences(client, replies.map((r) => r.uid));
+  for (const row of replies) row.references = fetched.get(row.uid) ?? [];
+}
+
+/**
+ * The References of these messages (by UID), in one FETCH of just that header. A UID the server
+ * no longer has is missing from the answer. The mailbox must be selected.
+ */
+export async function fetchReferences(client: ImapFlow, uids: readonly number[]): Promise<Map<number, string[]>> {
+  const found = new Map<number, string[]>();
+  if (uids.length === 0) return found;
+  const fetched = await client.fetchAll(uids.join(','), { uid: true, headers: ['references'] }, { uid: true });
+  for (const message of fetched) found.set(message.uid, referencesOf(message.headers));
+  return found;
 }
 
 /** Only the flags: what a resync reads for messages it already has. */

@@ -2,7 +2,7 @@ import type { FetchMessageObject, ImapFlow } from 'imapflow';
 import type { MessageFlags, MessageInput, MessageStore, SyncBatch, SyncState } from '../store/message-store.js';
 import { InlineStoreWriter, type StoreWriter } from '../store/store-writer.js';
 import { ThreadIndex } from '../store/threading.js';
-import { FLAGS_QUERY, HEADER_QUERY, toFlags, toMessageInput, withReferences } from './message-headers.js';
+import { fetchReferences, FLAGS_QUERY, HEADER_QUERY, toFlags, toMessageInput, withReferences } from './message-headers.js';
 
 /** What the server offers that a resync can use; tests turn them off to take the fallback paths. */
 export type SyncFeatures = { condstore: boolean; qresync: boolean };
@@ -114,6 +114,7 @@ export async function syncFolder(
     options.onFirstBatch?.();
     progress();
     await fetchHistory(client, store, write, folderId, options.batchSize ?? BATCH, progress);
+    await fetchPendingReferences(client, store, write, folderId);
     await write({ state: { syncedAt: Date.now() } });
     result.added = store.counts(folderId).total - before + result.removed;
     return result;
@@ -158,35 +159,33 @@ async function fetchHistory(client: ImapFlow, store: MessageStore, write: Write,
   let writing: Promise<void> | undefined;
   for (let high = oldestUid - 1; high >= 1; ) {
     const low = Math.max(1, high - size + 1);
-    // Each message is reduced to its row as it arrives, and a row that needs nothing more (not a
-    // reply, so no References to fetch) goes to the writer in small groups at once: it dies
-    // young instead of living through the window, which halves the garbage collector's work on
-    // this thread. Replies wait for the References FETCH after the window. The state (oldestUid)
-    // is written last, with the replies: rows stored early below it are harmless (the range
-    // below oldestUid is not claimed complete) and a cut before it just fetches them again.
-    // No command is issued inside this loop.
-    const replies: MessageInput[] = [];
+    // Each message is reduced to its row as it arrives and goes to the writer in small groups at
+    // once: it dies young instead of living through the window, which halves the garbage
+    // collector's work on this thread. A reply is stored without its References (the header FETCH
+    // has none) and marked so; fetchPendingReferences fetches them after the history, only for
+    // the replies whose parent is not stored. The state (oldestUid) is written last: rows stored
+    // early below it are harmless (the range below oldestUid is not claimed complete) and a cut
+    // before it just fetches them again. No command is issued inside this loop.
     const early: Promise<void>[] = [];
     const present = new Set<number>();
     let group: MessageInput[] = [];
     for await (const message of client.fetch(`${low}:${high}`, HEADER_QUERY, { uid: true })) {
       if (message.uid < low || message.uid > high) continue;
       const row = toMessageInput(message);
+      if (row.inReplyTo !== null) row.referencesPending = true;
       present.add(row.uid);
-      if (row.inReplyTo !== null) replies.push(row);
-      else if (group.push(row) >= EARLY_GROUP) {
+      if (group.push(row) >= EARLY_GROUP) {
         early.push(quietly(write({ upsert: group })));
         group = [];
       }
     }
-    await withReferences(client, replies);
     if (writing) {
       await writing;
       progress();
     }
     // Rows stored earlier in this window (by a server search) that the server no longer has.
     const gone = store.uidsInRange(folderId, low, high + 1).filter((uid) => !present.has(uid));
-    const last = write({ upsert: [...group, ...replies], remove: gone, state: { oldestUid: low } });
+    const last = write({ upsert: group, remove: gone, state: { oldestUid: low } });
     writing = quietly(Promise.all([...early, last]).then(() => undefined));
     // A sparse window (UID gaps from old deletions) doubles the next one.
     size = present.size < size / 2 ? Math.min(size * 2, 1 << 22) : batchSize;
@@ -196,6 +195,30 @@ async function fetchHistory(client: ImapFlow, store: MessageStore, write: Write,
     await writing;
     progress();
   }
+}
+
+/** References asked for in one FETCH: a command line of about 8 KB. */
+const REFERENCES_GROUP = 1_000;
+
+/**
+ * References for the replies the history stored without them (fetchHistory), once it is in.
+ * A reply whose parent (In-Reply-To) is stored in any folder of the account joins that
+ * conversation without them, so only the others are fetched (in a typical mailbox most parents
+ * are there: References then cost a few round trips instead of one per window). Each group is
+ * one step, so a cut loses at most one group; the rest stay marked for the next sync.
+ */
+async function fetchPendingReferences(client: ImapFlow, store: MessageStore, write: Write, folderId: number): Promise<void> {
+  if (store.pendingReferences(folderId, 1).length === 0) return;
+  await write({ resolveReferences: true });
+  const pending = store.pendingReferences(folderId);
+  const steps: Promise<void>[] = [];
+  for (let i = 0; i < pending.length; i += REFERENCES_GROUP) {
+    const uids = pending.slice(i, i + REFERENCES_GROUP);
+    const found = await fetchReferences(client, uids);
+    // A UID the server no longer answers for is gone; the resync removes its row.
+    steps.push(quietly(write({ references: uids.map((uid) => ({ uid, references: found.get(uid) ?? [] })) })));
+  }
+  await Promise.all(steps);
 }
 
 /**

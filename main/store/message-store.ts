@@ -66,6 +66,10 @@ export type SyncBatch = {
   state?: Partial<SyncState>;
   /** UIDVALIDITY changed to this: drop every message first (see resetFolder). */
   reset?: number;
+  /** References fetched for replies stored without them (see MessageInput.referencesPending). */
+  references?: readonly { uid: number; references: string[] }[];
+  /** Marks the folder's pending replies whose parent is stored as needing no References. */
+  resolveReferences?: true;
 };
 
 export type Address = { name: string; address: string };
@@ -96,6 +100,11 @@ export type MessageInput = {
   size: number;
   flags: MessageFlags;
   hasAttachments: boolean;
+  /**
+   * A reply stored without its References header, to be fetched later if its parent is not
+   * stored (see SyncBatch.resolveReferences). A row that has them already keeps them.
+   */
+  referencesPending?: boolean;
   snippet?: string | null;
   /** Left as it is in the store when omitted or null: a header resync must not drop a body. */
   bodyText?: string | null;
@@ -312,6 +321,9 @@ export class MessageStore {
     sourceOf: Statement;
     keepSource: Statement;
     copySource: Statement;
+    setReferences: Statement;
+    resolveReferences: Statement;
+    pendingReferences: Statement;
   };
 
   constructor(readonly db: Database) {
@@ -329,13 +341,20 @@ export class MessageStore {
       upsertMessage: prepare(`
         INSERT INTO messages (folder_id, uid, message_id, in_reply_to, references_ids, subject,
           from_name, from_address, to_addresses, cc_addresses, date, internal_date, size,
-          seen, flagged, answered, draft, deleted, keywords, has_attachments, body_text, snippet)
+          seen, flagged, answered, draft, deleted, keywords, has_attachments, body_text, snippet,
+          references_pending)
         VALUES (@folderId, @uid, @messageId, @inReplyTo, @references, @subject,
           @fromName, @fromAddress, @to, @cc, @date, @internalDate, @size,
-          @seen, @flagged, @answered, @draft, @deleted, @keywords, @hasAttachments, @bodyText, @snippet)
+          @seen, @flagged, @answered, @draft, @deleted, @keywords, @hasAttachments, @bodyText, @snippet,
+          @referencesPending)
         ON CONFLICT (folder_id, uid) DO UPDATE SET
           message_id = excluded.message_id, in_reply_to = excluded.in_reply_to,
-          references_ids = excluded.references_ids, subject = excluded.subject,
+          -- A row without its References (pending) keeps the ones already fetched for this message.
+          references_ids = CASE WHEN excluded.references_pending = 1 AND messages.references_pending = 0
+            AND messages.in_reply_to IS excluded.in_reply_to THEN messages.references_ids ELSE excluded.references_ids END,
+          references_pending = CASE WHEN excluded.references_pending = 1 AND messages.references_pending = 0
+            AND messages.in_reply_to IS excluded.in_reply_to THEN 0 ELSE excluded.references_pending END,
+          subject = excluded.subject,
           from_name = excluded.from_name, from_address = excluded.from_address,
           to_addresses = excluded.to_addresses, cc_addresses = excluded.cc_addresses,
           date = excluded.date, internal_date = excluded.internal_date, size = excluded.size,
@@ -394,6 +413,13 @@ export class MessageStore {
       copySource: prepare(`INSERT OR REPLACE INTO message_sources (message_id, source)
         SELECT t.id, s.source FROM messages f JOIN message_sources s ON s.message_id = f.id, messages t
         WHERE f.folder_id = ? AND f.uid = ? AND t.folder_id = ? AND t.uid = ?`),
+      setReferences: prepare('UPDATE messages SET references_ids = ?, references_pending = 0 WHERE folder_id = ? AND uid = ?'),
+      // The parent may be in any folder of the account (a reply in the Inbox to a message in Sent).
+      resolveReferences: prepare(`UPDATE messages SET references_pending = 0
+        WHERE folder_id = @folderId AND references_pending = 1 AND in_reply_to IN (
+          SELECT m.message_id FROM messages m JOIN folders f ON f.id = m.folder_id
+          WHERE f.account_id = (SELECT account_id FROM folders WHERE id = @folderId) AND m.message_id IS NOT NULL)`),
+      pendingReferences: prepare('SELECT uid FROM messages WHERE folder_id = ? AND references_pending = 1 ORDER BY uid DESC LIMIT ?').pluck(),
     };
   }
 
@@ -497,8 +523,20 @@ export class MessageStore {
       if (batch.upsert?.length) this.upsertMessages(folderId, batch.upsert);
       if (batch.flags?.length) this.setFlags(folderId, batch.flags);
       if (batch.remove?.length) this.removeUids(folderId, batch.remove);
+      if (batch.references?.length) this.setReferences(folderId, batch.references);
+      if (batch.resolveReferences) this.statements.resolveReferences.run({ folderId });
       if (batch.state) this.setSyncState(folderId, batch.state);
     }).immediate();
+  }
+
+  /** UIDs of replies still waiting for their References, newest first (at most `limit`; -1: all). */
+  pendingReferences(folderId: number, limit = -1): number[] {
+    return this.statements.pendingReferences.all(folderId, limit) as number[];
+  }
+
+  private setReferences(folderId: number, updates: readonly { uid: number; references: string[] }[]): void {
+    const set = this.statements.setReferences;
+    for (const { uid, references } of updates) set.run(JSON.stringify(references), folderId, uid);
   }
 
   /** After a UIDVALIDITY change every stored UID means nothing: drop them and start over. */
@@ -645,6 +683,7 @@ export class MessageStore {
           hasAttachments: bit(m.hasAttachments),
           bodyText: m.bodyText ?? null,
           snippet: m.snippet ?? null,
+          referencesPending: bit(m.referencesPending === true),
         });
         // An update keeps the row's id; an insert's is the new rowid.
         const id = old ? old.id : Number(written.lastInsertRowid);

@@ -272,6 +272,21 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    name: 'references fetched after the history',
+    up(db) {
+      db.exec(`
+        -- A reply stored by a first sync without its References header (the header FETCH has
+        -- none; fetching it per window cost a round trip and a server-side header read each).
+        -- After the history is in, a reply whose parent (In-Reply-To) is stored needs none for
+        -- its conversation and is marked done; the others get it in one pass (sync-folder.ts).
+        -- The partial index keeps "is anything pending?" free for the 99.9% of syncs with none.
+        ALTER TABLE messages ADD COLUMN references_pending INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX messages_references_pending ON messages (folder_id, uid) WHERE references_pending = 1;
+      `);
+    },
+  },
 ];
 
 export function schemaVersion(db: Database): number {

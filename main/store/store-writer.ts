@@ -19,6 +19,8 @@ export function applyStep(store: MessageStore, threads: ThreadIndex, folderId: n
   store.applySync(folderId, batch);
   // After the commit, not inside it: threading nested in the upsert's transaction costs twice the CPU.
   if (threadNow && batch.upsert?.length) threads.assignUids(folderId, batch.upsert.map((m) => m.uid));
+  // References that came after their message was threaded may join it to more of its conversation.
+  if (batch.references?.length) threads.relinkUids(folderId, batch.references.map((r) => r.uid));
 }
 
 /** Writes on the caller's thread (tests, and anything small). */

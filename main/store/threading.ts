@@ -135,7 +135,7 @@ export class ThreadIndex {
   private readonly s: Record<
     | 'pending' | 'lookupId' | 'insertId' | 'claimId' | 'newThread' | 'setThread' | 'clearOrphan'
     | 'bySubject' | 'orphansBySubject' | 'orphanKey' | 'moveMessages' | 'moveIds' | 'dropThread'
-    | 'threadOf' | 'inThread' | 'byUid' | 'unthreaded' | 'summariesFirst' | 'summariesAfter',
+    | 'threadOf' | 'inThread' | 'byUid' | 'unthreaded' | 'summariesFirst' | 'summariesAfter' | 'threadedByUid',
     Statement
   >;
 
@@ -182,6 +182,11 @@ export class ThreadIndex {
       inThread: prepare(`SELECT ${THREAD_MESSAGE_COLUMNS} FROM messages m WHERE m.thread_id = ?
         ORDER BY coalesce(m.date, m.internal_date), m.internal_date, m.id`),
       byUid: prepare('SELECT id FROM messages WHERE folder_id = ? AND uid IN (SELECT value FROM json_each(?))').pluck(),
+      threadedByUid: prepare(`SELECT m.id, f.account_id, m.message_id, m.in_reply_to, m.references_ids, m.subject,
+          coalesce(m.date, m.internal_date) AS sort_date, m.thread_id
+        FROM messages m JOIN folders f ON f.id = m.folder_id
+        WHERE m.folder_id = ? AND m.uid IN (SELECT value FROM json_each(?)) AND m.thread_id IS NOT NULL
+        ORDER BY sort_date, m.id`),
       // By rowid from where the last call stopped: one pass over the table, no index needed.
       unthreaded: prepare('SELECT id FROM messages WHERE id > ? AND thread_id IS NULL ORDER BY id LIMIT ?').pluck(),
       // Walks the folder newest first (messages_by_folder_newest) and keeps each thread's newest
@@ -208,6 +213,19 @@ export class ThreadIndex {
   assignUids(folderId: number, uids: readonly number[]): void {
     if (uids.length === 0) return;
     this.assign(this.s.byUid.all(folderId, JSON.stringify(uids)) as number[]);
+  }
+
+  /**
+   * Links messages that were given a thread before their References were known (fetched after
+   * the history, see SyncBatch.references) to the conversations those ids lead to. Messages
+   * without a thread yet are left to `assign`.
+   */
+  relinkUids(folderId: number, uids: readonly number[]): void {
+    if (uids.length === 0) return;
+    this.db.transaction(() => {
+      const rows = this.s.threadedByUid.all(folderId, JSON.stringify(uids)) as (PendingRow & { thread_id: number })[];
+      for (const row of rows) this.assignOne(row, row.thread_id);
+    }).immediate();
   }
 
   private backfilledUpTo = 0;
@@ -251,7 +269,8 @@ export class ThreadIndex {
     }));
   }
 
-  private assignOne(row: PendingRow): void {
+  /** `current`: the thread the message has already (relinkUids), which it must not leave alone. */
+  private assignOne(row: PendingRow, current: number | null = null): void {
     const account = row.account_id;
     const { key, isReply } = subjectKey(row.subject);
     const own = normalizeMessageId(row.message_id);
@@ -279,6 +298,7 @@ export class ThreadIndex {
       if (hit) linked.add(hit.thread_id);
       else unknown.push(id);
     }
+    if (current !== null) linked.add(current);
 
     let thread: number;
     if (linked.size > 0) {

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectImap } from '../../../main/imap/connect.js';
 import { syncFolder, type FolderSyncOptions, type FolderSyncProgress } from '../../../main/imap/sync-folder.js';
 import { MessageStore } from '../../../main/store/message-store.js';
+import { InlineStoreWriter, type StoreWriter } from '../../../main/store/store-writer.js';
+import { ThreadIndex } from '../../../main/store/threading.js';
 import type { Account } from '../../../shared/schemas.js';
 import { testbedAccount } from '../../support/accounts.js';
 import { filledMailbox, rawMessage, serverState, storeState } from '../../support/mailbox-state.js';
@@ -126,6 +128,66 @@ describe('threading headers', () => {
     // No In-Reply-To: not a reply, so its References are not asked for.
     expect(store.message(folderId, 1)).toMatchObject({ inReplyTo: null, references: [] });
     expect(store.message(folderId, 3)!.references).toEqual([]);
+    store.close();
+  });
+});
+
+describe('References of replies that stream in with the history', () => {
+  /** 1 an original; 2 a reply to it; 3 and 4 replies to two messages we never had, of one root. */
+  async function repliesMailbox(): Promise<{ path: string; original: string }> {
+    const path = await filledMailbox(other, 0);
+    const original = '<original.' + Math.random().toString(36).slice(2) + '@example.test>';
+    await other.append(path, rawMessage(1).replace(/Message-ID: <[^>]+>/, `Message-ID: ${original}`), []);
+    await other.append(path, rawMessage(2, { extraHeaders: `In-Reply-To: ${original}\r\nReferences: ${original}\r\n` }), []);
+    await other.append(path, rawMessage(3, { extraHeaders: 'In-Reply-To: <gone-a@x>\r\nReferences: <root@x>\r\n <gone-a@x>\r\n' }), []);
+    await other.append(path, rawMessage(4, { extraHeaders: 'In-Reply-To: <gone-b@x>\r\nReferences: <root@x> <gone-b@x>\r\n' }), []);
+    await other.append(path, rawMessage(5), []);
+    return { path, original };
+  }
+  // Only the newest message comes in the first batch: the replies all come through the history.
+  const historyOptions: FolderSyncOptions = { firstBatch: 1, batchSize: 2 };
+
+  it('fetches them after the history for replies whose parent is not stored, and for no other', async () => {
+    const { path } = await repliesMailbox();
+    const { store, folderId } = freshStore(path);
+    await sync(store, folderId, path, historyOptions);
+    expect(store.message(folderId, 3)!.references).toEqual(['<root@x>', '<gone-a@x>']);
+    expect(store.message(folderId, 4)!.references).toEqual(['<root@x>', '<gone-b@x>']);
+    // Its parent (1) is stored: its conversation follows from In-Reply-To, nothing was fetched.
+    expect(store.message(folderId, 2)!.references).toEqual([]);
+    expect(store.pendingReferences(folderId)).toEqual([]);
+    store.close();
+  });
+
+  it('joins replies that share only an ancestor named in References, though they were threaded before it came', async () => {
+    const { path } = await repliesMailbox();
+    const { store, folderId } = freshStore(path);
+    // The default writer threads each step as it is written, so 3 and 4 had threads of their own
+    // (their parents are unknown and their subjects differ) before their References arrived.
+    await sync(store, folderId, path, historyOptions);
+    const threadOf = (uid: number) => store.db.prepare('SELECT thread_id FROM messages WHERE folder_id = ? AND uid = ?').pluck().get(folderId, uid);
+    expect(threadOf(3)).not.toBeNull();
+    expect(threadOf(3)).toBe(threadOf(4));
+    expect(threadOf(2)).toBe(threadOf(1));
+    expect(threadOf(1)).not.toBe(threadOf(3));
+    store.close();
+  });
+
+  it('keeps the replies still waiting when a sync is cut, and the next sync fetches them', async () => {
+    const { path } = await repliesMailbox();
+    const { store, folderId } = freshStore(path);
+    const inline = new InlineStoreWriter(store, new ThreadIndex(store.db));
+    const cutAtReferences: StoreWriter = {
+      apply: (id, batch) => (batch.references ? Promise.reject(new Error('cut')) : inline.apply(id, batch)),
+      close: async () => {},
+    };
+    await expect(sync(store, folderId, path, { ...historyOptions, writer: cutAtReferences })).rejects.toThrow('cut');
+    expect(store.pendingReferences(folderId)).toEqual([4, 3]);
+    expect(store.message(folderId, 3)!.references).toEqual([]);
+
+    await sync(store, folderId, path, historyOptions);
+    expect(store.pendingReferences(folderId)).toEqual([]);
+    expect(store.message(folderId, 3)!.references).toEqual(['<root@x>', '<gone-a@x>']);
     store.close();
   });
 });

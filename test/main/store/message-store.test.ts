@@ -45,6 +45,27 @@ describe('the message store', () => {
     expect(store.db.prepare('SELECT count(*) FROM messages WHERE folder_id = ?').pluck().get(old.id)).toBe(0);
   });
 
+  it('marks a reply stored without References as waiting, until its parent is stored or they are fetched', () => {
+    const sent = store.upsertFolder({ ...inbox, path: 'Sent', role: 'sent' });
+    store.upsertMessages(sent, [message(1, { messageId: '<parent@test>' })]);
+    store.upsertMessages(folderId, [
+      message(2, { inReplyTo: '<parent@test>', referencesPending: true }),
+      message(3, { inReplyTo: '<elsewhere@test>', referencesPending: true }),
+      message(4, { inReplyTo: '<elsewhere@test>', referencesPending: true }),
+    ]);
+    expect(store.pendingReferences(folderId)).toEqual([4, 3, 2]);
+    // The parent of 2 is stored, in another folder of the account: 2 needs no References.
+    store.applySync(folderId, { resolveReferences: true });
+    expect(store.pendingReferences(folderId)).toEqual([4, 3]);
+    store.applySync(folderId, { references: [{ uid: 3, references: ['<root@test>', '<elsewhere@test>'] }] });
+    expect(store.pendingReferences(folderId)).toEqual([4]);
+    expect(store.message(folderId, 3)!.references).toEqual(['<root@test>', '<elsewhere@test>']);
+    // Stored again without them (a server search, a resync of the window): the fetched ones stay.
+    store.upsertMessages(folderId, [message(3, { inReplyTo: '<elsewhere@test>', referencesPending: true })]);
+    expect(store.message(folderId, 3)!.references).toEqual(['<root@test>', '<elsewhere@test>']);
+    expect(store.pendingReferences(folderId)).toEqual([4]);
+  });
+
   it('applies a sync step whole or not at all', () => {
     store.upsertMessages(folderId, [message(1), message(2)]);
     expect(() =>
