@@ -1,6 +1,7 @@
 import { inject } from 'vitest';
 
-export type TestbedUser = { email: string; password: string };
+/** A test bed user; smtpUsername where submission wants another login name than IMAP and POP3 (frank). */
+export type TestbedUser = { email: string; password: string; smtpUsername?: string };
 
 /** What test/testbed/testbed.sh writes to testbed.json once the servers are up. */
 export type Testbed = {
@@ -25,9 +26,10 @@ export function testbed(): Testbed {
 
 /**
  * dave belongs to the POP3 service tests and erin to the POP3 browser journey: nothing else
- * delivers to or reads their Inboxes (test files run side by side).
+ * delivers to or reads their Inboxes (test files run side by side). frank logs in to SMTP as
+ * "frank-smtp" only (test/main/accounts/smtp-username.test.ts).
  */
-export type TestbedUserName = 'alice' | 'bob' | 'carol' | 'dave' | 'erin';
+export type TestbedUserName = 'alice' | 'bob' | 'carol' | 'dave' | 'erin' | 'frank';
 
 export function user(local: TestbedUserName): TestbedUser {
   const found = testbed().users.find((u) => u.email.startsWith(`${local}@`));
