@@ -11,6 +11,8 @@ export type Testbed = {
   imap: { host: string; starttlsPort: number; tlsPort: number };
   pop3: { host: string; starttlsPort: number; tlsPort: number };
   smtp: { host: string; submissionPort: number; tlsPort: number };
+  /** Where Dovecot asks whose an XOAUTH2/OAUTHBEARER token is (a test's fake OAuth server listens there). */
+  oauth: { introspectionHost: string; introspectionPort: number };
   users: TestbedUser[];
 };
 
@@ -27,9 +29,10 @@ export function testbed(): Testbed {
 /**
  * dave belongs to the POP3 service tests and erin to the POP3 browser journey: nothing else
  * delivers to or reads their Inboxes (test files run side by side). frank logs in to SMTP as
- * "frank-smtp" only (test/main/accounts/smtp-username.test.ts).
+ * "frank-smtp" only (test/main/accounts/smtp-username.test.ts); grace signs in with OAuth
+ * (XOAUTH2) in the tests of that (oauth/xoauth2-testbed.test.ts, e2e/oauth-sign-in.test.ts).
  */
-export type TestbedUserName = 'alice' | 'bob' | 'carol' | 'dave' | 'erin' | 'frank';
+export type TestbedUserName = 'alice' | 'bob' | 'carol' | 'dave' | 'erin' | 'frank' | 'grace';
 
 export function user(local: TestbedUserName): TestbedUser {
   const found = testbed().users.find((u) => u.email.startsWith(`${local}@`));
