@@ -151,13 +151,7 @@ export async function startFakeOAuth(hosts: string[] = ['127.0.0.1'], options: F
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // The same answers on the introspection address (another listener of the same server).
   const introspection = options.introspection ? createServer((req, res) => server.emit('request', req, res)) : undefined;
-  if (introspection && options.introspection) {
-    const { host, port } = options.introspection;
-    await new Promise<void>((resolve, reject) => {
-      introspection.once('error', reject);
-      introspection.listen(port, host, resolve);
-    });
-  }
+  if (introspection && options.introspection) await listenWhenFree(introspection, options.introspection);
   return Object.assign(state, {
     provider: {
       id: 'fake',
@@ -200,4 +194,28 @@ export function fakeBrowser() {
     })().catch(() => {});
   };
   return { openExternal, opened, loopbackAnswers };
+}
+
+/**
+ * The test bed's introspection address is one fixed port: two test files that need it take
+ * turns (the second waits, up to a minute, for the first to close it) rather than fail.
+ */
+async function listenWhenFree(listener: Server, { host, port }: { host: string; port: number }, patienceMs = 60_000): Promise<void> {
+  const until = Date.now() + patienceMs;
+  for (;;) {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const fail = (error: Error) => reject(error);
+        listener.once('error', fail);
+        listener.listen(port, host, () => {
+          listener.off('error', fail);
+          resolve();
+        });
+      });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
