@@ -22,15 +22,17 @@ import { testbed, user } from '../support/testbed.js';
 let oauth: FakeOAuth;
 let opened: string;
 
-const journey = discoveryJourney('mua-e2e-oauth-', '127.66.0.7', async (dataDir) => {
-  const bed = testbed();
-  oauth = await startFakeOAuth([bed.imap.host, bed.smtp.host], { introspection: { host: bed.oauth.introspectionHost, port: bed.oauth.introspectionPort } });
-  const providers = join(dataDir, 'providers.json');
-  writeFileSync(providers, JSON.stringify({ providers: [oauth.provider] }));
-  opened = join(dataDir, 'opened.txt');
-  const browserProgram = join(dataDir, 'system-browser.sh');
-  writeFileSync(browserProgram, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${opened}'\n`, { mode: 0o755 });
-  return { MAIL_OAUTH_PROVIDERS: providers, BROWSER: browserProgram };
+const journey = discoveryJourney('mua-e2e-oauth-', '127.66.0.7', {
+  env: async (dataDir) => {
+    const bed = testbed();
+    oauth = await startFakeOAuth([bed.imap.host, bed.smtp.host], { introspection: { host: bed.oauth.introspectionHost, port: bed.oauth.introspectionPort } });
+    const providers = join(dataDir, 'providers.json');
+    writeFileSync(providers, JSON.stringify({ providers: [oauth.provider] }));
+    opened = join(dataDir, 'opened.txt');
+    const browserProgram = join(dataDir, 'system-browser.sh');
+    writeFileSync(browserProgram, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${opened}'\n`, { mode: 0o755 });
+    return { MAIL_OAUTH_PROVIDERS: providers, BROWSER: browserProgram };
+  },
 });
 
 beforeAll(() => {

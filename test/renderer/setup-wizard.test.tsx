@@ -385,6 +385,9 @@ describe('a certificate trusted in the review, then the server edited', () => {
       'You trusted the certificate of imap.example.test:993 (IMAP), and it is trusted for that server only. The IMAP server is now mail.example.test:993, so that certificate will not be trusted for it: choose “Check again” to see the certificate of mail.example.test.',
     );
     expect(screen.queryByText(/will be trusted for imap\.example\.test when you save/)).toBeNull();
+    // The old server's certificate is still shown, but no longer offered to trust.
+    expect(screen.queryByRole('button', { name: 'Trust this certificate' })).toBeNull();
+    expect(screen.getByText('The server entered below is no longer imap.example.test:993, so this certificate is not offered to trust.')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(onSaved).toHaveBeenCalled());
     expect(invoke.mock.calls.filter(([channel]) => channel === 'accounts.trustCertificate')).toEqual([]);

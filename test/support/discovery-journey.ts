@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { configXml, type ServerSpec } from '../main/accounts/autoconfig/support/config-files.js';
-import { startLoopbackDns, type LoopbackDns } from '../main/accounts/autoconfig/support/loopback-dns.js';
+import { startLoopbackDns, type LoopbackDns, type ZoneEntry } from '../main/accounts/autoconfig/support/loopback-dns.js';
 import { startLoopbackHttps, type LoopbackHttps } from '../main/accounts/autoconfig/support/loopback-https.js';
 import { ARTIFACTS } from './browser-journey.js';
 import { certificateAuthority } from './certificates.js';
@@ -34,7 +34,14 @@ export type DiscoveryJourney = {
 export function discoveryJourney(
   profilePrefix: string,
   ispdbAddress: string,
-  env: (dataDir: string) => NodeJS.ProcessEnv | Promise<NodeJS.ProcessEnv> = () => ({}),
+  {
+    env = () => ({}),
+    zone = () => ({}),
+  }: {
+    env?: (dataDir: string) => NodeJS.ProcessEnv | Promise<NodeJS.ProcessEnv>;
+    /** More names for the loopback DNS server (discovery's login checks resolve through it). */
+    zone?: () => Record<string, ZoneEntry>;
+  } = {},
 ): DiscoveryJourney {
   const ca = certificateAuthority(`Mua ${profilePrefix} CA`);
   let app: WebApp | undefined;
@@ -49,7 +56,7 @@ export function discoveryJourney(
     mkdirSync(ARTIFACTS, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), profilePrefix));
     ispdb = await startLoopbackHttps(ispdbAddress, ca.issue('ispdb.test'), 0);
-    dns = await startLoopbackDns({ 'ispdb.test': { a: [ispdbAddress] } });
+    dns = await startLoopbackDns({ 'ispdb.test': { a: [ispdbAddress] }, ...zone() });
     // The app trusts the test bed's CA (the mail servers) and this fixture's (the ISPDB), nothing else.
     const caFile = join(dataDir, 'trusted-cas.pem');
     writeFileSync(caFile, `${readFileSync(bed.caFile, 'utf8').trim()}\n${ca.cert.trim()}\n`);

@@ -403,7 +403,7 @@ function DiscoverySummary({
       {failed.length > 0 ? (
         <div role="alert" className="error-alert">
           {failed.map((check, i) => (
-            <CheckFailure key={i} check={check} trusted={active} onTrust={onTrust} />
+            <CheckFailure key={i} check={check} trusted={active} inUse={trustStillApplies({ ...check, fingerprint256: '' }, inUse)} onTrust={onTrust} />
           ))}
         </div>
       ) : null}
@@ -427,7 +427,18 @@ function leftBehindText(choice: TrustChoice, now: { host: string; port: number }
   return `${before} The ${name} server is now ${host}:${now!.port}, so that certificate will not be trusted for it: choose “Check again” to see the certificate of ${host}.`;
 }
 
-function CheckFailure({ check, trusted, onTrust }: { check: ServerCheck; trusted: TrustChoice[]; onTrust: (choice: TrustChoice) => void }) {
+function CheckFailure({
+  check,
+  trusted,
+  inUse,
+  onTrust,
+}: {
+  check: ServerCheck;
+  trusted: TrustChoice[];
+  /** The form still points at this server: only then may its certificate be trusted from here. */
+  inUse: boolean;
+  onTrust: (choice: TrustChoice) => void;
+}) {
   const error = check.error!;
   const details = error.details ?? {};
   const fingerprint256 = error.code === 'TLS_UNTRUSTED' ? details.fingerprint256 : undefined;
@@ -454,6 +465,8 @@ function CheckFailure({ check, trusted, onTrust }: { check: ServerCheck; trusted
           </dl>
           {chosen ? (
             <p>This certificate will be trusted for {check.host} when you save.</p>
+          ) : !inUse ? (
+            <p>The server entered below is no longer {check.host}:{check.port}, so this certificate is not offered to trust.</p>
           ) : (
             <button type="button" onClick={() => onTrust({ protocol: check.protocol, host: check.host, port: check.port, fingerprint256 })}>
               Trust this certificate
