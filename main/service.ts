@@ -65,6 +65,11 @@ export type ServiceOptions = {
    */
   openExternal?: (url: string) => Promise<void>;
   /**
+   * Opens a provider's sign-in page (OAuth) in the system browser; absent, openExternal. Web
+   * mode has no openExternal (its links open in the page) but does open sign-in pages.
+   */
+  openSignInPage?: (url: string) => Promise<void>;
+  /**
    * The compose requests (mailto: links) that reached the Electron shell before the renderer was
    * listening, taken once by compose.takeRequested. Without it (web mode) there are none.
    */
@@ -85,14 +90,14 @@ export type ServiceOptions = {
  * The composition root: builds the services and the one handler table that both transports
  * (Electron IPC and the loopback bridge) dispatch to.
  */
-export function createMailService({ settingsFile, secrets, outboxDir, storeDir, storeWriterScript, outbox: outboxOptions, sync: syncOptions, openExternal, takeComposeRequests, discovery, settingsProblem, oauth, oauthProvidersFile }: ServiceOptions) {
+export function createMailService({ settingsFile, secrets, outboxDir, storeDir, storeWriterScript, outbox: outboxOptions, sync: syncOptions, openExternal, openSignInPage, takeComposeRequests, discovery, settingsProblem, oauth, oauthProvidersFile }: ServiceOptions) {
   const accountSettings = new AccountSettings(settingsFile);
   const remoteContent = new RemoteContentSenders(settingsFile);
   let oauthConfig: OAuthOptions | undefined = oauth;
   const oauthOptions = () => (oauthConfig ??= oauthOptionsFromEnv(oauthProvidersFile));
   const oauthTokens = new OAuthTokens(secrets, {
     providers: () => oauthOptions().providers,
-    openExternal,
+    openExternal: openSignInPage ?? openExternal,
     refreshMarginMs: oauth?.refreshMarginMs,
     signInTimeoutMs: oauth?.signInTimeoutMs,
   });

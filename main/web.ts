@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +7,7 @@ import { openCheckedSettingsFile } from './accounts/settings-store.js';
 import { defaultDataDir } from './app-paths.js';
 import { startBridge } from './bridge/bridge-server.js';
 import { createMailService } from './service.js';
+import { openInSystemBrowser } from './system-browser.js';
 
 /**
  * `npm run web`: the whole app from plain Node, served to a browser tab on 127.0.0.1 over the
@@ -52,6 +52,9 @@ async function main(): Promise<void> {
     outboxDir: join(dataDir, 'outbox'),
     storeDir: dataDir,
     storeWriterScript: new URL('./store-writer.js', import.meta.url),
+    // "Sign in with browser" (OAuth) opens the provider's page in the system browser, as the desktop app does.
+    openSignInPage: (url) => openInSystemBrowser(url),
+    oauthProvidersFile: join(dataDir, 'oauth-providers.json'),
   });
   // Whatever was queued when the app last stopped (or crashed) goes out now.
   service.start();
@@ -67,10 +70,7 @@ async function main(): Promise<void> {
 }
 
 function openInBrowser(url: string): void {
-  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
-  const child = spawn(command, [url], { detached: true, stdio: 'ignore' });
-  child.on('error', () => console.log('Open the URL above in your browser.'));
-  child.unref();
+  openInSystemBrowser(url).catch(() => console.log('Open the URL above in your browser.'));
 }
 
 main().catch((error: unknown) => {

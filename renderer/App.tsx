@@ -3,7 +3,7 @@ import type { ComposeRequest, ContractClient } from '../shared/contract.js';
 import type { AppErrorDto } from '../shared/errors.js';
 import type { OutboxItem } from '../shared/outbox.js';
 import type { Account, Folder, MessageDetail } from '../shared/schemas.js';
-import { ErrorAlert } from './components/ErrorAlert.js';
+import { ErrorAlert, type TrustableCertificate } from './components/ErrorAlert.js';
 import { AppNotices } from './features/accounts/AppNotices.js';
 import { DomainCheck } from './features/accounts/DomainCheck.js';
 import { isPasswordMissing, isSignInRequired, PasswordPrompt, SignInPrompt } from './features/accounts/PasswordPrompt.js';
@@ -122,7 +122,7 @@ export function App({ client }: { client: ContractClient }) {
   }
 
   /** Trusts exactly the certificate the person was shown, for that server of that account. */
-  async function trustCertificate(forAccount: string, certificate: { protocol: 'smtp' | 'imap' | 'pop3'; fingerprint256: string }) {
+  async function trustCertificate(forAccount: string, certificate: TrustableCertificate) {
     const reply = await client.invoke('accounts.trustCertificate', { accountId: forAccount, ...certificate });
     if (!reply.ok) {
       setError(reply.error);

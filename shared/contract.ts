@@ -159,11 +159,17 @@ export const requests = {
   /**
    * After a TLS_UNTRUSTED, the person trusts exactly the certificate they were shown (its
    * fingerprint from the error's details) for that account's server. Main looks at the server
-   * again and refuses if it now presents another certificate.
+   * again and refuses if it now presents another certificate, or (with `host`, the server the
+   * person saw the certificate of) if the account's server is now another one.
    */
   'accounts.trustCertificate': {
     input: z
-      .object({ accountId: accountIdSchema, protocol: z.enum(['smtp', 'imap', 'pop3']), fingerprint256: fingerprint256Schema })
+      .object({
+        accountId: accountIdSchema,
+        protocol: z.enum(['smtp', 'imap', 'pop3']),
+        host: z.string().trim().min(1).max(253).optional(),
+        fingerprint256: fingerprint256Schema,
+      })
       .strict(),
     output: accountSchema,
   },

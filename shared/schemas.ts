@@ -104,9 +104,18 @@ export type ServerSettings = z.infer<typeof serverSettingsSchema>;
 export const smtpAuthMethodSchema = z.enum(['auto', 'PLAIN', 'LOGIN', 'CRAM-MD5', 'XOAUTH2', 'none']);
 export type SmtpAuthMethod = z.infer<typeof smtpAuthMethodSchema>;
 
+/** A login name as a person types it: one line, trimmed, not empty (leave it out instead). */
+const loginName = (label: string) =>
+  singleLine(`The ${label}`).pipe(z.string().trim().min(1, `Enter the ${label}, or leave it out.`).max(1000));
+
 export const smtpServerSettingsSchema = serverSettingsSchema.extend({
   security: smtpSecuritySchema,
   authMethod: smtpAuthMethodSchema.optional(),
+  /**
+   * The SMTP login name where the provider's outgoing server wants another one than the
+   * incoming server (a relay with its own accounts, say). Absent: the account's user name.
+   */
+  username: loginName('SMTP user name').optional(),
 });
 export type SmtpServerSettings = z.infer<typeof smtpServerSettingsSchema>;
 
@@ -185,7 +194,7 @@ const accountFields = z.object({
    * The login name for IMAP, POP3 and SMTP when it is not the address (a config file's
    * %EMAILLOCALPART%, say). Absent: the email address.
    */
-  username: singleLine('The user name').pipe(z.string().trim().min(1, 'Enter the user name, or leave it out.').max(1000)).optional(),
+  username: loginName('user name').optional(),
   /** Absent means IMAP (every account made before POP3 was offered). */
   incoming: incomingProtocolSchema.optional(),
   /** The incoming server, for an IMAP account. */

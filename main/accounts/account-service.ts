@@ -4,7 +4,7 @@ import type { Account, AccountChanges, ParsedAccountInput } from '../../shared/s
 import { applyAccountChanges } from './account-changes.js';
 import { firstIdentity } from './identities.js';
 import type { AccountSettings } from './settings-store.js';
-import { passwordKey, secretKeysOf, type SecretStore } from './secret-store.js';
+import { passwordKey, secretKeysOf, unreadableBecause, type SecretStore, type SecretUnreadableWhy } from './secret-store.js';
 import type { OAuthTokens } from './oauth/oauth-tokens.js';
 import { saveTokenSet } from './oauth/token-set.js';
 
@@ -103,7 +103,14 @@ export class AccountService {
       if (!this.oauth) throw new AppError('INVALID_ARGUMENT', { message: 'Signing in with the browser is not available here.' });
       return { account, password: await this.oauth.accessToken(account) };
     }
-    const password = await this.secrets.get(passwordKey(accountId));
+    let password: string | undefined;
+    try {
+      password = await this.secrets.get(passwordKey(accountId));
+    } catch (error) {
+      const why = unreadableBecause(error);
+      if (why) throw passwordUnreadable(account, why, error);
+      throw error;
+    }
     if (password === undefined) throw passwordMissing(account);
     return { account, password };
   }
@@ -117,5 +124,21 @@ export function passwordMissing(account: Account): AppError {
   return new AppError('AUTH_FAILED', {
     message: `No password is stored for ${account.email}. Enter it again to go on.`,
     details: { passwordMissing: 'true', accountId: account.id },
+  });
+}
+
+/**
+ * A password is stored but cannot be read back (encrypted under another key, or its file
+ * damaged): the same prompt as a missing one, with what happened in plain words.
+ */
+export function passwordUnreadable(account: Account, why: SecretUnreadableWhy, cause?: unknown): AppError {
+  const what =
+    why === 'other-key'
+      ? 'it was encrypted with a key this computer no longer has (the profile was copied from elsewhere, or the system keyring was reset)'
+      : 'the file it was kept in (secrets.enc.json in the profile folder) is damaged';
+  return new AppError('AUTH_FAILED', {
+    message: `The password stored for ${account.email} can no longer be read: ${what}. Enter the password again to go on.`,
+    details: { passwordMissing: 'true', accountId: account.id, reason: 'unreadable' },
+    cause,
   });
 }

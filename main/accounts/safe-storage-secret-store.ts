@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.js';
-import type { SecretStore } from './secret-store.js';
+import { log } from '../log.js';
+import { secretUnreadable, type SecretStore } from './secret-store.js';
 
 /**
  * The part of Electron's safeStorage this store uses. main/electron/safe-storage.ts hands over
@@ -21,6 +22,9 @@ export interface SafeStorageLike {
 
 /** The encrypted secrets file's name in the profile folder. */
 export const SECRETS_FILE = 'secrets.enc.json';
+
+/** The file could be read but is not ours any more (truncated, overwritten, edited): its secrets are lost. */
+class DamagedFile extends Error {}
 
 const fileSchema = z.object({
   version: z.literal(1),
@@ -57,13 +61,20 @@ export class SafeStorageSecretStore implements SecretStore {
   ) {}
 
   async get(key: string): Promise<string | undefined> {
-    const encrypted = this.read()[key];
+    let secrets: Record<string, string>;
+    try {
+      secrets = this.read();
+    } catch (error) {
+      if (error instanceof DamagedFile) throw secretUnreadable('damaged', 'The encrypted password file is damaged, so the stored password could not be read. Enter it again.', error);
+      throw error;
+    }
+    const encrypted = secrets[key];
     if (encrypted === undefined) return undefined;
     try {
       return this.safeStorage.decryptString(Buffer.from(encrypted, 'base64'));
     } catch (cause) {
       // Encrypted under another key (the profile was copied, the keyring was reset): ask again.
-      throw new AppError('KEYCHAIN_UNAVAILABLE', { message: 'A stored password could not be decrypted. Enter it again.', cause });
+      throw secretUnreadable('other-key', 'A stored password could not be decrypted: it was encrypted with another key than this computer’s. Enter it again.', cause);
     }
   }
 
@@ -74,11 +85,11 @@ export class SafeStorageSecretStore implements SecretStore {
     } catch (cause) {
       throw new AppError('KEYCHAIN_UNAVAILABLE', { message: 'The password could not be encrypted, so it was not stored.', cause });
     }
-    this.write({ ...this.read(), [key]: encrypted.toString('base64') });
+    this.write({ ...this.readForChange(), [key]: encrypted.toString('base64') });
   }
 
   async delete(key: string): Promise<boolean> {
-    const secrets = this.read();
+    const secrets = this.readForChange();
     if (!(key in secrets)) return false;
     delete secrets[key];
     this.write(secrets);
@@ -97,11 +108,32 @@ export class SafeStorageSecretStore implements SecretStore {
     try {
       parsed = JSON.parse(text);
     } catch (cause) {
-      throw new AppError('KEYCHAIN_UNAVAILABLE', { message: 'The encrypted password file is damaged.', cause });
+      throw new DamagedFile('not JSON', { cause });
     }
     const result = fileSchema.safeParse(parsed);
-    if (!result.success) throw new AppError('KEYCHAIN_UNAVAILABLE', { message: 'The encrypted password file is damaged.' });
+    if (!result.success) throw new DamagedFile('not a secrets file');
     return { ...result.data.secrets };
+  }
+
+  /**
+   * The secrets before a change. A damaged file cannot be read by anyone any more, so it must not
+   * stop a password from being kept anew (or an account from being removed): it is set aside as
+   * secrets.enc.json.damaged-<time> (still encrypted) and a new file begun.
+   */
+  private readForChange(): Record<string, string> {
+    try {
+      return this.read();
+    } catch (error) {
+      if (!(error instanceof DamagedFile)) throw error;
+      const aside = `${this.file}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      try {
+        renameSync(this.file, aside);
+      } catch (cause) {
+        throw new AppError('KEYCHAIN_UNAVAILABLE', { message: 'The damaged encrypted password file could not be set aside.', cause });
+      }
+      log.warn('damaged secrets file set aside', { file: aside });
+      return {};
+    }
   }
 
   private write(secrets: Record<string, string>): void {

@@ -24,6 +24,24 @@ export function tokenKey(accountId: string): string {
   return `account:${accountId}:oauth-tokens`;
 }
 
+/**
+ * A secret the store holds but cannot read back: encrypted under another key (the profile was
+ * copied from another computer or user, the keyring was reset) or its file is damaged. Callers
+ * turn it into "enter the password again" (account-service.ts) or "sign in again" (oauth-tokens.ts).
+ */
+export function secretUnreadable(why: SecretUnreadableWhy, message: string, cause?: unknown): AppError {
+  return new AppError('KEYCHAIN_UNAVAILABLE', { message, details: { secretUnreadable: why }, cause });
+}
+
+export type SecretUnreadableWhy = 'other-key' | 'damaged';
+
+/** Why the secret could not be read back, for an error secretUnreadable made; else undefined. */
+export function unreadableBecause(error: unknown): SecretUnreadableWhy | undefined {
+  if (!(error instanceof AppError)) return undefined;
+  const why = error.details?.secretUnreadable;
+  return why === 'other-key' || why === 'damaged' ? why : undefined;
+}
+
 /** Every key an account may have in the store: removing the account deletes them all. */
 export function secretKeysOf(accountId: string): string[] {
   return [passwordKey(accountId), tokenKey(accountId)];

@@ -19,7 +19,7 @@ import type { AccountSettings } from './settings-store.js';
  */
 export async function trustCertificate(
   settings: AccountSettings,
-  { accountId, protocol, fingerprint256 }: ParsedInput<'accounts.trustCertificate'>,
+  { accountId, protocol, host, fingerprint256 }: ParsedInput<'accounts.trustCertificate'>,
   probe: CertificateProbe = probePeerCertificate,
 ): Promise<Account> {
   const account = settings.get(accountId);
@@ -28,6 +28,13 @@ export async function trustCertificate(
   if (!target) {
     throw new AppError('INVALID_ARGUMENT', {
       message: 'This account sends without encryption, so there is no certificate to trust.',
+    });
+  }
+  if (host !== undefined && host.toLowerCase() !== target.host.trim().toLowerCase()) {
+    // A certificate is trusted for the server it was shown for, never carried over to another.
+    throw new AppError('INVALID_ARGUMENT', {
+      message: `You trusted the certificate of ${host}, but this account’s ${protocol.toUpperCase()} server is now ${target.host}, so nothing was trusted. Connect to ${target.host} to see its own certificate.`,
+      details: { host: target.host, trustedHost: host, protocol },
     });
   }
   const live = await probe(target);

@@ -31,6 +31,11 @@ export function smtpTransportOptions(account: Account, password: string): SMTPTr
   };
 }
 
+/** The SMTP login name: the outgoing server's own, else the account's user name, else the address. */
+export function smtpLoginOf(account: Pick<Account, 'email' | 'username' | 'smtp'>): string {
+  return account.smtp.username ?? account.username ?? account.email;
+}
+
 /** Where the certificate probe goes after a TLS_UNTRUSTED: the same server, the same way. */
 export function smtpProbeTarget(account: Account): ProbeTarget | undefined {
   const { host, port, security } = account.smtp;
@@ -60,7 +65,7 @@ function clientName(email: string): string {
  * AUTH at all.
  */
 function smtpAuth(account: Account, secret: string): SMTPTransportOptions['auth'] {
-  const user = account.username ?? account.email;
+  const user = smtpLoginOf(account);
   // An OAuth account's secret is a current access token (main/accounts/oauth/oauth-tokens.ts): always XOAUTH2.
   if (account.auth === 'oauth2') return { type: 'OAuth2', user, accessToken: secret };
   const method = account.smtp.authMethod ?? 'auto';

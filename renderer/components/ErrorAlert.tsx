@@ -7,8 +7,11 @@ type Props = {
    * comparing its fingerprint with what the provider publishes): exactly that certificate, for
    * that server of that account.
    */
-  onTrustCertificate?: (certificate: { protocol: 'smtp' | 'imap' | 'pop3'; fingerprint256: string }) => void;
+  onTrustCertificate?: (certificate: TrustableCertificate) => void;
 };
+
+/** The certificate an error showed: for that server (`host`, where the error names it) of that account. */
+export type TrustableCertificate = { protocol: 'smtp' | 'imap' | 'pop3'; host?: string; fingerprint256: string };
 
 /** Every error a person must see, in one place screen readers announce at once. */
 export function ErrorAlert({ error, onTrustCertificate }: Props) {
@@ -45,9 +48,10 @@ export function ErrorAlert({ error, onTrustCertificate }: Props) {
   );
 }
 
-function trustableCertificate(error: AppErrorDto): { protocol: 'smtp' | 'imap' | 'pop3'; fingerprint256: string } | undefined {
+function trustableCertificate(error: AppErrorDto): TrustableCertificate | undefined {
   const protocol = error.details?.protocol;
   const fingerprint256 = error.details?.fingerprint256;
+  const host = error.details?.host;
   if (error.code !== 'TLS_UNTRUSTED' || !fingerprint256 || (protocol !== 'smtp' && protocol !== 'imap' && protocol !== 'pop3')) return undefined;
-  return { protocol, fingerprint256 };
+  return { protocol, ...(host ? { host } : {}), fingerprint256 };
 }

@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configXml } from '../main/accounts/autoconfig/support/config-files.js';
-import { startLoopbackDns, type LoopbackDns } from '../main/accounts/autoconfig/support/loopback-dns.js';
-import { startLoopbackHttps, type LoopbackHttps } from '../main/accounts/autoconfig/support/loopback-https.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { deliver } from '../main/pop3/dovecot-support.js';
-import { launchChromium } from '../support/chromium.js';
-import { certificateAuthority } from '../support/certificates.js';
+import { ARTIFACTS } from '../support/browser-journey.js';
+import { discoveryJourney } from '../support/discovery-journey.js';
 import { testbed, user } from '../support/testbed.js';
-import { startWebApp, type WebApp } from '../support/web-app.js';
 
 /*
  * The setup wizard in Chromium through `npm run web`: a name, an address and a password, and
@@ -20,56 +14,20 @@ import { startWebApp, type WebApp } from '../support/web-app.js';
  * alice's Inbox gets one message of this file's own (nothing is deleted).
  */
 
-const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
 /** This file's own loopback address for its ISPDB. */
-const ISPDB_ADDRESS = '127.66.0.6';
-const ca = certificateAuthority('Mua Wizard Test CA');
+const journey = discoveryJourney('mua-e2e-wizard-', '127.66.0.6');
 
-let app: WebApp;
-let browser: Browser;
-let page: Page;
-let dataDir: string;
-let ispdb: LoopbackHttps;
-let dns: LoopbackDns;
-const foreignRequests: string[] = [];
-
-beforeAll(async () => {
+beforeAll(() => {
   const bed = testbed();
-  mkdirSync(ARTIFACTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'mua-e2e-wizard-'));
-  ispdb = await startLoopbackHttps(ISPDB_ADDRESS, ca.issue('ispdb.test'), 0);
-  dns = await startLoopbackDns({ 'ispdb.test': { a: [ISPDB_ADDRESS] } });
-  ispdb.pages.set(`ispdb.test/v1.1/${bed.domain}`, {
-    body: configXml('Test bed mail', [
-      { type: 'imap', host: bed.imap.host, port: bed.imap.tlsPort, socketType: 'SSL' },
-      { type: 'pop3', host: bed.pop3.host, port: bed.pop3.tlsPort, socketType: 'SSL', pop3: '      <pop3><leaveMessagesOnServer>true</leaveMessagesOnServer></pop3>\n' },
-      { type: 'smtp', host: bed.smtp.host, port: bed.smtp.submissionPort, socketType: 'STARTTLS' },
-    ]),
-  });
-  // The app trusts the test bed's CA (the mail servers) and this file's (the ISPDB), nothing else.
-  const caFile = join(dataDir, 'trusted-cas.pem');
-  writeFileSync(caFile, `${readFileSync(bed.caFile, 'utf8').trim()}\n${ca.cert.trim()}\n`);
-  app = await startWebApp(dataDir, {
-    MAIL_ISPDB_URL: `https://ispdb.test:${ispdb.port}`,
-    MAIL_DNS_SERVERS: dns.servers.join(','),
-    NODE_EXTRA_CA_CERTS: caFile,
-  });
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  page.on('request', (request) => {
-    if (!request.url().startsWith(app.origin) && !request.url().startsWith(app.origin.replace('http', 'ws'))) foreignRequests.push(request.url());
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await ispdb?.close();
-  await dns?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  journey.publish('Test bed mail', [
+    { type: 'imap', host: bed.imap.host, port: bed.imap.tlsPort, socketType: 'SSL' },
+    { type: 'pop3', host: bed.pop3.host, port: bed.pop3.tlsPort, socketType: 'SSL', pop3: '      <pop3><leaveMessagesOnServer>true</leaveMessagesOnServer></pop3>\n' },
+    { type: 'smtp', host: bed.smtp.host, port: bed.smtp.submissionPort, socketType: 'STARTTLS' },
+  ]);
 });
 
 async function firstStep(password: string) {
+  const { page, app } = journey;
   const alice = user('alice');
   await page.goto(app.url);
   // A fresh start (the token stays in the session): going to the same address changes only its fragment.
@@ -82,6 +40,7 @@ async function firstStep(password: string) {
 
 describe('the setup wizard in Chromium', () => {
   it('says so when the password is wrong, with the settings it found still there to correct and check again', async () => {
+    const { page } = journey;
     await firstStep('not-alices-password');
     expect(await page.getByLabel('IMAP server').count()).toBe(0);
     await page.getByRole('button', { name: 'Continue' }).click();
@@ -100,6 +59,7 @@ describe('the setup wizard in Chromium', () => {
   });
 
   it('finds the settings from a name, an address and a password, shows them for review, saves, and the Inbox lists', async () => {
+    const { page, dataDir, ispdb, foreignRequests } = journey;
     const bed = testbed();
     const alice = user('alice');
     const subject = `Found by the wizard ${randomUUID().slice(0, 8)}`;
@@ -123,7 +83,7 @@ describe('the setup wizard in Chromium', () => {
     expect(await page.getByLabel('SMTP server').inputValue()).toBe(bed.smtp.host);
     expect(await page.getByLabel('SMTP port').inputValue()).toBe(String(bed.smtp.submissionPort));
     expect(await page.getByLabel('SMTP security').inputValue()).toBe('starttls');
-    expect(await page.getByLabel('User name').inputValue()).toBe('');
+    expect(await page.getByLabel('User name', { exact: true }).inputValue()).toBe('');
     const found = page.getByRole('region', { name: 'What was found' });
     expect(await found.textContent()).toContain(`Found settings for Test bed mail in the Thunderbird ISPDB (https://ispdb.test:${ispdb.port}/v1.1/${bed.domain})`);
     const servers = page.getByRole('list', { name: 'Servers found' }).getByRole('listitem');

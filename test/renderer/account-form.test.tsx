@@ -88,12 +88,29 @@ describe('the account form', () => {
     });
     const onSaved = vi.fn();
     render(<AccountForm client={client} onSaved={onSaved} />);
+    fill('Password', 'pw');
     // Submitted directly: the browser's own required-field check would stop an empty form first.
     fireEvent.submit(screen.getByRole('form', { name: 'Account settings' }));
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('“alice@” is not a valid email address.');
     expect(alert.textContent).toContain('Server said: n/a');
     expect(onSaved).not.toHaveBeenCalled();
+  });
+});
+
+describe('the account form’s SMTP user name', () => {
+  it('is empty by default (SMTP logs in as the incoming user) and sent only when filled', async () => {
+    const plain = await fillAndSave('smtp.example.test');
+    expect(plain.mock.calls.find(([channel]) => channel === 'accounts.add')?.[1]).toMatchObject({ smtp: { host: 'smtp.example.test', port: 587, security: 'starttls' } });
+    expect((plain.mock.calls.find(([channel]) => channel === 'accounts.add')?.[1] as { smtp: object }).smtp).not.toHaveProperty('username');
+    cleanup();
+    const own = await fillAndSave('smtp.example.test', () => {
+      expect((screen.getByLabelText('SMTP user name') as HTMLInputElement).placeholder).toBe('alice@example.test');
+      fill('User name', 'alice');
+      expect((screen.getByLabelText('SMTP user name') as HTMLInputElement).placeholder).toBe('alice');
+      fill('SMTP user name', '  relay-alice ');
+    });
+    expect(own).toHaveBeenCalledWith('accounts.add', expect.objectContaining({ username: 'alice', smtp: { host: 'smtp.example.test', port: 587, security: 'starttls', username: 'relay-alice' } }));
   });
 });
 

@@ -86,6 +86,24 @@ describe('Account settings: the servers', () => {
     expect(invoke).not.toHaveBeenCalledWith('accounts.add', expect.anything());
   });
 
+  it('shows and changes the SMTP user name; emptied, SMTP logs in with the incoming user name again', async () => {
+    const account = testAccount({ username: 'alice', smtp: { host: 'smtp.example.test', port: 587, security: 'starttls', username: 'alice-relay' } });
+    const { client, invoke } = fakeClient({ 'accounts.update': ((input: { changes: object }) => ({ ok: true, value: { ...account, ...input.changes } })) as ScriptedReply, ...identityReplies([MAIN]).replies });
+    const onSaved = vi.fn();
+    render(<AccountSettings client={client} account={account} onSaved={onSaved} onClose={() => {}} />);
+    const field = within(settingsForm()).getByLabelText('SMTP user name') as HTMLInputElement;
+    expect(field.value).toBe('alice-relay');
+    fireEvent.change(field, { target: { value: 'alice-outgoing' } });
+    fireEvent.click(within(settingsForm()).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalledTimes(1));
+    expect(invoke).toHaveBeenLastCalledWith('accounts.update', expect.objectContaining({ changes: expect.objectContaining({ smtp: { host: 'smtp.example.test', port: 587, security: 'starttls', username: 'alice-outgoing' } }) }));
+    fireEvent.change(field, { target: { value: '' } });
+    expect(field.placeholder).toBe('alice');
+    fireEvent.click(within(settingsForm()).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalledTimes(2));
+    expect(invoke).toHaveBeenLastCalledWith('accounts.update', expect.objectContaining({ changes: expect.objectContaining({ smtp: { host: 'smtp.example.test', port: 587, security: 'starttls' } }) }));
+  });
+
   it('shows a refused change where the form is, and Cancel leaves', async () => {
     const { onSaved, onClose } = renderSettings([MAIN], {
       'accounts.update': { ok: false, error: { code: 'INVALID_ARGUMENT', message: 'Enter the server name.', details: { field: 'imap.host' } } },

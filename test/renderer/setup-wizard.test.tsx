@@ -5,12 +5,14 @@ import type { Reply } from '../../shared/contract.js';
 import type { AppErrorDto } from '../../shared/errors.js';
 import type { DiscoveredServer, DiscoveryResult, ServerCheck } from '../../shared/schemas.js';
 import { SetupWizard } from '../../renderer/features/accounts/SetupWizard.js';
+import { testAccount } from '../support/test-account.js';
 import { fakeClient, type ScriptedReply } from './fake-client.js';
 
 afterEach(cleanup);
 
 const ISPDB = { kind: 'ispdb' as const, where: 'https://ispdb.test/v1.1/example.test' };
-const SAVED = { id: 'acc_12345678', email: 'alice@example.test' };
+/** What accounts.add answers: the account as found (imap.example.test:993, smtp.example.test:587). */
+const SAVED = testAccount();
 
 function server(protocol: DiscoveredServer['protocol'], host: string, port: number, security: DiscoveredServer['security'], more: Partial<DiscoveredServer> = {}): DiscoveredServer {
   return { protocol, host, port, security, authentication: ['password-cleartext'], username: 'alice@example.test', source: ISPDB, ...more };
@@ -283,6 +285,157 @@ describe('the setup wizard’s errors', () => {
     expect(alert.textContent).toContain('This certificate will be trusted for imap.example.test when you save.');
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(onSaved).toHaveBeenCalledWith({ ...SAVED, pinned: true }));
-    expect(invoke).toHaveBeenCalledWith('accounts.trustCertificate', { accountId: SAVED.id, protocol: 'imap', fingerprint256 });
+    expect(invoke).toHaveBeenCalledWith('accounts.trustCertificate', { accountId: SAVED.id, protocol: 'imap', host: 'imap.example.test', fingerprint256 });
+  });
+});
+
+describe('the first step without a password', () => {
+  /** The first step with the password left empty, then Continue. */
+  function startWithoutPassword(found: DiscoveryResult, more: Record<string, ScriptedReply> = {}) {
+    const fake = fakeClient({ 'accounts.discover': { ok: true, value: found }, 'accounts.add': { ok: true, value: SAVED }, ...more });
+    const onSaved = vi.fn();
+    render(<SetupWizard client={fake.client} onSaved={onSaved} />);
+    fill('Name', 'Alice');
+    fill('Email address', 'alice@example.test');
+    expect((screen.getByLabelText('Password') as HTMLInputElement).required).toBe(false);
+    fireEvent.click(screen.getByRole('button', { name: 'Continue' }));
+    return { ...fake, onSaved };
+  }
+  const oauthOnly = (s: DiscoveredServer): DiscoveredServer => ({ ...s, authentication: ['OAuth2'] });
+  const unchecked = { verification: undefined };
+
+  it('looks the settings up without logging in, and says only that while it looks', async () => {
+    let answer!: (reply: Reply<DiscoveryResult>) => void;
+    const pending = new Promise<Reply<DiscoveryResult>>((resolve) => (answer = resolve));
+    const { invoke } = startWithoutPassword(result(unchecked), { 'accounts.discover': (() => pending) as unknown as ScriptedReply });
+    expect(screen.getByRole('status').textContent).toBe('Looking up the settings for example.test…');
+    expect(invoke).toHaveBeenCalledWith('accounts.discover', { email: 'alice@example.test' });
+    answer({ ok: true, value: result(unchecked) });
+    await screen.findByRole('heading', { name: 'Review your settings' });
+  });
+
+  it('where the config names OAuth2, offers “Sign in with browser” instead of asking for the password', async () => {
+    const { invoke } = startWithoutPassword(result({ ...unchecked, incoming: [oauthOnly(IMAP)], outgoing: [oauthOnly(SMTP)] }));
+    await screen.findByRole('heading', { name: 'Review your settings' });
+    expect(screen.getByRole('button', { name: 'Sign in with browser' })).toBeTruthy();
+    expect(screen.getAllByRole('note').map((n) => n.textContent)).toContain(
+      'This provider asks you to sign in with your browser: choose “Sign in with browser”. Your password is then not kept by the app.',
+    );
+    // Not asked for: neither required nor nagged about.
+    expect(screen.getByLabelText('Password').getAttribute('aria-required')).toBe('false');
+    expect(screen.queryByText(/Enter your password below/)).toBeNull();
+    expect(screen.queryByRole('alert')).toBeNull();
+    // Save without one points to the browser sign-in (an app password would also do).
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Example Mail signs in with the browser: choose “Sign in with browser”. To use a password instead (an app password from your provider), enter it, then save.',
+    );
+    expect(invoke).not.toHaveBeenCalledWith('accounts.add', expect.anything());
+  });
+
+  it('where the servers take a password, the review asks for it, and Save without it says so in an alert', async () => {
+    const { invoke, onSaved } = startWithoutPassword(result(unchecked));
+    await screen.findByRole('heading', { name: 'Review your settings' });
+    expect(screen.queryByRole('button', { name: 'Sign in with browser' })).toBeNull();
+    const password = screen.getByLabelText('Password') as HTMLInputElement;
+    expect(password.getAttribute('aria-required')).toBe('true');
+    expect(screen.getAllByRole('note').map((n) => n.textContent)).toContain(
+      'Enter your password below: it was not checked yet. “Check again” logs in with it; Save keeps the account.',
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Enter the password for alice@example.test: its server logs in with a password.');
+    expect(document.activeElement).toBe(password);
+    expect(invoke).not.toHaveBeenCalledWith('accounts.add', expect.anything());
+
+    fill('Password', 'typed-later');
+    expect(screen.queryByText(/Enter your password below/)).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalledWith(SAVED));
+    expect(invoke).toHaveBeenCalledWith('accounts.add', expect.objectContaining({ password: 'typed-later' }));
+  });
+});
+
+describe('a certificate trusted in the review, then the server edited', () => {
+  const fingerprint = (seed: number) => Array.from({ length: 32 }, (_, i) => ((i * seed) % 256).toString(16).padStart(2, '0').toUpperCase()).join(':');
+  const untrustedAt = (host: string, fingerprint256: string): AppErrorDto => ({
+    code: 'TLS_UNTRUSTED',
+    message: `The certificate of ${host} (IMAP, port 993) is not trusted: it was issued for another name.`,
+    details: { host, port: '993', protocol: 'imap', reason: 'hostname-mismatch', fingerprint256, subject: 'CN=mail.example.test', issuer: 'CN=Example CA', validFrom: 'Jan  1 2026', validTo: 'Jan  1 2027' },
+  });
+  const MOVED = { ...IMAP, host: 'mail.example.test' };
+
+  /** The review with imap.example.test's certificate refused, trusted by the person, then the IMAP server edited. */
+  async function trustedThenEdited(more: Record<string, ScriptedReply> = {}) {
+    const fake = start({
+      'accounts.discover': { ok: true, value: result({ verification: { incoming: [failed(IMAP, untrustedAt(IMAP.host, fingerprint(7)))], outgoing: [ok(SMTP)] } }) },
+      'accounts.add': { ok: true, value: testAccount({ imap: { host: MOVED.host, port: 993, security: 'tls' } }) },
+      ...more,
+    });
+    const alert = await screen.findByRole('alert');
+    fireEvent.click(within(alert).getByRole('button', { name: 'Trust this certificate' }));
+    expect(alert.textContent).toContain('This certificate will be trusted for imap.example.test when you save.');
+    fill('IMAP server', MOVED.host);
+    return fake;
+  }
+
+  it('says the trust stays with the server it was shown for, and Save pins nothing for the new one', async () => {
+    const { invoke, onSaved } = await trustedThenEdited();
+    const alerts = screen.getAllByRole('alert').map((a) => a.textContent);
+    expect(alerts).toContain(
+      'You trusted the certificate of imap.example.test:993 (IMAP), and it is trusted for that server only. The IMAP server is now mail.example.test:993, so that certificate will not be trusted for it: choose “Check again” to see the certificate of mail.example.test.',
+    );
+    expect(screen.queryByText(/will be trusted for imap\.example\.test when you save/)).toBeNull();
+    // The old server's certificate is still shown, but no longer offered to trust.
+    expect(screen.queryByRole('button', { name: 'Trust this certificate' })).toBeNull();
+    expect(screen.getByText('The server entered below is no longer imap.example.test:993, so this certificate is not offered to trust.')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalled());
+    expect(invoke.mock.calls.filter(([channel]) => channel === 'accounts.trustCertificate')).toEqual([]);
+  });
+
+  it('shows the new server’s certificate after “Check again”, and pins exactly that one for exactly that server', async () => {
+    const { invoke, onSaved } = await trustedThenEdited({
+      'accounts.verify': { ok: true, value: { incoming: failed(MOVED, untrustedAt(MOVED.host, fingerprint(11))), outgoing: ok(SMTP) } },
+      'accounts.trustCertificate': { ok: true, value: testAccount({ imap: { host: MOVED.host, port: 993, security: 'tls' } }) },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Check again' }));
+    const newFacts = await screen.findByLabelText('Certificate of mail.example.test');
+    expect(newFacts.textContent).toContain(fingerprint(11));
+    fireEvent.click(screen.getByRole('button', { name: 'Trust this certificate' }));
+    await screen.findByText('This certificate will be trusted for mail.example.test when you save.');
+    // The old server's trust is replaced, so nothing is left behind to warn about.
+    expect(screen.queryByText(/You trusted the certificate of imap\.example\.test/)).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalled());
+    expect(invoke.mock.calls.filter(([channel]) => channel === 'accounts.trustCertificate').map(([, input]) => input)).toEqual([
+      { accountId: SAVED.id, protocol: 'imap', host: 'mail.example.test', fingerprint256: fingerprint(11) },
+    ]);
+  });
+});
+
+describe('an SMTP login name of its own', () => {
+  it('is prefilled where the provider names another SMTP login, checked with it, and saved with it', async () => {
+    const { invoke, onSaved } = start({
+      'accounts.discover': { ok: true, value: result({ outgoing: [{ ...SMTP, username: 'alice-send' }], verification: { incoming: [ok(IMAP)], outgoing: [ok(SMTP)] } }) },
+      'accounts.verify': { ok: true, value: { incoming: ok(IMAP), outgoing: ok(SMTP) } },
+    });
+    await screen.findByRole('heading', { name: 'Review your settings' });
+    expect([value('User name'), value('SMTP user name')]).toEqual(['alice', 'alice-send']);
+    fireEvent.click(screen.getByRole('button', { name: 'Check again' }));
+    await screen.findByRole('list', { name: 'Checked again' });
+    expect(invoke).toHaveBeenCalledWith(
+      'accounts.verify',
+      expect.objectContaining({ incoming: expect.objectContaining({ username: 'alice' }), outgoing: expect.objectContaining({ username: 'alice-send' }) }),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalled());
+    expect(invoke).toHaveBeenCalledWith('accounts.add', expect.objectContaining({ username: 'alice', smtp: { host: 'smtp.example.test', port: 587, security: 'starttls', username: 'alice-send' } }));
+  });
+
+  it('is left empty (the incoming login) where the provider names the same one', async () => {
+    start({ 'accounts.discover': { ok: true, value: result() } });
+    await screen.findByRole('heading', { name: 'Review your settings' });
+    expect(value('SMTP user name')).toBe('');
+    expect((screen.getByLabelText('SMTP user name') as HTMLInputElement).placeholder).toBe('alice');
   });
 });

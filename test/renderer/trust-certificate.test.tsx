@@ -31,7 +31,7 @@ describe('an untrusted certificate', () => {
     expect(facts.textContent).toContain('CN=mail.example.test');
     expect(facts.textContent).toContain('Nov 1 00:00:00 2027 GMT');
     fireEvent.click(screen.getByRole('button', { name: 'Trust this certificate' }));
-    expect(trust).toHaveBeenCalledWith({ protocol: 'smtp', fingerprint256: 'AB:CD:EF:01' });
+    expect(trust).toHaveBeenCalledWith({ protocol: 'smtp', host: 'mail.example.test', fingerprint256: 'AB:CD:EF:01' });
   });
 
   it('offers nothing to trust for other errors, or without the certificate’s fingerprint', () => {

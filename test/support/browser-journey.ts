@@ -19,11 +19,17 @@ export type BrowserJourney = {
   readonly foreignRequests: readonly string[];
 };
 
+export type BrowserJourneyOptions = {
+  viewport?: { width: number; height: number };
+  /** More environment for the web app, worked out once the profile folder exists (servers a test starts first, say). */
+  env?: (dataDir: string) => NodeJS.ProcessEnv | Promise<NodeJS.ProcessEnv>;
+};
+
 /**
  * A browser journey's fixture, registered for the calling test file: a fresh profile folder, the
  * built web app serving it (`npm run web`), Chromium with one page on it; all gone after the file.
  */
-export function browserJourney(profilePrefix: string, { viewport = { width: 1280, height: 800 } } = {}): BrowserJourney {
+export function browserJourney(profilePrefix: string, { viewport = { width: 1280, height: 800 }, env }: BrowserJourneyOptions = {}): BrowserJourney {
   let app: WebApp | undefined;
   let browser: Browser | undefined;
   let page: Page | undefined;
@@ -32,7 +38,7 @@ export function browserJourney(profilePrefix: string, { viewport = { width: 1280
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), profilePrefix));
-    const started = await startWebApp(dataDir);
+    const started = await startWebApp(dataDir, await env?.(dataDir));
     app = started;
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport })).newPage();

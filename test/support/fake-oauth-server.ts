@@ -8,7 +8,9 @@ import type { OAuthProvider } from '../../main/accounts/oauth/oauth-provider.js'
  * grant: /authorize answers with a redirect to the client's loopback redirect URI (a code, or
  * what the test asks for instead: a denial, a wrong state, nothing at all); /token checks the
  * code, the redirect URI, the client ID and the PKCE verifier (S256), and refreshes. Tokens are
- * numbered, and every request is recorded.
+ * numbered, and every request is recorded. /introspect (RFC 7662) tells a mail server whose an
+ * access token is: the test bed's Dovecot asks it to check XOAUTH2 and OAUTHBEARER logins, on
+ * the address testbed.json names (`introspection`).
  */
 export type Consent = 'approve' | 'deny' | 'wrong-state' | 'never';
 
@@ -26,16 +28,28 @@ export type FakeOAuth = {
   revoked: Set<string>;
   /** Access tokens issued so far, oldest first. */
   issued: string[];
+  /** Tokens a mail server asked about (introspection), in order. */
+  introspected: string[];
   close(): Promise<void>;
+};
+
+export type FakeOAuthOptions = {
+  /** Also listen here for introspection (the test bed's Dovecot asks there). */
+  introspection?: { host: string; port: number };
+  /** Whose tokens are issued when the authorization request carries no login_hint. */
+  defaultEmail?: string;
 };
 
 export const FAKE_CLIENT_ID = 'mua-test-client';
 
-type Grant = { challenge: string; method: string; redirectUri: string; clientId: string };
+type Grant = { challenge: string; method: string; redirectUri: string; clientId: string; email: string };
 
-export async function startFakeOAuth(hosts: string[] = ['127.0.0.1']): Promise<FakeOAuth> {
+export async function startFakeOAuth(hosts: string[] = ['127.0.0.1'], options: FakeOAuthOptions = {}): Promise<FakeOAuth> {
   const codes = new Map<string, Grant>();
-  const refreshTokens = new Set<string>();
+  /** refresh token → whose it is. */
+  const refreshTokens = new Map<string, string>();
+  /** access token → whose it is and until when (ms). */
+  const accessTokens = new Map<string, { email: string; expiresAt: number }>();
   let serial = 0;
   const state: Omit<FakeOAuth, 'provider' | 'close'> = {
     authorizeRequests: [],
@@ -44,17 +58,19 @@ export async function startFakeOAuth(hosts: string[] = ['127.0.0.1']): Promise<F
     expiresIn: 3600,
     revoked: new Set(),
     issued: [],
+    introspected: [],
   };
 
   const json = (res: import('node:http').ServerResponse, status: number, body: object) => {
     res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(JSON.stringify(body));
   };
-  const issue = () => {
+  const issue = (email: string) => {
     serial++;
     const accessToken = `fake-access-${serial}-${Math.random().toString(36).slice(2)}`;
     const refreshToken = `fake-refresh-${serial}-${Math.random().toString(36).slice(2)}`;
-    refreshTokens.add(refreshToken);
+    refreshTokens.set(refreshToken, email);
+    accessTokens.set(accessToken, { email, expiresAt: Date.now() + state.expiresIn * 1000 });
     state.issued.push(accessToken);
     return { access_token: accessToken, token_type: 'Bearer', expires_in: state.expiresIn, refresh_token: refreshToken, scope: 'mail' };
   };
@@ -81,6 +97,7 @@ export async function startFakeOAuth(hosts: string[] = ['127.0.0.1']): Promise<F
             method: url.searchParams.get('code_challenge_method') ?? 'plain',
             redirectUri: redirect.href,
             clientId: url.searchParams.get('client_id') ?? '',
+            email: url.searchParams.get('login_hint') ?? options.defaultEmail ?? 'someone@example.test',
           });
           redirect.searchParams.set('code', code);
           redirect.searchParams.set('state', state.consent === 'wrong-state' ? 'forged-state' : stateParam);
@@ -103,12 +120,13 @@ export async function startFakeOAuth(hosts: string[] = ['127.0.0.1']): Promise<F
         if (!grant || grant.method !== 'S256' || grant.challenge !== challenge || grant.redirectUri !== form.redirect_uri || grant.clientId !== form.client_id) {
           return json(res, 400, { error: 'invalid_grant', error_description: 'code, verifier or redirect_uri do not match' });
         }
-        return json(res, 200, issue());
+        return json(res, 200, issue(grant.email));
       }
       if (form.grant_type === 'refresh_token') {
         const token = form.refresh_token ?? '';
-        if (!refreshTokens.has(token) || state.revoked.has(token)) return json(res, 400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
-        const fresh = issue();
+        const owner = refreshTokens.get(token);
+        if (owner === undefined || state.revoked.has(token)) return json(res, 400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
+        const fresh = issue(owner);
         // Like Google: the refresh token stays, no new one is sent.
         refreshTokens.delete(fresh.refresh_token);
         const { refresh_token: _kept, ...rest } = fresh;
@@ -116,11 +134,24 @@ export async function startFakeOAuth(hosts: string[] = ['127.0.0.1']): Promise<F
       }
       return json(res, 400, { error: 'unsupported_grant_type' });
     }
+    if (req.method === 'POST' && url.pathname === '/introspect') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const token = new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('token') ?? '';
+      state.introspected.push(token);
+      const known = accessTokens.get(token);
+      if (!known || known.expiresAt <= Date.now()) return json(res, 200, { active: 'false' });
+      // Dovecot compares active_value as text.
+      return json(res, 200, { active: 'true', email: known.email, scope: 'mail', client_id: FAKE_CLIENT_ID });
+    }
     res.writeHead(404);
     res.end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The same answers on the introspection address (another listener of the same server).
+  const introspection = options.introspection ? createServer((req, res) => server.emit('request', req, res)) : undefined;
+  if (introspection && options.introspection) await listenWhenFree(introspection, options.introspection);
   return Object.assign(state, {
     provider: {
       id: 'fake',
@@ -131,11 +162,15 @@ export async function startFakeOAuth(hosts: string[] = ['127.0.0.1']): Promise<F
       scopes: ['mail', 'offline_access'],
       clientId: FAKE_CLIENT_ID,
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      for (const listener of [server, introspection]) {
+        if (!listener) continue;
+        await new Promise<void>((resolve) => {
+          listener.closeAllConnections();
+          listener.close(() => resolve());
+        });
+      }
+    },
   });
 }
 
@@ -159,4 +194,28 @@ export function fakeBrowser() {
     })().catch(() => {});
   };
   return { openExternal, opened, loopbackAnswers };
+}
+
+/**
+ * The test bed's introspection address is one fixed port: two test files that need it take
+ * turns (the second waits, up to a minute, for the first to close it) rather than fail.
+ */
+async function listenWhenFree(listener: Server, { host, port }: { host: string; port: number }, patienceMs = 60_000): Promise<void> {
+  const until = Date.now() + patienceMs;
+  for (;;) {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const fail = (error: Error) => reject(error);
+        listener.once('error', fail);
+        listener.listen(port, host, () => {
+          listener.off('error', fail);
+          resolve();
+        });
+      });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }

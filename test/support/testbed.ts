@@ -1,6 +1,7 @@
 import { inject } from 'vitest';
 
-export type TestbedUser = { email: string; password: string };
+/** A test bed user; smtpUsername where submission wants another login name than IMAP and POP3 (frank). */
+export type TestbedUser = { email: string; password: string; smtpUsername?: string };
 
 /** What test/testbed/testbed.sh writes to testbed.json once the servers are up. */
 export type Testbed = {
@@ -10,6 +11,8 @@ export type Testbed = {
   imap: { host: string; starttlsPort: number; tlsPort: number };
   pop3: { host: string; starttlsPort: number; tlsPort: number };
   smtp: { host: string; submissionPort: number; tlsPort: number };
+  /** Where Dovecot asks whose an XOAUTH2/OAUTHBEARER token is (a test's fake OAuth server listens there). */
+  oauth: { introspectionHost: string; introspectionPort: number };
   users: TestbedUser[];
 };
 
@@ -25,9 +28,11 @@ export function testbed(): Testbed {
 
 /**
  * dave belongs to the POP3 service tests and erin to the POP3 browser journey: nothing else
- * delivers to or reads their Inboxes (test files run side by side).
+ * delivers to or reads their Inboxes (test files run side by side). frank logs in to SMTP as
+ * "frank-smtp" only (test/main/accounts/smtp-username.test.ts); grace signs in with OAuth
+ * (XOAUTH2) in the tests of that (oauth/xoauth2-testbed.test.ts, e2e/oauth-sign-in.test.ts).
  */
-export type TestbedUserName = 'alice' | 'bob' | 'carol' | 'dave' | 'erin';
+export type TestbedUserName = 'alice' | 'bob' | 'carol' | 'dave' | 'erin' | 'frank' | 'grace';
 
 export function user(local: TestbedUserName): TestbedUser {
   const found = testbed().users.find((u) => u.email.startsWith(`${local}@`));

@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/errors.js';
 import type { Account, OAuth2Settings } from '../../../shared/schemas.js';
-import type { SecretStore } from '../secret-store.js';
+import { unreadableBecause, type SecretStore } from '../secret-store.js';
 import { providerForHost, type OAuthProvider } from './oauth-provider.js';
 import { clientOf, signInWithBrowser } from './sign-in.js';
 import { refreshTokens } from './token-endpoint.js';
@@ -80,7 +80,14 @@ export class OAuthTokens {
 
   /** A current access token for the account: the kept one, or a fresh one when it is near expiry or was refused. */
   async accessToken(account: OAuthAccount): Promise<string> {
-    const tokens = await readTokenSet(this.secrets, account.id);
+    let tokens: TokenSet | undefined;
+    try {
+      tokens = await readTokenSet(this.secrets, account.id);
+    } catch (error) {
+      // Kept under another key, or in a damaged file: only a new sign-in brings tokens back.
+      if (unreadableBecause(error)) throw signInRequired(account, undefined, `The sign-in kept for ${account.email} can no longer be read (it was encrypted with another key, or its file is damaged). Sign in with the browser again to go on.`);
+      throw error;
+    }
     if (!tokens) throw signInRequired(account);
     // Never more than half a token's life early: a provider's short-lived tokens are not refreshed at every use.
     const lifetime = tokens.issuedAt === undefined ? Infinity : tokens.expiresAt - tokens.issuedAt;
@@ -155,9 +162,9 @@ export function oauthSettingsOf(account: OAuthAccount): OAuth2Settings {
  * No usable tokens: never signed in, or the provider withdrew them. details.signInRequired tells
  * the renderer to offer "Sign in with browser" (accounts.signIn).
  */
-export function signInRequired(account: Pick<Account, 'id' | 'email'>, serverReply?: string): AppError {
+export function signInRequired(account: Pick<Account, 'id' | 'email'>, serverReply?: string, message = `Sign in to ${account.email} with the browser again to go on.`): AppError {
   return new AppError('AUTH_FAILED', {
-    message: `Sign in to ${account.email} with the browser again to go on.`,
+    message,
     ...(serverReply ? { serverReply } : {}),
     details: { signInRequired: 'true', accountId: account.id },
   });

@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useRef, useState, type ChangeEvent, type FormEvent, type ReactNode } from 'react';
 import type { ContractClient } from '../../../shared/contract.js';
 import type { AppErrorDto } from '../../../shared/errors.js';
 import type { Account, IncomingProtocol, Pop3Security, Security, SmtpSecurity } from '../../../shared/schemas.js';
@@ -15,8 +15,11 @@ type Props = {
   initial?: Partial<AccountFormValues>;
   /** The form's heading; "Add account" unless given. */
   title?: string;
-  /** Shown under the heading, inside the form (the wizard's account of what it found). */
-  children?: ReactNode;
+  /**
+   * Shown under the heading, inside the form (the wizard's account of what it found); given the
+   * values as they stand when it is a function (what was found may no longer be what is entered).
+   */
+  children?: ReactNode | ((values: AccountFormValues) => ReactNode);
   /** More buttons beside Save (the wizard's "Check again" and "Set up manually"), given the values as they stand. */
   extraActions?: ReactNode | ((values: AccountFormValues) => ReactNode);
   /**
@@ -24,41 +27,43 @@ type Props = {
    * password is changed elsewhere), and the SMTP method and any trusted certificates stay.
    */
   editing?: Account;
+  /**
+   * What Save says (in an alert) when the password is empty; the default asks for it. The
+   * wizard's review of a provider that signs in with the browser points to that instead.
+   */
+  missingPassword?: string;
+  /** The password may be left empty here (another way to sign in is offered): not marked as required. */
+  passwordOptional?: boolean;
 };
 
 /** Account settings: who you are, where mail comes from and where it goes; blank (manual) or prefilled. */
-export function AccountForm({ client, onSaved, onCancel, initial, title = 'Add account', children, extraActions, editing }: Props) {
-  const [start] = useState<AccountFormValues>(() => ({ ...EMPTY_ACCOUNT_FORM, ...initial }));
-  const [name, setName] = useState(start.name);
-  const [email, setEmail] = useState(start.email);
-  const [password, setPassword] = useState(start.password);
-  const [username, setUsername] = useState(start.username);
-  const [incoming, setIncoming] = useState<IncomingProtocol>(start.incoming);
-  const [pop3Host, setPop3Host] = useState(start.pop3Host);
-  const [pop3Security, setPop3Security] = useState<Pop3Security>(start.pop3Security);
-  const [pop3Port, setPop3Port] = useState(start.pop3Port);
-  const [leaveOnServer, setLeaveOnServer] = useState(start.leaveOnServer);
-  const [deleteAfterDays, setDeleteAfterDays] = useState(start.deleteAfterDays);
-  const [deleteWhenDeletedLocally, setDeleteWhenDeletedLocally] = useState(start.deleteWhenDeletedLocally);
-  const [imapHost, setImapHost] = useState(start.imapHost);
-  const [imapSecurity, setImapSecurity] = useState<Security>(start.imapSecurity);
-  const [imapPort, setImapPort] = useState(start.imapPort);
-  const [smtpHost, setSmtpHost] = useState(start.smtpHost);
-  const [smtpSecurity, setSmtpSecurity] = useState<SmtpSecurity>(start.smtpSecurity);
-  const [smtpPort, setSmtpPort] = useState(start.smtpPort);
+export function AccountForm({ client, onSaved, onCancel, initial, title = 'Add account', children, extraActions, editing, missingPassword, passwordOptional = false }: Props) {
+  const [values, setValues] = useState<AccountFormValues>(() => ({ ...EMPTY_ACCOUNT_FORM, ...initial }));
   const [error, setError] = useState<AppErrorDto>();
   const [saving, setSaving] = useState(false);
+  const passwordField = useRef<HTMLInputElement>(null);
+  const { email, password, username, incoming, imapSecurity, imapPort, pop3Security, pop3Port, leaveOnServer, deleteWhenDeletedLocally, smtpSecurity, smtpPort } = values;
+
+  /** Sets one field (a changed field keeps the others as they are). */
+  function set<K extends keyof AccountFormValues>(key: K, value: AccountFormValues[K]) {
+    setValues((current) => ({ ...current, [key]: value }));
+  }
+  const text = (key: { [K in keyof AccountFormValues]: AccountFormValues[K] extends string ? K : never }[keyof AccountFormValues]) => ({
+    value: values[key],
+    onChange: (e: ChangeEvent<HTMLInputElement>) => set(key, e.target.value),
+  });
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    // Said in an alert, not left to the browser's bubble: the password is the one field that
+    // may be empty on purpose (a provider that signs in with the browser), so the form says why.
+    if (!editing && password === '') {
+      setError({ code: 'INVALID_ARGUMENT', message: missingPassword ?? `Enter the password${email.trim() ? ` for ${email.trim()}` : ''}.` });
+      passwordField.current?.focus();
+      return;
+    }
     setSaving(true);
     setError(undefined);
-    const values: AccountFormValues = {
-      name, email, password, username, incoming,
-      imapHost, imapPort, imapSecurity,
-      pop3Host, pop3Port, pop3Security, leaveOnServer, deleteAfterDays, deleteWhenDeletedLocally,
-      smtpHost, smtpPort, smtpSecurity,
-    };
     const settings = accountSettingsOf(values, editing?.smtp.authMethod);
     const reply = editing
       ? await client.invoke('accounts.update', { accountId: editing.id, changes: settings })
@@ -70,69 +75,67 @@ export function AccountForm({ client, onSaved, onCancel, initial, title = 'Add a
 
   // Follow the standard port when the security changes, unless the person typed their own.
   function changeImapSecurity(next: Security) {
-    setImapSecurity(next);
-    if (isDefaultPort('imap', Number(imapPort))) setImapPort(String(defaultPort('imap', next)));
+    set('imapSecurity', next);
+    if (isDefaultPort('imap', Number(imapPort))) set('imapPort', String(defaultPort('imap', next)));
   }
 
   function changePop3Security(next: Pop3Security) {
-    setPop3Security(next);
-    if (isDefaultPort('pop3', Number(pop3Port))) setPop3Port(String(defaultPort('pop3', next)));
+    set('pop3Security', next);
+    if (isDefaultPort('pop3', Number(pop3Port))) set('pop3Port', String(defaultPort('pop3', next)));
   }
 
   function changeSmtpSecurity(next: SmtpSecurity) {
-    setSmtpSecurity(next);
-    if (isDefaultPort('smtp', Number(smtpPort))) setSmtpPort(String(defaultPort('smtp', next)));
+    set('smtpSecurity', next);
+    if (isDefaultPort('smtp', Number(smtpPort))) set('smtpPort', String(defaultPort('smtp', next)));
   }
 
   return (
     <form className="account-form" aria-label="Account settings" onSubmit={submit}>
       <h2>{title}</h2>
-      {children}
-      <Field label="Name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" required />
+      {typeof children === 'function' ? children(values) : children}
+      <Field label="Name" {...text('name')} autoComplete="name" required />
       <Field
         label="Email address"
         type="email"
-        value={email}
-        onChange={(e) => setEmail(e.target.value)}
+        {...text('email')}
         autoComplete="email"
         required
       />
       {editing ? null : (
         <Field
+          ref={passwordField}
           label="Password"
           type="password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
+          {...text('password')}
           autoComplete="current-password"
-          required
+          aria-required={!passwordOptional}
         />
       )}
       <Field
         label="User name"
-        value={username}
-        onChange={(e) => setUsername(e.target.value)}
+        {...text('username')}
         placeholder="Your email address"
         autoComplete="username"
         spellCheck={false}
       />
       <fieldset>
         <legend>Incoming mail</legend>
-        <SelectField label="Incoming protocol" value={incoming} onChange={(v) => setIncoming(v as IncomingProtocol)}>
+        <SelectField label="Incoming protocol" value={incoming} onChange={(v) => set('incoming', v as IncomingProtocol)}>
           <option value="imap">IMAP</option>
           <option value="pop3">POP3</option>
         </SelectField>
         {incoming === 'imap' ? (
           <>
-            <Field label="IMAP server" value={imapHost} onChange={(e) => setImapHost(e.target.value)} required />
+            <Field label="IMAP server" {...text('imapHost')} required />
             <SelectField label="IMAP security" value={imapSecurity} onChange={(v) => changeImapSecurity(v as Security)}>
               <option value="tls">SSL/TLS</option>
               <option value="starttls">STARTTLS</option>
             </SelectField>
-            <Field label="IMAP port" inputMode="numeric" value={imapPort} onChange={(e) => setImapPort(e.target.value)} required />
+            <Field label="IMAP port" inputMode="numeric" {...text('imapPort')} required />
           </>
         ) : (
           <>
-            <Field label="POP3 server" value={pop3Host} onChange={(e) => setPop3Host(e.target.value)} required />
+            <Field label="POP3 server" {...text('pop3Host')} required />
             <SelectField label="POP3 security" value={pop3Security} onChange={(v) => changePop3Security(v as Pop3Security)}>
               <option value="tls">SSL/TLS</option>
               <option value="starttls">STARTTLS</option>
@@ -143,21 +146,20 @@ export function AccountForm({ client, onSaved, onCancel, initial, title = 'Add a
                 Without encryption your password and mail cross the network readable by anyone on the way.
               </p>
             ) : null}
-            <Field label="POP3 port" inputMode="numeric" value={pop3Port} onChange={(e) => setPop3Port(e.target.value)} required />
-            <CheckboxField label="Leave messages on server" checked={leaveOnServer} onChange={setLeaveOnServer} />
+            <Field label="POP3 port" inputMode="numeric" {...text('pop3Port')} required />
+            <CheckboxField label="Leave messages on server" checked={leaveOnServer} onChange={(v) => set('leaveOnServer', v)} />
             {leaveOnServer ? (
               <>
                 <Field
                   label="Delete from server after (days)"
                   inputMode="numeric"
                   placeholder="Never"
-                  value={deleteAfterDays}
-                  onChange={(e) => setDeleteAfterDays(e.target.value)}
+                  {...text('deleteAfterDays')}
                 />
                 <CheckboxField
                   label="Delete from server when deleted here"
                   checked={deleteWhenDeletedLocally}
-                  onChange={setDeleteWhenDeletedLocally}
+                  onChange={(v) => set('deleteWhenDeletedLocally', v)}
                 />
               </>
             ) : (
@@ -168,7 +170,7 @@ export function AccountForm({ client, onSaved, onCancel, initial, title = 'Add a
       </fieldset>
       <fieldset>
         <legend>Outgoing mail (SMTP)</legend>
-        <Field label="SMTP server" value={smtpHost} onChange={(e) => setSmtpHost(e.target.value)} required />
+        <Field label="SMTP server" {...text('smtpHost')} required />
         <SelectField label="SMTP security" value={smtpSecurity} onChange={(v) => changeSmtpSecurity(v as SmtpSecurity)}>
           <option value="starttls">STARTTLS</option>
           <option value="tls">SSL/TLS</option>
@@ -180,12 +182,13 @@ export function AccountForm({ client, onSaved, onCancel, initial, title = 'Add a
             only for a server that offers nothing else, such as a relay on your own network.
           </p>
         ) : null}
+        <Field label="SMTP port" inputMode="numeric" {...text('smtpPort')} required />
         <Field
-          label="SMTP port"
-          inputMode="numeric"
-          value={smtpPort}
-          onChange={(e) => setSmtpPort(e.target.value)}
-          required
+          label="SMTP user name"
+          {...text('smtpUsername')}
+          placeholder={username.trim() || email.trim() || 'As the user name above'}
+          autoComplete="off"
+          spellCheck={false}
         />
       </fieldset>
       <ErrorAlert error={error} />
@@ -193,14 +196,7 @@ export function AccountForm({ client, onSaved, onCancel, initial, title = 'Add a
         <button type="submit" disabled={saving}>
           Save
         </button>
-        {typeof extraActions === 'function'
-          ? extraActions({
-              name, email, password, username, incoming,
-              imapHost, imapPort, imapSecurity,
-              pop3Host, pop3Port, pop3Security, leaveOnServer, deleteAfterDays, deleteWhenDeletedLocally,
-              smtpHost, smtpPort, smtpSecurity,
-            })
-          : extraActions}
+        {typeof extraActions === 'function' ? extraActions(values) : extraActions}
         {onCancel ? (
           <button type="button" onClick={onCancel}>
             Cancel

@@ -5,7 +5,7 @@ import type { Account, DiscoveryAttempt, DiscoveryResult, ServerCheck } from '..
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Field } from '../../components/Field.js';
 import { AccountForm } from './AccountForm.js';
-import { accountSettingsOf, type AccountFormValues } from './account-form-values.js';
+import { accountSettingsOf, loginNamesOf, type AccountFormValues } from './account-form-values.js';
 import {
   checkOf,
   chosenServers,
@@ -29,6 +29,26 @@ type Step = { kind: 'start' } | { kind: 'review'; result: DiscoveryResult; round
 /** A certificate the person chose to trust at setup: pinned for the new account once it is saved. */
 type TrustChoice = { protocol: 'imap' | 'pop3' | 'smtp'; host: string; port: number; fingerprint256: string };
 
+/** The server each protocol points at: in the form as it stands, or in a saved account. */
+type ServersInUse = Partial<Record<TrustChoice['protocol'], { host: string; port: number }>>;
+
+function serversOfValues(values: AccountFormValues): ServersInUse {
+  const smtp = { host: values.smtpHost, port: Number(values.smtpPort) };
+  return values.incoming === 'pop3'
+    ? { pop3: { host: values.pop3Host, port: Number(values.pop3Port) }, smtp }
+    : { imap: { host: values.imapHost, port: Number(values.imapPort) }, smtp };
+}
+
+function serversOfAccount(account: Account): ServersInUse {
+  return { ...(account.imap ? { imap: account.imap } : {}), ...(account.pop3 ? { pop3: account.pop3 } : {}), smtp: account.smtp };
+}
+
+/** A certificate is trusted for the server it was shown for: the same name and port, nothing else. */
+function trustStillApplies(choice: TrustChoice, servers: ServersInUse): boolean {
+  const server = servers[choice.protocol];
+  return server !== undefined && server.host.trim().toLowerCase() === choice.host.toLowerCase() && server.port === choice.port;
+}
+
 /** "Check again": the login checks of the settings as the person left them, or why they could not be made. */
 type Recheck = { checking: true } | { checks: ServerCheck[] } | { error: AppErrorDto };
 
@@ -36,6 +56,8 @@ type Recheck = { checking: true } | { checks: ServerCheck[] } | { error: AppErro
  * Adding an account: a name, an address and a password, then Continue looks the settings up
  * (accounts.discover, which also checks the login) and shows them for review in the account
  * form, editable, with where each came from and what worked. Manual settings are one click away.
+ * The password may be left empty: the settings are then looked up without logging in, and the
+ * review offers "Sign in with browser" where the provider wants it, or asks for the password.
  */
 export function SetupWizard({ client, onSaved, onCancel }: Props) {
   const [step, setStep] = useState<Step>({ kind: 'start' });
@@ -62,7 +84,7 @@ export function SetupWizard({ client, onSaved, onCancel }: Props) {
     setRecheck(undefined);
     let reply: Reply<DiscoveryResult>;
     try {
-      reply = await client.invoke('accounts.discover', { email: email.trim(), password });
+      reply = await client.invoke('accounts.discover', { email: email.trim(), ...(password ? { password } : {}) });
     } catch {
       reply = { ok: false, error: { code: 'CONNECTION_LOST', message: 'The app could not ask for the settings. Try again.' } };
     }
@@ -93,14 +115,14 @@ export function SetupWizard({ client, onSaved, onCancel }: Props) {
   async function checkAgain(values: AccountFormValues, result: DiscoveryResult) {
     setRecheck({ checking: true });
     const email = values.email.trim();
-    const username = values.username.trim() || email;
+    const logins = loginNamesOf(values);
     const pop3 = values.incoming === 'pop3';
     const incoming = {
       protocol: values.incoming,
       host: (pop3 ? values.pop3Host : values.imapHost).trim(),
       port: Number(pop3 ? values.pop3Port : values.imapPort),
       security: pop3 ? values.pop3Security : values.imapSecurity,
-      username,
+      username: logins.incoming,
       authentication: authenticationOf(result.incoming, values.incoming),
     };
     const outgoing = {
@@ -108,7 +130,7 @@ export function SetupWizard({ client, onSaved, onCancel }: Props) {
       host: values.smtpHost.trim(),
       port: Number(values.smtpPort),
       security: values.smtpSecurity,
-      username,
+      username: logins.smtp,
       authentication: authenticationOf(result.outgoing, 'smtp'),
     };
     try {
@@ -137,16 +159,21 @@ export function SetupWizard({ client, onSaved, onCancel }: Props) {
     else setSignInError(reply.error);
   }
 
-  /** Saved: pins the certificates the person chose to trust, then hands the account on. */
+  /**
+   * Saved: pins the certificates the person chose to trust, each for the server it was shown
+   * for. A choice whose server was edited since is not carried over to the new one (the review
+   * said so); main refuses it too, should the server names differ (the `host` it is given).
+   */
   async function saved(account: Account) {
     let latestAccount = account;
-    for (const choice of trusted) {
+    for (const choice of trusted.filter((t) => trustStillApplies(t, serversOfAccount(account)))) {
       const reply = await client.invoke('accounts.trustCertificate', {
         accountId: account.id,
         protocol: choice.protocol,
+        host: choice.host,
         fingerprint256: choice.fingerprint256,
       });
-      // Refused (the server now shows another certificate): the mailbox will show it again.
+      // Refused (the server now shows another certificate): the mailbox shows the new one's facts.
       if (reply.ok) latestAccount = reply.value;
     }
     onSaved(latestAccount);
@@ -159,6 +186,7 @@ export function SetupWizard({ client, onSaved, onCancel }: Props) {
   }
 
   if (step.kind === 'review') {
+    const oauth = offersOAuth(step.result);
     return (
       <AccountForm
         key={`review-${step.round}`}
@@ -167,9 +195,15 @@ export function SetupWizard({ client, onSaved, onCancel }: Props) {
         initial={formValuesFromDiscovery(step.result, typed)}
         onSaved={(a) => void saved(a)}
         onCancel={onCancel}
+        passwordOptional={oauth}
+        missingPassword={
+          oauth
+            ? `${step.result.displayName ?? 'This provider'} signs in with the browser: choose “Sign in with browser”. To use a password instead (an app password from your provider), enter it, then save.`
+            : `Enter the password for ${email.trim()}: its server logs in with a password.`
+        }
         extraActions={(values) => (
           <>
-            {offersOAuth(step.result) ? (
+            {oauth ? (
               <button type="button" onClick={() => void signInWithBrowser(values)} disabled={signingIn}>
                 Sign in with browser
               </button>
@@ -183,20 +217,27 @@ export function SetupWizard({ client, onSaved, onCancel }: Props) {
           </>
         )}
       >
-        <DiscoverySummary
-          result={step.result}
-          recheck={recheck}
-          trusted={trusted}
-          onTrust={(choice) => setTrusted((list) => [...list.filter((t) => t.protocol !== choice.protocol), choice])}
-        />
-        {offersOAuth(step.result) ? (
-          <p role="note" className="oauth-note">
-            {signingIn
-              ? 'Finish signing in in your browser; this page waits for it.'
-              : 'This provider asks you to sign in with your browser: choose “Sign in with browser”. Your password is then not kept by the app.'}
-          </p>
-        ) : null}
-        <ErrorAlert error={signInError} />
+        {(values) => (
+          <>
+            <DiscoverySummary
+              result={step.result}
+              recheck={recheck}
+              trusted={trusted}
+              servers={serversOfValues(values)}
+              onTrust={(choice) => setTrusted((list) => [...list.filter((t) => t.protocol !== choice.protocol), choice])}
+            />
+            {oauth ? (
+              <p role="note" className="oauth-note">
+                {signingIn
+                  ? 'Finish signing in in your browser; this page waits for it.'
+                  : 'This provider asks you to sign in with your browser: choose “Sign in with browser”. Your password is then not kept by the app.'}
+              </p>
+            ) : !values.password ? (
+              <p role="note">Enter your password below: it was not checked yet. “Check again” logs in with it; Save keeps the account.</p>
+            ) : null}
+            <ErrorAlert error={signInError} />
+          </>
+        )}
       </AccountForm>
     );
   }
@@ -204,7 +245,10 @@ export function SetupWizard({ client, onSaved, onCancel }: Props) {
   return (
     <form className="account-form setup-wizard" aria-label="Add account" onSubmit={discover}>
       <h2>Add account</h2>
-      <p className="hint">Enter your address and password: the server settings are looked up for you.</p>
+      <p className="hint">
+        Enter your address and password: the server settings are looked up for you. If your provider has you sign in with the
+        browser, you may leave the password empty.
+      </p>
       <Field label="Name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" required />
       <Field label="Email address" type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="email" required />
       <Field
@@ -213,11 +257,11 @@ export function SetupWizard({ client, onSaved, onCancel }: Props) {
         value={password}
         onChange={(e) => setPassword(e.target.value)}
         autoComplete="current-password"
-        required
       />
       {busy ? (
         <p role="status" className="discovery-progress">
-          Looking up the settings for {domainOf(email)} and checking your password…
+          Looking up the settings for {domainOf(email)}
+          {password ? ' and checking your password' : ''}…
         </p>
       ) : null}
       <ErrorAlert error={error} />
@@ -295,13 +339,18 @@ function DiscoverySummary({
   result,
   recheck,
   trusted,
+  servers: inUse,
   onTrust,
 }: {
   result: DiscoveryResult;
   recheck: Recheck | undefined;
   trusted: TrustChoice[];
+  /** The servers the form points at now: a trust choice counts only while its server is still one of them. */
+  servers: ServersInUse;
   onTrust: (choice: TrustChoice) => void;
 }) {
+  const active = trusted.filter((t) => trustStillApplies(t, inUse));
+  const leftBehind = trusted.filter((t) => !trustStillApplies(t, inUse));
   const chosen = chosenServers(result);
   const servers = [...result.incoming, ...result.outgoing];
   // Once checked again, that check speaks for the settings; before, discovery's own.
@@ -354,7 +403,14 @@ function DiscoverySummary({
       {failed.length > 0 ? (
         <div role="alert" className="error-alert">
           {failed.map((check, i) => (
-            <CheckFailure key={i} check={check} trusted={trusted} onTrust={onTrust} />
+            <CheckFailure key={i} check={check} trusted={active} inUse={trustStillApplies({ ...check, fingerprint256: '' }, inUse)} onTrust={onTrust} />
+          ))}
+        </div>
+      ) : null}
+      {leftBehind.length > 0 ? (
+        <div role="alert" className="error-alert trust-left-behind">
+          {leftBehind.map((choice) => (
+            <p key={choice.protocol}>{leftBehindText(choice, inUse[choice.protocol])}</p>
           ))}
         </div>
       ) : null}
@@ -362,7 +418,27 @@ function DiscoverySummary({
   );
 }
 
-function CheckFailure({ check, trusted, onTrust }: { check: ServerCheck; trusted: TrustChoice[]; onTrust: (choice: TrustChoice) => void }) {
+/** Why a certificate the person trusted here will not be trusted after all: its server was edited. */
+function leftBehindText(choice: TrustChoice, now: { host: string; port: number } | undefined): string {
+  const name = choice.protocol.toUpperCase();
+  const before = `You trusted the certificate of ${choice.host}:${choice.port} (${name}), and it is trusted for that server only.`;
+  const host = now?.host.trim();
+  if (!host) return `${before} The account no longer uses that ${name} server, so that certificate will not be trusted.`;
+  return `${before} The ${name} server is now ${host}:${now!.port}, so that certificate will not be trusted for it: choose “Check again” to see the certificate of ${host}.`;
+}
+
+function CheckFailure({
+  check,
+  trusted,
+  inUse,
+  onTrust,
+}: {
+  check: ServerCheck;
+  trusted: TrustChoice[];
+  /** The form still points at this server: only then may its certificate be trusted from here. */
+  inUse: boolean;
+  onTrust: (choice: TrustChoice) => void;
+}) {
   const error = check.error!;
   const details = error.details ?? {};
   const fingerprint256 = error.code === 'TLS_UNTRUSTED' ? details.fingerprint256 : undefined;
@@ -389,6 +465,8 @@ function CheckFailure({ check, trusted, onTrust }: { check: ServerCheck; trusted
           </dl>
           {chosen ? (
             <p>This certificate will be trusted for {check.host} when you save.</p>
+          ) : !inUse ? (
+            <p>The server entered below is no longer {check.host}:{check.port}, so this certificate is not offered to trust.</p>
           ) : (
             <button type="button" onClick={() => onTrust({ protocol: check.protocol, host: check.host, port: check.port, fingerprint256 })}>
               Trust this certificate

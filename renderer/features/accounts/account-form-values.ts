@@ -21,6 +21,8 @@ export type AccountFormValues = {
   smtpHost: string;
   smtpPort: string;
   smtpSecurity: SmtpSecurity;
+  /** The SMTP login name; empty means the incoming one (username, else the address). */
+  smtpUsername: string;
 };
 
 /** A blank form: IMAP over SSL/TLS, SMTP with STARTTLS on 587, POP3 leaving mail on the server. */
@@ -42,6 +44,7 @@ export const EMPTY_ACCOUNT_FORM: AccountFormValues = {
   smtpHost: '',
   smtpPort: String(defaultPort('smtp', 'starttls')),
   smtpSecurity: 'starttls',
+  smtpUsername: '',
 };
 
 /** A kept account as the form shows it, for editing (no password: that is changed elsewhere). */
@@ -67,7 +70,14 @@ export function formValuesOf(account: Account): AccountFormValues {
     smtpHost: account.smtp.host,
     smtpPort: String(account.smtp.port),
     smtpSecurity: account.smtp.security,
+    smtpUsername: account.smtp.username ?? '',
   };
+}
+
+/** The login names the form's values give: the incoming one, and the SMTP one (the incoming one unless set). */
+export function loginNamesOf(values: Pick<AccountFormValues, 'email' | 'username' | 'smtpUsername'>): { incoming: string; smtp: string } {
+  const incoming = values.username.trim() || values.email.trim();
+  return { incoming, smtp: values.smtpUsername.trim() || incoming };
 }
 
 /** The account's settings as accounts.add and accounts.update take them (no password, no auth). */
@@ -90,6 +100,12 @@ export function accountSettingsOf(values: AccountFormValues, smtpAuthMethod?: Sm
             deleteWhenDeletedLocally: v.leaveOnServer && v.deleteWhenDeletedLocally,
           },
         }),
-    smtp: { host: v.smtpHost, port: Number(v.smtpPort), security: v.smtpSecurity, ...(smtpAuthMethod ? { authMethod: smtpAuthMethod } : {}) },
+    smtp: {
+      host: v.smtpHost,
+      port: Number(v.smtpPort),
+      security: v.smtpSecurity,
+      ...(smtpAuthMethod ? { authMethod: smtpAuthMethod } : {}),
+      ...(v.smtpUsername.trim() ? { username: v.smtpUsername.trim() } : {}),
+    },
   } satisfies AccountChanges;
 }

@@ -48,9 +48,13 @@ export function formValuesFromDiscovery(
 ): Partial<AccountFormValues> {
   const { incoming, outgoing } = chosenServers(result);
   const values: Partial<AccountFormValues> = { ...typed };
+  const address = typed.email.trim().toLowerCase();
   const login = incoming?.username || outgoing?.username || '';
   // The address itself is the default login: only another name is shown as one.
-  values.username = login.toLowerCase() === typed.email.trim().toLowerCase() ? '' : login;
+  values.username = login.toLowerCase() === address ? '' : login;
+  // SMTP's own login only where the provider names another one than the incoming server's.
+  const smtpLogin = outgoing?.username || '';
+  values.smtpUsername = smtpLogin && smtpLogin.toLowerCase() !== (login || address).toLowerCase() ? smtpLogin : '';
   if (incoming?.protocol === 'pop3') {
     const hints = incoming.pop3;
     Object.assign(values, {

@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
 import type { OutboxItem } from '../../../shared/outbox.js';
-import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { ErrorAlert, type TrustableCertificate } from '../../components/ErrorAlert.js';
 
 type Props = {
   item: OutboxItem;
   onUndo: () => void;
   onRetry: () => void;
-  onTrustCertificate?: (certificate: { protocol: 'smtp' | 'imap' | 'pop3'; fingerprint256: string }) => void;
+  onTrustCertificate?: (certificate: TrustableCertificate) => void;
 };
 
 /** Where the last message stands: waiting out the undo window, sending, retrying, sent, failed. */

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSecretStore } from '../../../main/accounts/open-secret-store.js';
 import { isSafeStorageUsable, SafeStorageSecretStore, SECRETS_FILE } from '../../../main/accounts/safe-storage-secret-store.js';
-import { passwordKey, tokenKey, type SecretStore } from '../../../main/accounts/secret-store.js';
+import { unreadableBecause, passwordKey, tokenKey, type SecretStore } from '../../../main/accounts/secret-store.js';
 import { safeStorageFallback } from '../../../main/electron/safe-storage.js';
 import { fakeSafeStorage } from './support/fake-safe-storage.js';
 
@@ -45,10 +45,33 @@ describe('SafeStorageSecretStore', () => {
     expect(await again.get('k')).toBeUndefined();
   });
 
-  it('says a secret it cannot decrypt (another key) is to be entered again, as a typed error', async () => {
+  it('says a secret it cannot decrypt (another key) is to be entered again, as a typed error marked unreadable', async () => {
     const file = join(profile(), SECRETS_FILE);
     await new SafeStorageSecretStore(file, fakeSafeStorage()).set('k', 'v');
-    await expect(new SafeStorageSecretStore(file, fakeSafeStorage()).get('k')).rejects.toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE' });
+    const otherKey = new SafeStorageSecretStore(file, fakeSafeStorage());
+    await expect(otherKey.get('k')).rejects.toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE', details: { secretUnreadable: 'other-key' } });
+    expect(unreadableBecause(await otherKey.get('k').catch((e: unknown) => e))).toBe('other-key');
+    // Kept anew under this computer's key, it reads back.
+    await otherKey.set('k', 'v2');
+    expect(await otherKey.get('k')).toBe('v2');
+  });
+
+  it('reads a damaged file as unreadable, and sets it aside (never silently) when a password is kept anew', async () => {
+    const dir = profile();
+    const file = join(dir, SECRETS_FILE);
+    writeFileSync(file, '{"version":1,"secrets":{"k":"AAAA', { mode: 0o600 });
+    const store = new SafeStorageSecretStore(file, fakeSafeStorage());
+    const error = await store.get('k').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE', details: { secretUnreadable: 'damaged' } });
+    expect((error as Error).message).toMatch(/damaged/);
+    await store.set('k', 'again');
+    expect(await store.get('k')).toBe('again');
+    const aside = readdirSync(dir).filter((name) => name.startsWith(`${SECRETS_FILE}.damaged-`));
+    expect(aside).toHaveLength(1);
+    expect(readFileSync(join(dir, aside[0]!), 'utf8')).toBe('{"version":1,"secrets":{"k":"AAAA');
+    // Removing an account over a damaged file works too.
+    writeFileSync(file, 'not json at all');
+    expect(await store.delete('k')).toBe(false);
   });
 
   it('refuses safeStorage that does not really encrypt (unavailable, or Linux basic_text)', () => {

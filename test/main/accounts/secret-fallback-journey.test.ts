@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openSecretStore } from '../../../main/accounts/open-secret-store.js';
-import { SECRETS_FILE } from '../../../main/accounts/safe-storage-secret-store.js';
+import { SafeStorageSecretStore, SECRETS_FILE } from '../../../main/accounts/safe-storage-secret-store.js';
 import { MemorySecretStore, type SecretStore } from '../../../main/accounts/secret-store.js';
 import { openCheckedSettingsFile } from '../../../main/accounts/settings-store.js';
 import { safeStorageFallback } from '../../../main/electron/safe-storage.js';
@@ -129,5 +129,46 @@ describe('no keychain and no safeStorage: memory for the session', () => {
 
     for (const file of filesUnder(profileDir)) expect(readFileSync(file).includes(Buffer.from(user('alice').password)), file).toBe(false);
     expect(logged).not.toContain(user('alice').password);
+  });
+});
+
+describe('a stored password that can no longer be read', () => {
+  /** Alice added and synced with one safeStorage key; the service then starts over `secrets`. */
+  async function restartedWith(secretsAfter: (profileDir: string) => SecretStore, spoil?: (file: string) => void) {
+    const profileDir = mkdtempSync(join(tmpdir(), 'mua-unreadable-'));
+    profiles.push(profileDir);
+    const first = start(profileDir, new SafeStorageSecretStore(join(profileDir, SECRETS_FILE), fakeSafeStorage()));
+    const alice = value(await first.client.invoke('accounts.add', testbedAccount('alice')));
+    value(await first.client.invoke('folder.sync', { accountId: alice.id, folder: 'INBOX' }));
+    await first.stop();
+    spoil?.(join(profileDir, SECRETS_FILE));
+    return { app: start(profileDir, secretsAfter(profileDir)), alice, profileDir };
+  }
+
+  async function expectPromptThenRecovery(app: ReturnType<typeof start>, accountId: string, why: RegExp) {
+    const refused = await app.client.invoke('folder.sync', { accountId, folder: 'INBOX' });
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    // The renderer's "Password" / "Save password" prompt is offered for exactly this error.
+    expect(refused.error).toMatchObject({ code: 'AUTH_FAILED', details: { passwordMissing: 'true', accountId, reason: 'unreadable' } });
+    expect(refused.error.message).toMatch(why);
+    expect(refused.error.message).toMatch(/Enter the password again to go on\.$/);
+    value(await app.client.invoke('accounts.setPassword', { accountId, password: user('alice').password }));
+    expect((await app.client.invoke('folder.sync', { accountId, folder: 'INBOX' })).ok).toBe(true);
+  }
+
+  it('encrypted under another key (the profile copied to another computer): asks for it again, then goes on', async () => {
+    const { app, alice } = await restartedWith((dir) => new SafeStorageSecretStore(join(dir, SECRETS_FILE), fakeSafeStorage()));
+    await expectPromptThenRecovery(app, alice.id, /encrypted with a key this computer no longer has/);
+  });
+
+  it('a damaged secrets file: asks for it again, and keeps the new one in a new file with the damaged one set aside', async () => {
+    const { app, alice, profileDir } = await restartedWith(
+      (dir) => new SafeStorageSecretStore(join(dir, SECRETS_FILE), fakeSafeStorage()),
+      (file) => writeFileSync(file, readFileSync(file, 'utf8').slice(0, 40)),
+    );
+    await expectPromptThenRecovery(app, alice.id, /the file it was kept in \(secrets\.enc\.json in the profile folder\) is damaged/);
+    expect(readdirSync(profileDir).filter((name) => name.startsWith(`${SECRETS_FILE}.damaged-`))).toHaveLength(1);
+    for (const file of filesUnder(profileDir)) expect(readFileSync(file).includes(Buffer.from(user('alice').password)), file).toBe(false);
   });
 });

@@ -48,6 +48,21 @@ describe('accounts.trustCertificate', () => {
     expect(onDisk.accounts[0]?.smtp.pinnedCertificate?.fingerprint256).toBe(cert.fingerprint256);
   });
 
+  it('never carries a certificate shown for one server over to another: with the host the person saw, another host is refused unprobed', async () => {
+    // The same certificate answers under both names (one server, two names): still no pin for the other name.
+    const probed: ProbeTarget[] = [];
+    const probe = async (target: ProbeTarget) => (probed.push(target), seen());
+    settings.save({ ...account, imap: { host: 'mail2.example.test', port: 993, security: 'tls' } });
+    const error = await trustCertificate(settings, { accountId: account.id, protocol: 'imap', host: 'imap.example.test', fingerprint256: cert.fingerprint256 }, probe).catch((e) => e);
+    expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', details: { host: 'mail2.example.test', trustedHost: 'imap.example.test', protocol: 'imap' } });
+    expect(error.message).toContain('You trusted the certificate of imap.example.test, but this account’s IMAP server is now mail2.example.test, so nothing was trusted.');
+    expect(probed).toEqual([]);
+    expect(settings.get(account.id)?.imap?.pinnedCertificate).toBeUndefined();
+    // The name it was shown for (in any case) is pinned.
+    const pinned = await trustCertificate(settings, { accountId: account.id, protocol: 'imap', host: 'MAIL2.example.test', fingerprint256: cert.fingerprint256 }, probe);
+    expect(pinned.imap?.pinnedCertificate?.host).toBe('mail2.example.test');
+  });
+
   it('refuses a certificate whose dates make a pin useless, and stores nothing', async () => {
     const expired = seen({ validTo: new Date(Date.now() - 1000).toISOString() });
     const error = await trustCertificate(

@@ -3,9 +3,11 @@ import { mergeProviders, loadOAuthProviders } from '../../../../main/accounts/oa
 import { providerForHost } from '../../../../main/accounts/oauth/oauth-provider.js';
 import { OAuthTokens, type OAuthAccount } from '../../../../main/accounts/oauth/oauth-tokens.js';
 import { readTokenSet, saveTokenSet } from '../../../../main/accounts/oauth/token-set.js';
-import { MemorySecretStore } from '../../../../main/accounts/secret-store.js';
+import { MemorySecretStore, tokenKey } from '../../../../main/accounts/secret-store.js';
+import { SafeStorageSecretStore, SECRETS_FILE } from '../../../../main/accounts/safe-storage-secret-store.js';
+import { fakeSafeStorage } from '../support/fake-safe-storage.js';
 import { AppError } from '../../../../shared/errors.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fakeBrowser, startFakeOAuth, type FakeOAuth } from '../../../support/fake-oauth-server.js';
@@ -108,6 +110,19 @@ describe('OAuth access tokens for the mail connections', () => {
 
     await tokens.signInAgain(account);
     expect(await tokens.accessToken(account)).toBe(server.issued.at(-1));
+  });
+
+  it('asks to sign in again, saying why, when the kept tokens can no longer be decrypted', async () => {
+    const { server, account } = await signedIn(3600);
+    const dir = mkdtempSync(join(tmpdir(), 'mua-oauth-unreadable-'));
+    const file = join(dir, SECRETS_FILE);
+    await new SafeStorageSecretStore(file, fakeSafeStorage()).set(tokenKey(account.id), JSON.stringify({ accessToken: 'a', refreshToken: 'r', expiresAt: 9e15 }));
+    // The same file, opened with another key (the profile was copied to another computer).
+    const tokens = new OAuthTokens(new SafeStorageSecretStore(file, fakeSafeStorage()), { providers: () => [server.provider] });
+    const error = await failure(tokens.accessToken(account));
+    expect(error).toMatchObject({ code: 'AUTH_FAILED', details: { signInRequired: 'true', accountId: account.id } });
+    expect(error.message).toMatch(/can no longer be read .*Sign in with the browser again/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('finds the provider for a server, and refuses a server no provider is configured for', async () => {
