@@ -19,11 +19,8 @@ export const TYPES: Record<string, string> = {
  * The same policy the Electron window enforces, sent as a header so the browser applies it
  * before the page runs: only our own scripts, our own bridge, nothing remote.
  *
- * The reader shows a message in a srcdoc frame, and a srcdoc document inherits this policy on
- * top of its own (renderer/features/reader/remote-content.ts, which allows no script and, until
- * the person loads remote content, no remote image). So this one must leave room for what the
- * frame's own may allow: the message's inline styles, and its remote images and style sheets
- * (http: https:) once the person asked for them. Scripts stay 'self' only.
+ * A message is not shown under this policy: it goes into mail-frame.html, a document of its own
+ * with its own policy (shared/mail-frame.ts), so this one stays strict.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
