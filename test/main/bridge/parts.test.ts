@@ -205,7 +205,6 @@ describe('a large attachment', () => {
             res.on('error', reject);
           }).end();
         }),
-      500,
     );
     expect(length).toBe(big.length);
     expect(hash.digest('hex')).toBe(sha(big));
