@@ -77,10 +77,13 @@ export class Attachments {
     return { result: 'opened', fileName };
   }
 
-  /** Removes the files opened this session (the programs showing them have them open or copied). */
+  /**
+   * Removes the files opened this session (the programs showing them have them open or copied).
+   * Never fails the app's stop: a file another program still holds (Windows) stays behind.
+   */
   async stop(): Promise<void> {
     const root = await this.openRoot?.catch(() => undefined);
-    if (root) await rm(root, { recursive: true, force: true });
+    if (root) await rm(root, { recursive: true, force: true, maxRetries: 2 }).catch(() => undefined);
   }
 
   /** One private folder per run (mode 0700), made when first needed. */
