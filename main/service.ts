@@ -39,6 +39,8 @@ import { PooledSmtpSender } from './smtp/pooled-sender.js';
 import { smtpError } from './smtp/smtp-errors.js';
 import { AddressBook } from './store/address-book.js';
 import { Drafts } from './drafts/drafts.js';
+import { Attachments, type AttachmentShell } from './attachments/attachments.js';
+import { MessageParts } from './attachments/message-parts.js';
 
 export type ServiceOptions = {
   settingsFile: KeyValueFile;
@@ -84,13 +86,21 @@ export type ServiceOptions = {
    */
   oauth?: OAuthOptions;
   oauthProvidersFile?: string;
+  /**
+   * The save dialog and the system's opener for attachments.save and attachments.open (the
+   * Electron shell's, main/electron/attachment-shell.ts). Without it (web mode) both answer
+   * 'download' and the browser downloads the part over the bridge.
+   */
+  attachmentShell?: AttachmentShell;
+  /** Where opened attachments get their private folder (default: the system's temporary folder). */
+  attachmentTempDir?: string;
 };
 
 /**
  * The composition root: builds the services and the one handler table that both transports
  * (Electron IPC and the loopback bridge) dispatch to.
  */
-export function createMailService({ settingsFile, secrets, outboxDir, storeDir, storeWriterScript, outbox: outboxOptions, sync: syncOptions, openExternal, openSignInPage, takeComposeRequests, discovery, settingsProblem, oauth, oauthProvidersFile }: ServiceOptions) {
+export function createMailService({ settingsFile, secrets, outboxDir, storeDir, storeWriterScript, outbox: outboxOptions, sync: syncOptions, openExternal, openSignInPage, takeComposeRequests, discovery, settingsProblem, oauth, oauthProvidersFile, attachmentShell, attachmentTempDir }: ServiceOptions) {
   const accountSettings = new AccountSettings(settingsFile);
   const remoteContent = new RemoteContentSenders(settingsFile);
   let oauthConfig: OAuthOptions | undefined = oauth;
@@ -133,6 +143,10 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
     onChange: (change) => bus.emit('outbox.changed', change),
     onSent: (item) => bus.emit('mail.sent', { accountId: item.accountId, messageId: item.messageId, accepted: item.accepted ?? [] }),
   });
+
+  // The parts of opened messages, by key (inline images, downloads) and for save and open.
+  const parts = new MessageParts((ref) => mail.keptSource(ref.accountId, ref.folder, ref.uid));
+  const attachments = new Attachments(parts, attachmentShell, attachmentTempDir === undefined ? undefined : () => attachmentTempDir);
 
   const addressBook = new AddressBook(store.db);
   const drafts = new Drafts({
@@ -250,8 +264,12 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
 
     'message.open': async ({ accountId, folder, uid }) => {
       const message = await mail.open(accountId, folder, uid);
-      return { ...message, remoteContentAllowed: remoteContent.allows(message.from?.address) };
+      return { ...message, remoteContentAllowed: remoteContent.allows(message.from?.address), partsKey: parts.keyFor({ accountId, folder, uid }) };
     },
+
+    'attachments.save': async ({ accountId, folder, uid, part }) => attachments.save({ accountId, folder, uid }, part),
+
+    'attachments.open': async ({ accountId, folder, uid, part }) => attachments.open({ accountId, folder, uid }, part),
 
     'message.source': async ({ accountId, folder, uid }) => mail.source(accountId, folder, uid),
 
@@ -346,6 +364,8 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
     outbox,
     mail,
     store,
+    /** Message parts by key, for the part routes of the bridge and the app:// protocol. */
+    parts,
     /** Resumes the outbox: whatever was queued when the app last stopped goes out now. */
     start: () => {
       outbox.start();
@@ -356,6 +376,7 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
       (stopping ??= (async () => {
         await outbox.stop();
         await mail.stop();
+        await attachments.stop();
         sender.close();
         store.close();
       })()),

@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   });
   // Whatever was queued when the app last stopped (or crashed) goes out now.
   service.start();
-  const bridge = await startBridge({ dispatch: service.dispatch, bus: service.bus, staticRoot, port });
+  const bridge = await startBridge({ dispatch: service.dispatch, bus: service.bus, staticRoot, port, parts: service.parts });
 
   console.log(`Profile folder: ${dataDir}`);
   console.log(`Mua Mail is running at ${bridge.url}`);

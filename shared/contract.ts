@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { appErrorSchema, type AppErrorDto } from './errors.js';
+import { MAX_PART_INDEX } from './message-parts.js';
 import { outboxItemSchema } from './outbox.js';
 import { addressSuggestionSchema, draftIdSchema, draftMessageSchema, savedDraftSchema } from './drafts.js';
 import {
@@ -62,6 +63,16 @@ export function isOpenableUrl(value: string): boolean {
   if (!OPENABLE_SCHEMES.includes(url.protocol)) return false;
   return url.protocol === 'mailto:' || url.hostname !== '';
 }
+
+/** One part of a message: its account, folder and UID, and the part's place (AttachmentInfo.part). */
+const attachmentRefSchema = z
+  .object({
+    accountId: accountIdSchema,
+    folder: folderPathSchema,
+    uid: z.number().int().positive(),
+    part: z.number().int().nonnegative().max(MAX_PART_INDEX),
+  })
+  .strict();
 
 /** message.source reads at most this many bytes of a kept message (View source). */
 export const MAX_SOURCE_BYTES = 2_000_000;
@@ -297,6 +308,24 @@ export const requests = {
   'message.source': {
     input: z.object({ accountId: accountIdSchema, folder: folderPathSchema.default('INBOX'), uid: z.number().int().positive() }).strict(),
     output: z.object({ source: z.string(), size: z.number().int().nonnegative(), truncated: z.boolean() }),
+  },
+  /**
+   * Saves an attachment (a part of a kept message, attachments[i].part): the system's save
+   * dialog, then the part streamed into the chosen file. 'download' where there is no dialog
+   * (web mode): the browser downloads it from attachment/<partsKey>/<part> instead.
+   */
+  'attachments.save': {
+    input: attachmentRefSchema,
+    output: z.object({ result: z.enum(['saved', 'cancelled', 'download']), fileName: z.string().optional() }),
+  },
+  /**
+   * Opens an attachment with the system's program for its type, from a private temporary
+   * folder. Refused (INVALID_ARGUMENT) for what could run code: programs, scripts, installers,
+   * shortcuts, web pages, SVG... (shared/attachment-names.ts). 'download' in web mode.
+   */
+  'attachments.open': {
+    input: attachmentRefSchema,
+    output: z.object({ result: z.enum(['opened', 'download']), fileName: z.string().optional() }),
   },
   /** "Always load from this sender": remote content of mail from this address loads without asking. */
   'senders.allowRemoteContent': {

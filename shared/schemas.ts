@@ -353,6 +353,10 @@ export const attachmentInfoSchema = z.object({
   contentType: z.string(),
   /** Decoded size in bytes. */
   size: z.number().int().nonnegative(),
+  /** Its place among the message's parts, from 0: what attachments.save and attachments.open take (shared/message-parts.ts). */
+  part: z.number().int().nonnegative().optional(),
+  /** Its Content-ID without the <>, where it has one: the HTML shows it as cid:<contentId>. */
+  contentId: z.string().max(998).optional(),
 });
 export type AttachmentInfo = z.infer<typeof attachmentInfoSchema>;
 
@@ -366,14 +370,16 @@ export const messageDetailSchema = messageSummarySchema.extend({
   text: z.string(),
   attachments: z.array(attachmentInfoSchema).default([]),
   /**
-   * The message's HTML as it came (never sanitized here: the reader does that), with cid:
-   * references to small inline images turned into data: URLs. Absent for a text-only message.
+   * The message's HTML as it came (never sanitized here: the reader does that); its cid:
+   * images are among the attachments (contentId) and served by URL. Absent for a text-only message.
    */
   html: z.string().optional(),
   /** Each Authentication-Results header field's value, unfolded, in header order (the topmost, the nearest hop's, first). */
   authenticationResults: z.array(z.string()).optional(),
   /** The person chose "Always load from this sender" for the message's From address. */
   remoteContentAllowed: z.boolean().optional(),
+  /** The key its parts are served under while the app runs (inline images, downloads; shared/message-parts.ts). */
+  partsKey: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 export type MessageDetail = z.infer<typeof messageDetailSchema>;
 

@@ -9,6 +9,9 @@ import { AppError } from '../../shared/errors.js';
 import type { Dispatch } from '../contract/dispatch.js';
 import type { EventBus } from '../contract/event-bus.js';
 import { log } from '../log.js';
+import { partRequestOf } from '../../shared/message-parts.js';
+import type { PartSource } from '../attachments/message-parts.js';
+import { servePart } from './part-route.js';
 import { send, serveStatic } from './static-files.js';
 
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -21,6 +24,8 @@ export type BridgeOptions = {
   port?: number;
   /** Fixed for tests; otherwise a fresh random token per run. */
   token?: string;
+  /** The parts of opened messages (inline images, attachment downloads); omitted, none are served. */
+  parts?: PartSource;
 };
 
 export type RunningBridge = {
@@ -54,10 +59,17 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const allowedOrigins = new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
 
   server.on('request', (req, res) => {
-    if (!allowedHosts.has(req.headers.host ?? '')) return send(res, 421, 'Misdirected request');
+    const host = req.headers.host ?? '';
+    if (!allowedHosts.has(host)) return send(res, 421, 'Misdirected request');
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
+    const partRequest = partRequestOf((req.url ?? '/').split('?')[0] ?? '/');
+    if (partRequest) {
+      if (!options.parts) return send(res, 404, 'Not found');
+      return void servePart(req, res, partRequest, options.parts, allowedOrigins);
+    }
     if (!options.staticRoot) return send(res, 404, 'Not found');
-    void serveStatic(options.staticRoot, req.url ?? '/', res);
+    // The host the page was reached by (checked above) is the origin its mail frame's policy names.
+    void serveStatic(options.staticRoot, req.url ?? '/', res, `http://${host}`);
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

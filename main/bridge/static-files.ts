@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { MAIL_FRAME_PATH, mailFrameAllowsRemote, mailFrameContentSecurityPolicy, mailFrameDocument } from '../../shared/mail-frame.js';
+import { MAIL_FRAME_PATH, mailFrameContentSecurityPolicy, mailFrameDocument, mailFrameRequestOf, type FrameParts } from '../../shared/mail-frame.js';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
@@ -19,11 +19,8 @@ export const TYPES: Record<string, string> = {
  * The same policy the Electron window enforces, sent as a header so the browser applies it
  * before the page runs: only our own scripts, our own bridge, nothing remote.
  *
- * The reader shows a message in a srcdoc frame, and a srcdoc document inherits this policy on
- * top of its own (renderer/features/reader/remote-content.ts, which allows no script and, until
- * the person loads remote content, no remote image). So this one must leave room for what the
- * frame's own may allow: the message's inline styles, and its remote images and style sheets
- * (http: https:) once the person asked for them. Scripts stay 'self' only.
+ * A message is not shown under this policy: it goes into mail-frame.html, a document of its own
+ * with its own policy (shared/mail-frame.ts), so this one stays strict.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -48,8 +45,11 @@ export const SECURITY_HEADERS = {
   'Cache-Control': 'no-store',
 };
 
-/** Serves the built renderer from `root`; never a file outside it. */
-export async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<void> {
+/**
+ * Serves the built renderer from `root`; never a file outside it. `origin` is the page's own
+ * (http://127.0.0.1:port): the mail frame's policy allows that message's parts from it.
+ */
+export async function serveStatic(root: string, urlPath: string, res: ServerResponse, origin?: string): Promise<void> {
   const base = resolve(root);
   let relative: string;
   try {
@@ -57,7 +57,10 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
   } catch {
     return send(res, 400, 'Bad request');
   }
-  if (relative === MAIL_FRAME_PATH) return sendMailFrame(res, mailFrameAllowsRemote(urlPath.split('?')[1] ?? ''));
+  if (relative === MAIL_FRAME_PATH) {
+    const { allowRemote, partsKey } = mailFrameRequestOf(urlPath.split('?')[1] ?? '');
+    return sendMailFrame(res, allowRemote, origin && partsKey ? { origin, key: partsKey } : undefined);
+  }
   if (relative === '/' || relative === '') relative = '/index.html';
   const path = normalize(join(base, relative));
   if (path !== base && !path.startsWith(base + sep)) return send(res, 404, 'Not found');
@@ -77,17 +80,17 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
 }
 
 /** The document a message is shown in, with its own policy (see shared/mail-frame.ts). */
-export function mailFrameHeaders(allowRemote: boolean): Record<string, string> {
+export function mailFrameHeaders(allowRemote: boolean, parts?: FrameParts): Record<string, string> {
   return {
     ...SECURITY_HEADERS,
-    'Content-Security-Policy': mailFrameContentSecurityPolicy(allowRemote),
+    'Content-Security-Policy': mailFrameContentSecurityPolicy(allowRemote, parts),
     'Content-Type': 'text/html; charset=utf-8',
   };
 }
 
-function sendMailFrame(res: ServerResponse, allowRemote: boolean): void {
-  const body = Buffer.from(mailFrameDocument(allowRemote));
-  res.writeHead(200, { ...mailFrameHeaders(allowRemote), 'Content-Length': body.length });
+function sendMailFrame(res: ServerResponse, allowRemote: boolean, parts: FrameParts | undefined): void {
+  const body = Buffer.from(mailFrameDocument(allowRemote, parts));
+  res.writeHead(200, { ...mailFrameHeaders(allowRemote, parts), 'Content-Length': body.length });
   res.end(body);
 }
 

@@ -1,7 +1,11 @@
 import type { Protocol } from 'electron';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
-import { MAIL_FRAME_PATH, mailFrameAllowsRemote, mailFrameDocument } from '../../shared/mail-frame.js';
+import { Readable } from 'node:stream';
+import { MAIL_FRAME_PATH, mailFrameDocument, mailFrameRequestOf } from '../../shared/mail-frame.js';
+import { partRequestOf } from '../../shared/message-parts.js';
+import type { PartSource } from '../attachments/message-parts.js';
+import { partReply } from '../attachments/serve-part.js';
 import { mailFrameHeaders, SECURITY_HEADERS, TYPES } from '../bridge/static-files.js';
 import { log } from '../log.js';
 
@@ -31,9 +35,13 @@ export function registerAppScheme(protocol: Pick<Protocol, 'registerSchemesAsPri
   ]);
 }
 
-/** Serves app://mua/ from the built renderer folder (after ready, on the default session). */
-export function serveAppScheme(protocol: Pick<Protocol, 'handle'>, rendererDir: string): void {
-  protocol.handle(APP_SCHEME, createAppRequestHandler(rendererDir));
+/**
+ * Serves app://mua/ from the built renderer folder (after ready, on the default session), and
+ * the inline images of open messages from `parts` (read when asked: the mail service starts
+ * after the protocol).
+ */
+export function serveAppScheme(protocol: Pick<Protocol, 'handle'>, rendererDir: string, parts?: () => PartSource | undefined): void {
+  protocol.handle(APP_SCHEME, createAppRequestHandler(rendererDir, readRegularFile, parts));
 }
 
 type ResolvedFile = { path: string; contentType: string };
@@ -70,10 +78,13 @@ export function resolveAppRequest(rendererDir: string, url: string, method = 'GE
 export function createAppRequestHandler(
   rendererDir: string,
   read: (path: string) => Promise<Uint8Array> = readRegularFile,
+  parts?: () => PartSource | undefined,
 ): (request: Request) => Promise<Response> {
   return async (request) => {
     const frame = mailFrameRequest(request.url, request.method);
     if (frame) return frame;
+    const part = await inlinePartRequest(request, parts?.());
+    if (part) return part;
     const resolved = resolveAppRequest(rendererDir, request.url, request.method);
     if ('status' in resolved) {
       if (resolved.status !== 404) log.warn('app: request refused', { status: resolved.status });
@@ -100,10 +111,33 @@ function mailFrameRequest(url: string, method: string): Response | undefined {
     return undefined;
   }
   if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST || parsed.pathname !== MAIL_FRAME_PATH) return undefined;
-  const allowRemote = mailFrameAllowsRemote(parsed.search);
-  const body = new TextEncoder().encode(mailFrameDocument(allowRemote));
-  const headers = { ...mailFrameHeaders(allowRemote), 'Content-Length': String(body.byteLength) };
+  const { allowRemote, partsKey } = mailFrameRequestOf(parsed.search);
+  const parts = partsKey ? { origin: APP_ORIGIN, key: partsKey } : undefined;
+  const body = new TextEncoder().encode(mailFrameDocument(allowRemote, parts));
+  const headers = { ...mailFrameHeaders(allowRemote, parts), 'Content-Length': String(body.byteLength) };
   return new Response(method === 'HEAD' ? null : body, { status: 200, headers });
+}
+
+/**
+ * app://mua/mail-part/<key>/<n>: an inline image of an open message, streamed from its kept
+ * copy (shared/message-parts.ts). Attachments are saved through the dialog on the desktop, so
+ * /attachment/ is not served here. Undefined for any other URL.
+ */
+async function inlinePartRequest(request: Request, parts: PartSource | undefined): Promise<Response | undefined> {
+  let parsed: URL;
+  try {
+    parsed = new URL(request.url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST) return undefined;
+  const partRequest = partRequestOf(parsed.pathname);
+  if (!partRequest) return undefined;
+  if (partRequest.kind !== 'inline' || !parts || (request.method !== 'GET' && request.method !== 'HEAD')) return errorResponse(404);
+  const reply = await partReply(partRequest, parts, request.method);
+  if (reply.status !== 200) return errorResponse(reply.status);
+  const body = reply.body ? (Readable.toWeb(reply.body) as ReadableStream<Uint8Array>) : null;
+  return new Response(body, { status: 200, headers: reply.headers });
 }
 
 async function readRegularFile(path: string): Promise<Uint8Array> {

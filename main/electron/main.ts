@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, Menu, Notification, protocol, safeStorage, screen, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, safeStorage, screen, shell } from 'electron';
 import Store from 'electron-store';
 import { join } from 'node:path';
 import { ELECTRON_EVENT_CHANNEL, type EventPayload } from '../../shared/contract.js';
@@ -9,6 +9,7 @@ import { SETTINGS_DEFAULTS, SETTINGS_FILE } from '../accounts/settings-store.js'
 import { log } from '../log.js';
 import { createMailService, type MailService } from '../service.js';
 import { registerAppScheme, serveAppScheme } from './app-protocol.js';
+import { electronAttachmentShell } from './attachment-shell.js';
 import { ComposeRequests } from './compose-requests.js';
 import { describeError, installCrashLogging, logProcessGone } from './crash-log.js';
 import { registerIpc, trustedSenderCheck } from './ipc.js';
@@ -82,7 +83,8 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
-  serveAppScheme(protocol, paths.rendererDir);
+  // Inline images of open messages come from the mail service, made below.
+  serveAppScheme(protocol, paths.rendererDir, () => service?.parts);
   Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate({ platform: process.platform, isPackaged: app.isPackaged })));
 
   const profileDir = app.getPath('userData');
@@ -109,6 +111,7 @@ async function start(): Promise<void> {
     // Client IDs for browser sign-in (OAuth); MAIL_OAUTH_PROVIDERS names another file.
     oauthProvidersFile: join(profileDir, 'oauth-providers.json'),
     takeComposeRequests: () => composeRequests.take(),
+    attachmentShell: electronAttachmentShell({ dialog, shell, downloadsDir: () => app.getPath('downloads'), window: () => mainWindow }),
   });
   service = mail;
   // Whatever was queued when the app last stopped (or crashed) goes out now.

@@ -1,5 +1,7 @@
 import type { Session } from 'electron';
-import { MAIL_FRAME_PATH, mailFrameAllowsRemote, mailFrameContentSecurityPolicy } from '../../shared/mail-frame.js';
+import { MAIL_FRAME_PATH, mailFrameContentSecurityPolicy, mailFrameRequestOf } from '../../shared/mail-frame.js';
+import { partRequestOf } from '../../shared/message-parts.js';
+import { PART_CONTENT_SECURITY_POLICY } from '../attachments/serve-part.js';
 import { CONTENT_SECURITY_POLICY } from '../bridge/static-files.js';
 import { APP_ORIGIN } from './app-protocol.js';
 import { log } from '../log.js';
@@ -30,8 +32,9 @@ export function applyContentSecurityPolicy(session: Session): void {
 
 /**
  * The app's policy, except for our own mail frame document (shared/mail-frame.ts), which gets
- * the frame's policy: stricter on script, looser only on the message's inline styles and, when
- * the person allowed it, remote images. Decided from the URL, never from what a response says.
+ * the frame's policy: stricter on script, looser only on the message's inline styles, its own
+ * inline images and, when the person allowed it, remote images; and a message part's (a
+ * sandbox: shared/message-parts.ts). Decided from the URL, never from what a response says.
  */
 export function policyFor(url: string): string {
   let parsed: URL;
@@ -41,8 +44,11 @@ export function policyFor(url: string): string {
     return CONTENT_SECURITY_POLICY;
   }
   // (A URL of a custom scheme has no origin of its own to compare: "null".)
-  if (`${parsed.protocol}//${parsed.host}` !== APP_ORIGIN || parsed.pathname !== MAIL_FRAME_PATH) return CONTENT_SECURITY_POLICY;
-  return mailFrameContentSecurityPolicy(mailFrameAllowsRemote(parsed.search));
+  if (`${parsed.protocol}//${parsed.host}` !== APP_ORIGIN) return CONTENT_SECURITY_POLICY;
+  if (partRequestOf(parsed.pathname)) return PART_CONTENT_SECURITY_POLICY;
+  if (parsed.pathname !== MAIL_FRAME_PATH) return CONTENT_SECURITY_POLICY;
+  const { allowRemote, partsKey } = mailFrameRequestOf(parsed.search);
+  return mailFrameContentSecurityPolicy(allowRemote, partsKey ? { origin: APP_ORIGIN, key: partsKey } : undefined);
 }
 
 /** True for a permission our renderer page may have; everything else, from anywhere, is denied. */

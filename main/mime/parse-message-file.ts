@@ -10,13 +10,11 @@ export type MessageSourceRef = string | Buffer;
 
 export type ParsedFile = Pick<MessageDetail, 'to' | 'cc' | 'replyTo' | 'inReplyTo' | 'references' | 'text' | 'attachments'>;
 
-/** What the reader shows beyond ParsedFile: the HTML (cid: images inlined) and the authentication results. */
+/** What the reader shows beyond ParsedFile: the HTML (its cid: images are attachments with a contentId) and the authentication results. */
 export type ReaderParts = ParsedFile & { html?: string; authenticationResults: string[] };
 
 /** The header fields a list row needs, for a message no server describes (POP3). */
 export type MessageHeader = { subject: string; from: MailboxAddress | null; date: number | null; messageId: string | undefined };
-
-const OPTIONS = { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true };
 
 /** What the reader shows of a message nothing could be read from: its envelope's summary only. */
 const UNREADABLE: ParsedFile = { to: [], cc: [], replyTo: [], inReplyTo: undefined, references: [], text: '', attachments: [] };
@@ -26,11 +24,15 @@ const NO_HEADER: MessageHeader = { subject: '', from: null, date: null, messageI
 const MAX_TEXT = 2_000_000;
 /** The HTML handed to the reader stops here (the sanitizer closes what the cut leaves open). */
 const MAX_HTML = 5_000_000;
-/** An inline image (cid:) is sent along as a data: URL up to this size, and all of them up to the total. */
-export const MAX_INLINE_IMAGE_BYTES = 1024 * 1024;
-const MAX_INLINE_IMAGES_BYTES = 5 * 1024 * 1024;
-/** Raster images only: an SVG is a document, not a picture, and stays a cid: link that loads nothing. */
-const INLINE_IMAGE_TYPES = /^image\/(png|gif|jpeg|jpg|webp|bmp)$/i;
+
+/**
+ * mailparser's limits on a first reading, and the roomier ones of a second when the first gives
+ * up (see readWith). Reading a part out of a message (main/attachments/read-part.ts) uses the
+ * roomier ones at once: for a message both readings accept, they find the same parts in the
+ * same order, so a part's number means the same thing to both.
+ */
+export const PARSER_OPTIONS = { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true } as const;
+export const ROOMY_PARSER_OPTIONS = { ...PARSER_OPTIONS, maxHeadSize: 16 * 1024 * 1024, maxChildNodes: 10_000 } as const;
 
 /**
  * Reads a kept message file the way the reader needs it, streaming: the text parts are decoded,
@@ -51,7 +53,7 @@ export async function readMessageFile(file: MessageSourceRef): Promise<{ parts: 
 
 /**
  * parseMessageFile for the reader: also the HTML as it came (not sanitized: the renderer does
- * that), its cid: references to small inline raster images replaced by data: URLs, and the
+ * that; its cid: images are served by URL, see shared/message-parts.ts), and the
  * Authentication-Results header fields, unfolded.
  */
 export async function parseMessageForReader(file: MessageSourceRef): Promise<ReaderParts> {
@@ -60,7 +62,7 @@ export async function parseMessageForReader(file: MessageSourceRef): Promise<Rea
 
 async function readWith(file: MessageSourceRef, reader: boolean): Promise<{ parts: ReaderParts; header: MessageHeader }> {
   try {
-    return await parseWith(file, OPTIONS, reader);
+    return await parseWith(file, PARSER_OPTIONS, reader);
   } catch {
     // mailparser rejects (EMAXLEN), rather than reads, a message past its guards: a header block
     // over 1 MiB in any part (one 1 MB header line, or some 16,000 header lines) or over 1,000
@@ -68,7 +70,7 @@ async function readWith(file: MessageSourceRef, reader: boolean): Promise<{ part
     // failure, the reader shows no text rather than failing: the summary (from the server's
     // envelope) still shows. See test/main/mime/malformed.test.ts.
     try {
-      return await parseWith(file, { ...OPTIONS, maxHeadSize: 16 * 1024 * 1024, maxChildNodes: 10_000 }, reader);
+      return await parseWith(file, ROOMY_PARSER_OPTIONS, reader);
     } catch {
       return { parts: { ...UNREADABLE, authenticationResults: [] }, header: NO_HEADER };
     }
@@ -84,32 +86,20 @@ async function parseWith(
   const attachments: AttachmentInfo[] = [];
   let text = '';
   let html: string | undefined;
-  // cid → data: URL, for the inline images small enough to send along.
-  const inlineImages = new Map<string, string>();
-  let inlinedBytes = 0;
   parser.on('data', (part: AttachmentStream | MessageText) => {
     if (part.type === 'text') {
       text = (part.text ?? '').slice(0, MAX_TEXT);
       if (reader && typeof part.html === 'string') html = part.html.slice(0, MAX_HTML);
       return;
     }
-    let size = 0;
-    // Kept only for an inline raster image the reader may show (and dropped once it grows past the cap).
-    let chunks: Buffer[] | undefined = reader && part.cid && INLINE_IMAGE_TYPES.test(part.contentType) ? [] : undefined;
+    // Numbered as they come: read-part.ts counts the same way to find one again.
+    const info: AttachmentInfo = { filename: part.filename ?? null, contentType: part.contentType, size: 0, part: attachments.length };
+    if (part.cid) info.contentId = part.cid;
+    attachments.push(info);
     part.content.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (!chunks) return;
-      if (size > MAX_INLINE_IMAGE_BYTES || inlinedBytes + size > MAX_INLINE_IMAGES_BYTES) chunks = undefined;
-      else chunks.push(chunk);
+      info.size += chunk.length;
     });
-    part.content.on('end', () => {
-      attachments.push({ filename: part.filename ?? null, contentType: part.contentType, size });
-      if (chunks && part.cid && !inlineImages.has(part.cid)) {
-        inlinedBytes += size;
-        inlineImages.set(part.cid, `data:${part.contentType.toLowerCase()};base64,${Buffer.concat(chunks).toString('base64')}`);
-      }
-      part.release?.();
-    });
+    part.content.on('end', () => part.release?.());
   });
   await pipeline(typeof file === 'string' ? createReadStream(file) : Readable.from([file]), parser);
   const references = parser.references === undefined ? [] : Array.isArray(parser.references) ? parser.references : [parser.references];
@@ -122,7 +112,7 @@ async function parseWith(
     references,
     text,
     attachments,
-    html: html === undefined ? undefined : inlineCidImages(html, inlineImages),
+    html,
     authenticationResults: reader && parser.headerLines ? authenticationResults(parser.headerLines) : [],
   };
   const header: MessageHeader = {
@@ -132,20 +122,6 @@ async function parseWith(
     messageId: parser.messageId || undefined,
   };
   return { parts, header };
-}
-
-/** Replaces cid:ID (RFC 2392; the ID may be %-encoded) with the image's data: URL where there is one. */
-function inlineCidImages(html: string, images: ReadonlyMap<string, string>): string {
-  if (images.size === 0) return html;
-  return html.replace(/\bcid:([^'"\s<>()]{1,256})/gi, (match, id: string) => {
-    let decoded = id;
-    try {
-      decoded = decodeURIComponent(id);
-    } catch {
-      // not %-encoded after all
-    }
-    return images.get(id) ?? images.get(decoded) ?? match;
-  });
 }
 
 /** The Authentication-Results fields (RFC 8601) of the message's own header, unfolded, in order. */

@@ -314,6 +314,12 @@ export class MailSync {
     return readMessageSource(source, limit);
   }
 
+  /** A message's kept source (its file, or its bytes in the store), downloaded and kept first if need be: attachments are read from it. */
+  async keptSource(accountId: string, path: string, uid: number): Promise<string | Buffer> {
+    this.lastUse.set(accountId, Date.now());
+    return (await this.keptMessage(accountId, path, uid)).source;
+  }
+
   /**
    * The message's kept source: its bytes where the store keeps them (a local folder's small
    * message), else its file, streamed from the server to disk first when there is none.

@@ -8,6 +8,8 @@ type Props = {
   /** Sanitized body markup (sanitize-html.ts). */
   html: string;
   allowRemote: boolean;
+  /** The key of the message's parts: the frame's policy lets it show those inline images, and no others. */
+  partsKey?: string;
   /** A link was clicked (or activated from the keyboard); nothing has been opened. */
   onLink: (link: FrameLink) => void;
   /** The link under the pointer or the focus, or undefined when there is none. */
@@ -59,7 +61,7 @@ export function attachLinkHandlers(doc: Document, { onLink, onHover }: Pick<Prop
  * its own CSP (shared/mail-frame.ts): no script and, unless remote content was allowed, nothing
  * from the network; the app's own, stricter policy stays as it is.
  */
-export function HtmlBody({ html, allowRemote, onLink, onHover }: Props) {
+export function HtmlBody({ html, allowRemote, partsKey, onLink, onHover }: Props) {
   const frame = useRef<HTMLIFrameElement>(null);
   const callbacks = useRef({ onLink, onHover });
   callbacks.current = { onLink, onHover };
@@ -115,7 +117,7 @@ export function HtmlBody({ html, allowRemote, onLink, onHover }: Props) {
       title="Message body"
       sandbox="allow-same-origin"
       referrerPolicy="no-referrer"
-      src={mailFrameUrl(allowRemote)}
+      src={mailFrameUrl(allowRemote, partsKey)}
       onLoad={onLoad}
     />
   );

@@ -1,13 +1,16 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ContractClient } from '../../../shared/contract.js';
 import type { AppErrorDto } from '../../../shared/errors.js';
+import { inlinePartUrl, isInlineImageType } from '../../../shared/message-parts.js';
 import type { AttachmentInfo, MessageDetail } from '../../../shared/schemas.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
+import { Attachments } from './Attachments.js';
 import { AuthBadge } from './AuthBadge.js';
 import { summarizeAuthentication } from './auth-results.js';
 import { HtmlBody, type FrameLink } from './HtmlBody.js';
 import { decideLink, type LinkDecision } from './links.js';
 import { RemoteContentBanner } from './RemoteContentBanner.js';
+import { formatSize } from './format-size.js';
 import { sanitizeHtml } from './sanitize-html.js';
 
 type View = 'message' | 'text' | 'source';
@@ -21,11 +24,7 @@ type Props = {
   source?: { accountId: string; folder: string };
 };
 
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
+export { formatSize };
 
 /**
  * The content of one message (keyed by message: everything here starts afresh for the next):
@@ -46,7 +45,8 @@ export function MessageContent({ message, client, source: sourceOf }: Props) {
   const askTitle = useId();
 
   const html = message.html;
-  const sanitized = useMemo(() => (html ? sanitizeHtml(html, { allowRemote: loadRemote }) : undefined), [html, loadRemote]);
+  const inlineImages = useMemo(() => inlineImagesOf(message.attachments, message.partsKey), [message.attachments, message.partsKey]);
+  const sanitized = useMemo(() => (html ? sanitizeHtml(html, { allowRemote: loadRemote, inlineImages }) : undefined), [html, loadRemote, inlineImages]);
 
   useEffect(() => {
     if (asking) cancelAsk.current?.focus();
@@ -147,14 +147,18 @@ export function MessageContent({ message, client, source: sourceOf }: Props) {
               </div>
             </div>
           ) : null}
-          <HtmlBody html={sanitized.html} allowRemote={loadRemote} onLink={onLink} onHover={setHover} />
+          <HtmlBody html={sanitized.html} allowRemote={loadRemote} partsKey={message.partsKey} onLink={onLink} onHover={setHover} />
           <p className="link-target" aria-live="polite">
             {hover ? (hover.href && decideLink(hover.href, '').kind !== 'refuse' ? `Link goes to ${hover.href}` : 'This link was disabled: it did not lead to a web page or an email address.') : ''}
           </p>
           {notice ? <p className="link-notice">{notice}</p> : null}
         </>
       )}
-      <Attachments attachments={message.attachments} />
+      <Attachments
+        attachments={message.attachments}
+        source={client && sourceAccount && sourceFolder ? { client, accountId: sourceAccount, folder: sourceFolder, uid: message.uid, partsKey: message.partsKey } : undefined}
+        onError={setError}
+      />
     </div>
   );
 }
@@ -175,19 +179,14 @@ function SourceView({ source }: { source: Source | undefined }) {
   );
 }
 
-function Attachments({ attachments }: { attachments: AttachmentInfo[] }) {
-  if (attachments.length === 0) return null;
-  return (
-    <section className="attachments" aria-label="Attachments">
-      <h3>Attachments</h3>
-      <ul>
-        {attachments.map((a, i) => (
-          <li key={i}>
-            <span className="attachment-name">{a.filename ?? '(unnamed)'}</span> <span className="attachment-size">{formatSize(a.size)}</span>{' '}
-            <span className="attachment-type">{a.contentType}</span>
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
+/** The message's inline images (a Content-ID, a raster type) and the URLs the app serves them at. */
+function inlineImagesOf(attachments: readonly AttachmentInfo[], partsKey: string | undefined): Map<string, string> {
+  const images = new Map<string, string>();
+  if (!partsKey) return images;
+  for (const a of attachments) {
+    if (a.contentId && a.part !== undefined && isInlineImageType(a.contentType) && !images.has(a.contentId)) {
+      images.set(a.contentId, inlinePartUrl(partsKey, a.part));
+    }
+  }
+  return images;
 }

@@ -1,3 +1,15 @@
+import {
+  isTokenAtKeyword,
+  isTokenCloseParen,
+  isTokenFunction,
+  isTokenOpenParen,
+  isTokenString,
+  isTokenURL,
+  isTokenWhiteSpaceOrComment,
+  tokenize,
+  type CSSToken,
+} from '@csstools/css-tokenizer';
+
 /**
  * Remote content in a message: what counts as remote, what looks like a tracking pixel, the
  * URLs hidden in CSS, and the Content-Security-Policy of the frame the message is shown in.
@@ -17,7 +29,7 @@ export function remoteHost(value: string): string {
   }
 }
 
-/** A data: URL of an image (what inline cid: images arrive as), shown without asking. */
+/** A data: URL of an image, shown without asking (it is part of the message). */
 export function isImageDataUrl(value: string): boolean {
   return /^\s*data:image\/(?:png|gif|jpe?g|webp|bmp|svg\+xml)[;,]/i.test(value);
 }
@@ -30,46 +42,116 @@ export function srcsetUrls(srcset: string): string[] {
     .filter((url) => url.length > 0);
 }
 
+/** A URL a piece of CSS refers to, and the tokens (first and last) that make up the reference. */
+type CssUrlRef = { url: string; first: number; last: number; form: 'url' | 'string' };
+
 /**
- * Decodes CSS escapes (\75 rl( is url(), \40 import is @import) so that no obfuscation hides a
- * URL from the scan below; the frame's CSP blocks whatever still gets past.
+ * Every place a piece of CSS names something to load, found on the tokens of CSS Syntax Level 3
+ * (@csstools/css-tokenizer: the tokenizer browsers implement, escapes, comments and unclosed
+ * strings included), so the scan sees exactly what the browser will: url(...) quoted or not
+ * (also at the end of the input, unclosed), src("..."), @import "...", and the strings of
+ * image-set() and -webkit-image-set(). Fonts (@font-face src), backgrounds, imports, cursors,
+ * masks: all of them are url() or one of these. A regular expression could not be sure of this
+ * (u\72 l( is url(; a comment between ur and l( makes it none), and the frame's CSP stays
+ * behind it in any case.
  */
-export function unescapeCss(css: string): string {
-  return css
-    .replace(/\\([0-9a-f]{1,6})[ \t\r\n\f]?/gi, (_m, hex: string) => {
-      const code = parseInt(hex, 16);
-      return code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? '\ufffd' : String.fromCodePoint(code);
-    })
-    .replace(/\\\r?\n/g, '')
-    .replace(/\\(.)/g, '$1')
-    .replace(/\/\*[\s\S]*?\*\//g, '');
-}
-
-const CSS_URL = /url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)/gi;
-const CSS_IMPORT_STRING = /@import\s+(?:"([^"]*)"|'([^']*)')/gi;
-const CSS_IMAGE_SET_STRING = /image-set\(\s*(?:"([^"]*)"|'([^']*)')/gi;
-
-/** Every URL a piece of CSS refers to (url(...), @import "...", image-set("...")). */
-export function cssUrls(css: string): string[] {
-  const plain = unescapeCss(css);
-  const urls: string[] = [];
-  for (const pattern of [CSS_URL, CSS_IMPORT_STRING, CSS_IMAGE_SET_STRING]) {
-    for (const m of plain.matchAll(pattern)) urls.push((m[1] ?? m[2] ?? m[3] ?? '').trim());
+function findCssUrls(tokens: readonly CSSToken[]): CssUrlRef[] {
+  const refs: CssUrlRef[] = [];
+  const nextMeaningful = (from: number) => {
+    let j = from;
+    while (j < tokens.length && isTokenWhiteSpaceOrComment(tokens[j])) j++;
+    return j;
+  };
+  // The paren depths at which an image-set( was opened: its strings are image URLs.
+  const imageSets: number[] = [];
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (isTokenURL(token)) {
+      refs.push({ url: token[4].value, first: i, last: i, form: 'url' });
+    } else if (isTokenFunction(token)) {
+      const name = token[4].value.toLowerCase();
+      if (name === 'url' || name === 'src') {
+        const arg = nextMeaningful(i + 1);
+        const value = tokens[arg];
+        if (isTokenString(value)) {
+          const close = nextMeaningful(arg + 1);
+          const last = isTokenCloseParen(tokens[close]) ? close : arg;
+          refs.push({ url: value[4].value, first: i, last, form: 'url' });
+          i = last;
+          continue;
+        }
+      }
+      depth++;
+      if (name.endsWith('image-set')) imageSets.push(depth);
+    } else if (isTokenOpenParen(token)) {
+      depth++;
+    } else if (isTokenCloseParen(token)) {
+      if (imageSets.at(-1) === depth) imageSets.pop();
+      depth = Math.max(0, depth - 1);
+    } else if (isTokenString(token) && imageSets.length > 0) {
+      refs.push({ url: token[4].value, first: i, last: i, form: 'string' });
+    } else if (isTokenAtKeyword(token) && token[4].value.toLowerCase() === 'import') {
+      const target = nextMeaningful(i + 1);
+      const value = tokens[target];
+      if (isTokenString(value)) {
+        refs.push({ url: value[4].value, first: target, last: target, form: 'string' });
+        i = target;
+      }
+    }
   }
-  return urls;
+  return refs;
 }
 
+function tokensOf(css: string): CSSToken[] {
+  return tokenize({ css }, { onParseError: () => {} });
+}
+
+/** Every URL a piece of CSS refers to (url(...), src("..."), @import "...", image-set("...")). */
+export function cssUrls(css: string): string[] {
+  return findCssUrls(tokensOf(css)).map((ref) => ref.url.trim());
+}
+
+const IDENT_EDGE_END = /[\w\-\\\u0080-\uffff]$/;
+const IDENT_EDGE_START = /^[\w\-\\\u0080-\uffff]/;
+
 /**
- * CSS with every URL reference that is not an image data: URL taken out (url(...) becomes
- * none, @import and image-set strings become empty). Returned unchanged when it has none.
+ * CSS with every URL reference that `keep` refuses taken out (url(...) and the strings of
+ * @import and image-set become none, which loads nothing), and those `map` gives another URL
+ * for pointed there (a message's cid: image to the part it is served at). Everything else is
+ * the input's own text, token for token. Returned unchanged when nothing is refused or mapped.
  */
-export function stripCssUrls(css: string, keep: (url: string) => boolean): string {
-  if (cssUrls(css).every(keep)) return css;
-  const plain = unescapeCss(css);
-  return plain
-    .replace(CSS_URL, (m, a?: string, b?: string, c?: string) => (keep((a ?? b ?? c ?? '').trim()) ? m : 'none'))
-    .replace(CSS_IMPORT_STRING, (m, a?: string, b?: string) => (keep((a ?? b ?? '').trim()) ? m : '@import ""'))
-    .replace(CSS_IMAGE_SET_STRING, (m, a?: string, b?: string) => (keep((a ?? b ?? '').trim()) ? m : 'image-set(""'));
+export function stripCssUrls(css: string, keep: (url: string) => boolean, map?: (url: string) => string | undefined): string {
+  const tokens = tokensOf(css);
+  const refs = findCssUrls(tokens);
+  const decided = refs.map((ref) => {
+    const url = ref.url.trim();
+    const mapped = map?.(url);
+    return { ref, replacement: mapped !== undefined ? mapped : keep(url) ? undefined : null };
+  });
+  if (decided.every((d) => d.replacement === undefined)) return css;
+  let out = '';
+  let next = 0;
+  // After a replacement, the next token must not run into it (and before one, it into the last).
+  let guardNext = false;
+  const emit = (text: string, guard = false) => {
+    if (text === '') return;
+    if ((guard || guardNext) && IDENT_EDGE_END.test(out) && IDENT_EDGE_START.test(text)) out += ' ';
+    out += text;
+    guardNext = false;
+  };
+  for (const { ref, replacement } of decided) {
+    for (; next < ref.first; next++) emit(tokens[next]![1]);
+    if (replacement === undefined) {
+      for (; next <= ref.last; next++) emit(tokens[next]![1]);
+      continue;
+    }
+    emit(replacement === null ? 'none' : ref.form === 'url' ? `url(${JSON.stringify(replacement)})` : JSON.stringify(replacement), true);
+    guardNext = true;
+    next = ref.last + 1;
+  }
+  for (; next < tokens.length; next++) emit(tokens[next]![1]);
+  return out;
 }
 
 /** A length in CSS pixels from an attribute or a style value ("1", "1px", "0"); undefined when it is not one. */

@@ -15,6 +15,12 @@ import {
 export type SanitizeOptions = {
   /** Keep remote images, backgrounds and style sheets (the person chose to load them). */
   allowRemote: boolean;
+  /**
+   * The message's own inline images: Content-ID (without <>) to the URL the app serves the part
+   * at (shared/message-parts.ts). A cid: reference found here shows that part, remote content or
+   * not; any other cid: loads nothing.
+   */
+  inlineImages?: ReadonlyMap<string, string>;
   /** The window whose DOM DOMPurify parses with (the renderer's own; jsdom's in tests). */
   window?: Window;
 };
@@ -53,7 +59,7 @@ const ALLOWED_URI_REGEXP = /^(?:(?:https?|mailto|cid):|[^a-z]|[a-z+.-]+(?:[^a-z+
  * and removed unless allowRemote. Tiny or hidden remote images are counted as tracking pixels
  * and removed even then.
  */
-export function sanitizeHtml(dirty: string, { allowRemote, window: win = window }: SanitizeOptions): SanitizedHtml {
+export function sanitizeHtml(dirty: string, { allowRemote, inlineImages = new Map(), window: win = window }: SanitizeOptions): SanitizedHtml {
   const purify = createDOMPurify(win as never);
   const report = emptyReport();
   const hosts = new Set<string>();
@@ -64,11 +70,12 @@ export function sanitizeHtml(dirty: string, { allowRemote, window: win = window 
     report.count++;
     hosts.add(remoteHost(url));
   };
+  const inlineUrl = inlineImageLookup(inlineImages);
   /** A URL in CSS may stay: an image data: URL always, an http(s) one once remote content is allowed. */
   const keepCssUrl = (url: string) => isImageDataUrl(url) || (allowRemote && isRemoteUrl(url));
   const cleanCss = (css: string) => {
     for (const url of cssUrls(css)) if (isRemoteUrl(url)) remote(url);
-    return stripCssUrls(css, keepCssUrl);
+    return stripCssUrls(css, keepCssUrl, inlineUrl);
   };
 
   purify.addHook('uponSanitizeElement', (node, data) => {
@@ -102,9 +109,13 @@ export function sanitizeHtml(dirty: string, { allowRemote, window: win = window 
     }
 
     const src = element.getAttribute('src');
-    if (src !== null) {
+    const inline = src !== null && tag === 'img' ? inlineUrl(src) : undefined;
+    if (inline) {
+      // The message's own image, served by the app: not remote content.
+      element.setAttribute('src', inline);
+    } else if (src !== null) {
       if (isImageDataUrl(src) && tag === 'img') {
-        // an inline image (cid: arrives as data:): shown
+        // an image inside the markup itself: shown
       } else if (isRemoteUrl(src) && tag === 'img') {
         if (looksLikeTrackingPixel(element)) {
           report.trackers.count++;
@@ -132,6 +143,11 @@ export function sanitizeHtml(dirty: string, { allowRemote, window: win = window 
     for (const name of ['background', 'poster', 'lowsrc', 'dynsrc']) {
       const value = element.getAttribute(name);
       if (value === null) continue;
+      const own = name === 'background' ? inlineUrl(value) : undefined;
+      if (own) {
+        element.setAttribute(name, own);
+        continue;
+      }
       if (isRemoteUrl(value)) remote(value);
       if (!(isImageDataUrl(value) || (allowRemote && isRemoteUrl(value)))) element.removeAttribute(name);
     }
@@ -161,4 +177,24 @@ export function sanitizeHtml(dirty: string, { allowRemote, window: win = window 
   report.hosts = [...hosts].sort();
   report.trackers.hosts = [...trackerHosts].sort();
   return { html, report, neutralisedLinks };
+}
+
+/**
+ * cid:ID (RFC 2392: the ID may be %-encoded) to the URL of the message's part with that
+ * Content-ID, or undefined: the exact ID, then decoded, then regardless of case.
+ */
+function inlineImageLookup(images: ReadonlyMap<string, string>): (value: string) => string | undefined {
+  const folded = new Map([...images].map(([id, url]) => [id.toLowerCase(), url]));
+  return (value) => {
+    const match = /^\s*cid:(\S{1,998})\s*$/i.exec(value);
+    if (!match || images.size === 0) return undefined;
+    const id = match[1]!.replace(/^<|>$/g, '');
+    let decoded = id;
+    try {
+      decoded = decodeURIComponent(id);
+    } catch {
+      // not %-encoded after all
+    }
+    return images.get(id) ?? images.get(decoded) ?? folded.get(decoded.toLowerCase());
+  };
 }

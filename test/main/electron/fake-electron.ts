@@ -155,7 +155,17 @@ export const fakeScreen = {
   getAllDisplays: vi.fn(() => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }]),
 };
 
-export const fakeShell = { openExternal: vi.fn(async (_url: string) => undefined) };
+export const fakeShell = {
+  openExternal: vi.fn(async (_url: string) => undefined),
+  /** Resolves with '' (opened) unless a test sets what the system says instead. */
+  openPath: vi.fn(async (_path: string) => ''),
+};
+
+/** The save dialog: answers what the test put in `nextAnswer` (cancelled by default). */
+export const fakeDialog = {
+  nextAnswer: { canceled: true, filePath: '' } as { canceled: boolean; filePath: string },
+  showSaveDialog: vi.fn(async (..._args: unknown[]) => fakeDialog.nextAnswer),
+};
 
 export const fakeIpcMain = {
   handlers: new Map<string, (...args: unknown[]) => unknown>(),
@@ -174,6 +184,7 @@ export const fakeElectron = {
   protocol: fakeProtocol,
   screen: fakeScreen,
   shell: fakeShell,
+  dialog: fakeDialog,
   session: { defaultSession: fakeSession },
   contextBridge: fakeContextBridge,
   ipcRenderer: fakeIpcRenderer,

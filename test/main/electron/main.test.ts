@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ELECTRON_EVENT_CHANNEL, ELECTRON_INVOKE_CHANNEL, type Reply } from '../../../shared/contract.js';
 import { EventBus } from '../../../main/contract/event-bus.js';
 import type { ServiceOptions } from '../../../main/service.js';
-import { fakeApp, fakeIpcMain, fakeMenu, FakeBrowserWindow, FakeNotification, fakePaths, fakeProtocol, fakeShell } from './fake-electron.js';
+import { fakeApp, fakeDialog, fakeIpcMain, fakeMenu, FakeBrowserWindow, FakeNotification, fakePaths, fakeProtocol, fakeShell } from './fake-electron.js';
 
 /**
  * Loads the real main/electron/main.ts with the stand-in 'electron' module and a stand-in mail
@@ -35,6 +35,14 @@ vi.mock('../../../main/service.js', async () => {
           counts: () => ({ total: 0, unread: 0 }),
         },
         secretsKind: 'memory',
+        // One message whose part 0 is an inline image (app://mua/mail-part/ reads it from here).
+        parts: {
+          refOf: (key: string) => (key === 'a7'.repeat(32) ? { accountId: 'account-0001', folder: 'INBOX', uid: 1 } : undefined),
+          open: async () => {
+            const { Readable } = await import('node:stream');
+            return { info: { part: 0, filename: 'logo.png', contentType: 'image/png' }, content: Readable.from([Buffer.from('png bytes')]), close: () => {} };
+          },
+        },
         start: vi.fn(),
         stop: vi.fn(async () => {}),
       };
@@ -187,6 +195,23 @@ describe('main/electron/main.ts', () => {
     window.emit('close');
     const { readFileSync } = await import('node:fs');
     expect(JSON.parse(readFileSync(join(userData, 'window-state.json'), 'utf8'))).toEqual({ x: 10, y: 20, width: 1000, height: 700, maximized: false });
+  });
+
+  it('lends the mail service the save dialog (modal to the window) and the system opener for attachments', async () => {
+    const shell = service.options!.attachmentShell!;
+    fakeDialog.nextAnswer = { canceled: false, filePath: '/home/me/report.pdf' };
+    expect(await shell.chooseSavePath('report.pdf')).toBe('/home/me/report.pdf');
+    expect(fakeDialog.showSaveDialog.mock.calls.at(-1)![0]).toBe(window);
+    await shell.openPath('/tmp/mua-attachments-x/open-y/report.pdf');
+    expect(fakeShell.openPath).toHaveBeenCalledWith('/tmp/mua-attachments-x/open-y/report.pdf');
+  });
+
+  it('serves the inline images of open messages on app:// from the mail service', async () => {
+    const handler = fakeProtocol.handlers.get('app')!;
+    const image = await handler(new Request(`app://mua/mail-part/${'a7'.repeat(32)}/0`));
+    expect(image.status).toBe(200);
+    expect(await image.text()).toBe('png bytes');
+    expect((await handler(new Request(`app://mua/mail-part/${'b8'.repeat(32)}/0`))).status).toBe(404);
   });
 
   it('installed crash logging', () => {

@@ -18,13 +18,13 @@ const file = (raw: string | Buffer) => {
 };
 
 describe('the reader’s view of a kept message file', () => {
-  it('has the HTML as it came, with the inline image as a data: URL, the attachments with sizes, and the Authentication-Results unfolded', async () => {
+  it('has the HTML as it came, the parts numbered with their sizes (the inline image with its Content-ID), and the Authentication-Results unfolded', async () => {
     const parsed = await parseMessageForReader(file(richMessage('Rich')));
-    expect(parsed.html).toContain(`<img src="data:image/png;base64,${PNG_1X1_BYTES.toString('base64')}" alt="logo">`);
-    expect(parsed.html).not.toContain('cid:');
+    // The inline image stays a cid: reference: the app serves the part by URL (shared/message-parts.ts).
+    expect(parsed.html).toContain('<img src="cid:logo@example.test" alt="logo">');
     expect(parsed.attachments).toEqual([
-      { filename: null, contentType: 'image/png', size: PNG_1X1_BYTES.length },
-      { filename: 'report.pdf', contentType: 'application/pdf', size: 3000 },
+      { filename: null, contentType: 'image/png', size: PNG_1X1_BYTES.length, part: 0, contentId: 'logo@example.test' },
+      { filename: 'report.pdf', contentType: 'application/pdf', size: 3000, part: 1 },
     ]);
     expect(parsed.authenticationResults).toEqual([
       'mx.example.test (Postfix) 1; spf=pass (sender IP is 192.0.2.1) smtp.mailfrom=example.test; dkim=pass (2048-bit key) header.d=example.test header.s=sel; dmarc=pass (p=reject dis=none) header.from=example.test',
@@ -38,14 +38,15 @@ describe('the reader’s view of a kept message file', () => {
     expect(parsed.text).toContain('This message has an HTML version.');
   });
 
-  it('a cid: image too large to send along stays a cid: link (it then shows nothing)', async () => {
-    const big = Buffer.alloc(1024 * 1024 + 10, 1).toString('base64').replace(/.{76}/g, '$&\r\n');
+  it('never copies an inline image into the HTML, however large: the reader gets a few bytes, not megabytes', async () => {
+    const big = Buffer.alloc(4 * 1024 * 1024, 1).toString('base64').replace(/.{76}/g, '$&\r\n');
     const raw =
       'From: a@example.test\r\nSubject: big\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="B"\r\n\r\n' +
       '--B\r\nContent-Type: text/html\r\n\r\n<img src="cid:big@x">\r\n' +
       `--B\r\nContent-Type: image/png\r\nContent-ID: <big@x>\r\nContent-Transfer-Encoding: base64\r\n\r\n${big}\r\n--B--\r\n`;
     const parsed = await parseMessageForReader(file(raw));
-    expect(parsed.html).toContain('cid:big@x');
+    expect(parsed.html?.trim()).toBe('<img src="cid:big@x">');
+    expect(parsed.attachments).toEqual([{ filename: null, contentType: 'image/png', size: 4 * 1024 * 1024, part: 0, contentId: 'big@x' }]);
   });
 
   it('parseMessageFile (prefetch, POP3) does not carry the reader’s extras', async () => {
@@ -82,11 +83,12 @@ describe('through the contract, on the test bed', () => {
     const raw = richMessage(`Rich ${randomUUID()}`);
     const { app, account, path } = await delivered(raw);
     const opened = value(await app.client.invoke('message.open', { accountId: account.id, folder: path, uid: 1 }));
-    expect(opened.html).toContain('src="data:image/png;base64,');
+    expect(opened.html).toContain('src="cid:logo@example.test"');
+    expect(opened.partsKey).toMatch(/^[0-9a-f]{64}$/);
     expect(opened.authenticationResults?.[0]).toMatch(/^mx\.example\.test \(Postfix\) 1; spf=pass/);
-    expect(opened.attachments.map((a) => [a.filename, a.size])).toEqual([
-      [null, PNG_1X1_BYTES.length],
-      ['report.pdf', 3000],
+    expect(opened.attachments.map((a) => [a.part, a.filename, a.size, a.contentId])).toEqual([
+      [0, null, PNG_1X1_BYTES.length, 'logo@example.test'],
+      [1, 'report.pdf', 3000, undefined],
     ]);
     expect(opened.remoteContentAllowed).toBe(false);
     const source = value(await app.client.invoke('message.source', { accountId: account.id, folder: path, uid: 1 }));

@@ -213,7 +213,7 @@ describe('a large message', () => {
       value(await app.client.invoke('message.open', { accountId: account.id, folder: path, uid: 1 })),
     );
     expect(opened.text).toContain('See attached.');
-    expect(opened.attachments).toEqual([{ filename: 'big.bin', contentType: 'application/octet-stream', size: 24 * 1024 * 1024 }]);
+    expect(opened.attachments).toEqual([{ filename: 'big.bin', contentType: 'application/octet-stream', size: 24 * 1024 * 1024, part: 0 }]);
     // The message is ~33 MB on the wire; holding it whole (or the decoded file) shows as 33 MB
     // or more (69 MB measured when download-message.ts buffered it). Streaming stays at a few
     // 1 MiB chunks plus the parser's buffers: 8–14 MB measured.

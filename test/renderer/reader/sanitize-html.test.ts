@@ -96,7 +96,8 @@ describe('remote content, piece by piece', () => {
       'https://q.test/4',
     ]);
     expect(cssUrls('x{background:u\\72 l(https://e.test/a)}')).toEqual(['https://e.test/a']);
-    expect(cssUrls('x{background:ur/**/l(https://c.test/a)}')).toEqual(['https://c.test/a']);
+    // A comment splits a name in CSS: "ur", a comment, "l(" is no url() to the browser either.
+    expect(cssUrls('x{background:ur/**/l(https://c.test/a)}')).toEqual([]);
     expect(cssUrls('x{background-image:image-set("https://i.test/a.png" 1x)}')).toContain('https://i.test/a.png');
     expect(stripCssUrls('color:red', () => false)).toBe('color:red');
     expect(stripCssUrls('background:url(https://x.test/a) no-repeat;color:red', () => false)).toBe('background:none no-repeat;color:red');
@@ -125,9 +126,9 @@ describe('the frame', () => {
     const blocked = frameContentSecurityPolicy(false);
     expect(blocked).toContain("script-src 'none'");
     expect(blocked).toContain("default-src 'none'");
-    expect(blocked).toMatch(/img-src data: cid:;/);
+    expect(blocked).toMatch(/img-src data:;/);
     expect(blocked).not.toMatch(/https?:/);
-    expect(frameContentSecurityPolicy(true)).toMatch(/img-src data: cid: https: http:;/);
+    expect(frameContentSecurityPolicy(true)).toMatch(/img-src data: https: http:;/);
     expect(frameContentSecurityPolicy(true)).toContain("script-src 'none'");
   });
 
