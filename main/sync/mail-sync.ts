@@ -314,6 +314,11 @@ export class MailSync {
     return readMessageSource(source, limit);
   }
 
+  /** A message's kept source, downloaded and kept first if need be (a forward's attachments are read from it). */
+  async keptSource(accountId: string, path: string, uid: number): Promise<string | Buffer> {
+    return (await this.keptMessage(accountId, path, uid)).source;
+  }
+
   /**
    * The message's kept source: its bytes where the store keeps them (a local folder's small
    * message), else its file, streamed from the server to disk first when there is none.

@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useId, useRef, useState, type DragEvent, type FormEvent } from 'react';
+import type { ForwardedAttachment } from '../../../shared/compose.js';
 import type { ContractClient } from '../../../shared/contract.js';
 import type { DraftMessage } from '../../../shared/drafts.js';
 import type { AppErrorDto } from '../../../shared/errors.js';
 import type { OutboxItem } from '../../../shared/outbox.js';
+import { plainTextOf } from '../../../shared/plain-text.js';
 import { identitiesOf, type Account } from '../../../shared/schemas.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Field, SelectField } from '../../components/Field.js';
@@ -11,7 +13,10 @@ import { splitAddresses } from '../../format.js';
 import { AddressField } from './AddressField.js';
 import { AttachmentReminder } from './AttachmentReminder.js';
 import { forSending, formatSize, fromOutgoing, mentionsAttachment, readAttachments, type ComposerAttachment, type PickedFile } from './attachments.js';
-import type { Draft } from './reply-draft.js';
+import type { Draft, ForwardedFile } from './reply-draft.js';
+import { RichTextEditor } from './RichTextEditor.js';
+import { textToHtml } from './rich-text.js';
+import { preferredFormat, rememberFormat, type Format } from './format-preference.js';
 
 /** How long typing pauses before the draft is saved. */
 export const AUTOSAVE_DELAY_MS = 2000;
@@ -25,7 +30,18 @@ type Props = {
   onDiscard: () => void;
   /** Tests shorten the pause before a draft is saved. */
   autosaveDelayMs?: number;
+  /** Tests take hold of the rich text editor (jsdom has no keyboard for it). */
+  onEditorReady?: Parameters<typeof RichTextEditor>[0]['onReady'];
 };
+
+/** How a message opens: rich when it has HTML; a new, empty one as the person last chose; else plain. */
+function initialFormat(initial: Draft): Format {
+  if (initial.html !== undefined) return 'rich';
+  return initial.text.trim() === '' ? preferredFormat() : 'plain';
+}
+
+/** What the contract takes of a forwarded file: where it is, not its size. */
+const forwardedRef = ({ folder, uid, index, filename }: ForwardedFile): ForwardedAttachment => ({ folder, uid, index, filename });
 
 /** Recipients as typed, names kept (a draft keeps what the person wrote, half-typed or not). */
 function typedRecipients(text: string): string[] {
@@ -43,9 +59,11 @@ function defaultSendAt(now = new Date()): string {
   return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
 }
 
-export function Compose({ client, account, initial, onQueued, onDiscard, autosaveDelayMs = AUTOSAVE_DELAY_MS }: Props) {
-  const [draft, setDraft] = useState<Draft>(initial);
+export function Compose({ client, account, initial, onQueued, onDiscard, autosaveDelayMs = AUTOSAVE_DELAY_MS, onEditorReady }: Props) {
+  const [format, setFormat] = useState<Format>(() => initialFormat(initial));
+  const [draft, setDraft] = useState<Draft>(() => (format === 'rich' && initial.html === undefined ? { ...initial, html: textToHtml(initial.text) } : initial));
   const [attachments, setAttachments] = useState<ComposerAttachment[]>(() => (initial.attachments ?? []).map(fromOutgoing));
+  const [forwarded, setForwarded] = useState<ForwardedFile[]>(() => initial.forwarded ?? []);
   const [attachError, setAttachError] = useState<string>();
   const [error, setError] = useState<AppErrorDto>();
   const [sending, setSending] = useState(false);
@@ -56,6 +74,8 @@ export function Compose({ client, account, initial, onQueued, onDiscard, autosav
   const [laterError, setLaterError] = useState<string>();
   const [savedNote, setSavedNote] = useState('');
   const messageId = useId();
+  const messageLabelId = useId();
+  const formatName = useId();
   const sendAtId = useId();
   const fileInput = useRef<HTMLInputElement>(null);
   const identities = identitiesOf(account);
@@ -69,15 +89,15 @@ export function Compose({ client, account, initial, onQueued, onDiscard, autosav
   const finished = useRef(false);
   const draftId = useRef<string | undefined>(initial.draftId);
   const saving = useRef<Promise<unknown>>(Promise.resolve());
-  const latest = useRef({ draft, attachments, identityId });
-  latest.current = { draft, attachments, identityId };
+  const latest = useRef({ draft, attachments, identityId, format, forwarded });
+  latest.current = { draft, attachments, identityId, format, forwarded };
 
   const chosenIdentity = (id: string) => (account.identities?.some((i) => i.id === id) ? id : undefined);
 
   const saveDraft = useCallback((): Promise<unknown> => {
     if (!dirty.current || finished.current) return saving.current;
     dirty.current = false;
-    const { draft: d, attachments: files, identityId: who } = latest.current;
+    const { draft: d, attachments: files, identityId: who, format: fmt, forwarded: fwd } = latest.current;
     const message: DraftMessage = {
       accountId: account.id,
       identityId: account.identities?.some((i) => i.id === who) ? who : undefined,
@@ -85,8 +105,9 @@ export function Compose({ client, account, initial, onQueued, onDiscard, autosav
       cc: typedRecipients(d.cc),
       bcc: typedRecipients(d.bcc),
       subject: d.subject.replace(/[\r\n]+/g, ' '),
-      text: d.text,
+      ...bodyOf(d, fmt),
       attachments: files.map(forSending),
+      ...(fwd.length ? { forwarded: fwd.map(forwardedRef) } : {}),
       inReplyTo: d.inReplyTo,
       references: d.references,
     };
@@ -114,7 +135,7 @@ export function Compose({ client, account, initial, onQueued, onDiscard, autosav
     if (!dirty.current) return;
     const timer = setTimeout(() => void saveDraft(), autosaveDelayMs);
     return () => clearTimeout(timer);
-  }, [draft, attachments, identityId, autosaveDelayMs, saveDraft]);
+  }, [draft, attachments, forwarded, format, identityId, autosaveDelayMs, saveDraft]);
 
   // And when the composer closes with changes not saved yet (not after Send or Discard).
   useEffect(
@@ -135,7 +156,7 @@ export function Compose({ client, account, initial, onQueued, onDiscard, autosav
 
   async function attach(files: readonly PickedFile[]) {
     if (files.length === 0) return;
-    const { added, error: tooLarge } = await readAttachments(files, latest.current.attachments);
+    const { added, error: tooLarge } = await readAttachments(files, [...latest.current.attachments, ...latest.current.forwarded]);
     setAttachError(tooLarge);
     if (added.length) {
       changed();
@@ -149,11 +170,26 @@ export function Compose({ client, account, initial, onQueued, onDiscard, autosav
     setAttachments((list) => list.filter((_, i) => i !== index));
   }
 
+  function removeForwarded(index: number) {
+    changed();
+    setAttachError(undefined);
+    setForwarded((list) => list.filter((_, i) => i !== index));
+  }
+
+  /** Rich to plain: the text the message would go out with. Plain to rich: each line a paragraph, quotes as quotes. */
+  function switchFormat(next: Format) {
+    if (next === format) return;
+    changed();
+    setDraft((d) => (next === 'rich' ? { ...d, html: textToHtml(d.text) } : { ...d, text: plainTextOf(d.html ?? ''), html: undefined }));
+    setFormat(next);
+    rememberFormat(next);
+  }
+
   /** The saved draft goes once the message is sent or thrown away (after a save still under way). */
   function dropSavedDraft() {
     finished.current = true;
     void saving.current.then(() => {
-      if (draftId.current) void client.invoke('drafts.discard', { draftId: draftId.current }).catch(() => {});
+      if (draftId.current) void client.invoke('drafts.discard', { draftId: draftId.current, accountId: account.id }).catch(() => {});
     });
   }
 
@@ -167,13 +203,14 @@ export function Compose({ client, account, initial, onQueued, onDiscard, autosav
       cc: splitAddresses(draft.cc),
       bcc: splitAddresses(draft.bcc),
       subject: draft.subject,
-      text: draft.text,
+      ...bodyOf(draft, format),
       inReplyTo: draft.inReplyTo,
       // Main sets From, Reply-To and the signature from it.
       // (An account stored without identities has only its implied one: main's default.)
       identityId: chosenIdentity(identityId),
       references: draft.references,
       ...(attachments.length ? { attachments: attachments.map(forSending) } : {}),
+      ...(forwarded.length ? { forwarded: forwarded.map(forwardedRef) } : {}),
       ...(at ? { sendAt: at } : {}),
     });
     setSending(false);
@@ -185,7 +222,7 @@ export function Compose({ client, account, initial, onQueued, onDiscard, autosav
 
   /** Send (or schedule): first asks when the text speaks of an attachment and none is attached. */
   function trySend(at?: string) {
-    if (attachments.length === 0 && mentionsAttachment(draft.text)) setReminder({ sendAt: at });
+    if (attachments.length === 0 && forwarded.length === 0 && mentionsAttachment(bodyOf(draft, format).text)) setReminder({ sendAt: at });
     else void send(at);
   }
 
@@ -248,10 +285,36 @@ export function Compose({ client, account, initial, onQueued, onDiscard, autosav
       <AddressField client={client} label="Cc" value={draft.cc} onChange={set('cc')} />
       <AddressField client={client} label="Bcc" value={draft.bcc} onChange={set('bcc')} />
       <Field label="Subject" value={draft.subject} onChange={(e) => set('subject')(e.target.value)} autoComplete="off" />
-      <div className="field">
-        <label htmlFor={messageId}>Message</label>
-        <textarea id={messageId} value={draft.text} onChange={(e) => set('text')(e.target.value)} rows={14} />
-      </div>
+      <fieldset className="format-switch">
+        <legend>Format</legend>
+        <label>
+          <input type="radio" name={formatName} checked={format === 'rich'} onChange={() => switchFormat('rich')} /> Rich text
+        </label>
+        <label>
+          <input type="radio" name={formatName} checked={format === 'plain'} onChange={() => switchFormat('plain')} /> Plain text
+        </label>
+      </fieldset>
+      {format === 'rich' ? (
+        <div className="field">
+          <span id={messageLabelId} className="field-label">
+            Message
+          </span>
+          <RichTextEditor
+            initialHtml={draft.html ?? ''}
+            labelledBy={messageLabelId}
+            onReady={onEditorReady}
+            onChange={(html) => {
+              changed();
+              setDraft((d) => ({ ...d, html }));
+            }}
+          />
+        </div>
+      ) : (
+        <div className="field">
+          <label htmlFor={messageId}>Message</label>
+          <textarea id={messageId} value={draft.text} onChange={(e) => set('text')(e.target.value)} rows={14} />
+        </div>
+      )}
       <div className="attachments">
         <input
           ref={fileInput}
@@ -268,12 +331,21 @@ export function Compose({ client, account, initial, onQueued, onDiscard, autosav
           Attach files
         </button>
         <span className="hint">or drop files here</span>
-        {attachments.length ? (
+        {attachments.length || forwarded.length ? (
           <ul aria-label="Attachments" className="attachment-list">
             {attachments.map((a, i) => (
               <li key={`${i}-${a.filename}`}>
                 <span className="attachment-name">{a.filename}</span> <span className="attachment-size">{formatSize(a.size)}</span>{' '}
                 <button type="button" onClick={() => remove(i)} aria-label={`Remove ${a.filename}`}>
+                  Remove
+                </button>
+              </li>
+            ))}
+            {forwarded.map((a, i) => (
+              <li key={`fwd-${a.index}-${a.uid}-${a.folder}`}>
+                <span className="attachment-name">{a.filename ?? 'attachment'}</span> <span className="attachment-size">{formatSize(a.size)}</span>{' '}
+                <span className="hint">(from the forwarded message)</span>{' '}
+                <button type="button" onClick={() => removeForwarded(i)} aria-label={`Remove ${a.filename ?? 'attachment'}`}>
                   Remove
                 </button>
               </li>
@@ -336,4 +408,11 @@ export function Compose({ client, account, initial, onQueued, onDiscard, autosav
       ) : null}
     </form>
   );
+}
+
+/** The message's text, and its HTML when it is written as rich text (the text then derived from it, as it will go out). */
+function bodyOf(draft: Draft, format: Format): { text: string; html?: string } {
+  if (format === 'plain') return { text: draft.text };
+  const html = draft.html ?? '';
+  return { text: plainTextOf(html), html };
 }

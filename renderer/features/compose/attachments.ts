@@ -51,7 +51,7 @@ function filenameOf(name: string): string {
  */
 export async function readAttachments(
   files: readonly PickedFile[],
-  already: readonly ComposerAttachment[],
+  already: readonly { size: number }[],
 ): Promise<{ added: ComposerAttachment[]; error?: string }> {
   let total = already.reduce((sum, a) => sum + a.size, 0);
   const added: ComposerAttachment[] = [];
