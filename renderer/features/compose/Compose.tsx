@@ -413,6 +413,7 @@ export function Compose({ client, account, initial, onQueued, onDiscard, autosav
 /** The message's text, and its HTML when it is written as rich text (the text then derived from it, as it will go out). */
 function bodyOf(draft: Draft, format: Format): { text: string; html?: string } {
   if (format === 'plain') return { text: draft.text };
-  const html = draft.html ?? '';
+  // The editor keeps an empty paragraph after a closing list or quote, to type in: it does not go out.
+  const html = (draft.html ?? '').replace(/(<p><\/p>)+$/, '');
   return { text: plainTextOf(html), html };
 }
