@@ -177,7 +177,11 @@ describe('the switch between rich and plain text, and the toolbar', () => {
     const editor = await editorReady();
     expect(editor.getHTML()).toBe('<p>Yes.</p><p></p><p>On Monday, Bob wrote:</p><blockquote><p>Shall we?</p><blockquote><p>Earlier</p></blockquote></blockquote>');
     fireEvent.click(screen.getByLabelText('Plain text'));
-    const area = screen.getByLabelText('Message') as HTMLTextAreaElement;
+    const area = (await waitFor(() => {
+      const found = screen.getByLabelText('Message');
+      expect(found.tagName).toBe('TEXTAREA');
+      return found;
+    })) as HTMLTextAreaElement;
     expect(area.value).toBe('Yes.\n\nOn Monday, Bob wrote:\n> Shall we?\n> > Earlier');
     const sent = await send(invoke, onQueued);
     expect(sent.html).toBeUndefined();

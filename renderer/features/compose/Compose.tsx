@@ -1,10 +1,10 @@
-import { useCallback, useEffect, useId, useRef, useState, type DragEvent, type FormEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useId, useRef, useState, type DragEvent, type FormEvent } from 'react';
+import type { Editor } from '@tiptap/react';
 import type { ForwardedAttachment } from '../../../shared/compose.js';
 import type { ContractClient } from '../../../shared/contract.js';
 import type { DraftMessage } from '../../../shared/drafts.js';
 import type { AppErrorDto } from '../../../shared/errors.js';
 import type { OutboxItem } from '../../../shared/outbox.js';
-import { plainTextOf } from '../../../shared/plain-text.js';
 import { identitiesOf, type Account } from '../../../shared/schemas.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { Field, SelectField } from '../../components/Field.js';
@@ -14,7 +14,6 @@ import { AddressField } from './AddressField.js';
 import { AttachmentReminder } from './AttachmentReminder.js';
 import { forSending, formatSize, fromOutgoing, mentionsAttachment, readAttachments, type ComposerAttachment, type PickedFile } from './attachments.js';
 import type { Draft, ForwardedFile } from './reply-draft.js';
-import { RichTextEditor } from './RichTextEditor.js';
 import { textToHtml } from './rich-text.js';
 import { preferredFormat, rememberFormat, type Format } from './format-preference.js';
 
@@ -31,8 +30,21 @@ type Props = {
   /** Tests shorten the pause before a draft is saved. */
   autosaveDelayMs?: number;
   /** Tests take hold of the rich text editor (jsdom has no keyboard for it). */
-  onEditorReady?: Parameters<typeof RichTextEditor>[0]['onReady'];
+  onEditorReady?: (editor: Editor) => void;
 };
+
+/** The rich text editor and the HTML-to-text conversion: a chunk of their own, loaded on first use (rich-text-editing.ts). */
+const loadRichText = () => import('./rich-text-editing.js');
+const RichTextEditor = lazy(() => loadRichText().then((m) => ({ default: m.RichTextEditor })));
+
+/** The message's text, and its HTML when it is written as rich text (the text then derived from it, as it will go out). */
+async function bodyOf(draft: Draft, format: Format): Promise<{ text: string; html?: string }> {
+  if (format === 'plain') return { text: draft.text };
+  // The editor keeps an empty paragraph after a closing list or quote, to type in: it does not go out.
+  const html = (draft.html ?? '').replace(/(<p><\/p>)+$/, '');
+  const { plainTextOf } = await loadRichText();
+  return { text: plainTextOf(html), html };
+}
 
 /** How a message opens: rich when it has HTML; a new, empty one as the person last chose; else plain. */
 function initialFormat(initial: Draft): Format {
@@ -76,6 +88,7 @@ export function Compose({ client, account, initial, onQueued, onDiscard, autosav
   const messageId = useId();
   const messageLabelId = useId();
   const formatName = useId();
+  const formatLabelId = useId();
   const sendAtId = useId();
   const fileInput = useRef<HTMLInputElement>(null);
   const identities = identitiesOf(account);
@@ -98,21 +111,21 @@ export function Compose({ client, account, initial, onQueued, onDiscard, autosav
     if (!dirty.current || finished.current) return saving.current;
     dirty.current = false;
     const { draft: d, attachments: files, identityId: who, format: fmt, forwarded: fwd } = latest.current;
-    const message: DraftMessage = {
+    const message = (body: { text: string; html?: string }): DraftMessage => ({
       accountId: account.id,
       identityId: account.identities?.some((i) => i.id === who) ? who : undefined,
       to: typedRecipients(d.to),
       cc: typedRecipients(d.cc),
       bcc: typedRecipients(d.bcc),
       subject: d.subject.replace(/[\r\n]+/g, ' '),
-      ...bodyOf(d, fmt),
+      ...body,
       attachments: files.map(forSending),
       ...(fwd.length ? { forwarded: fwd.map(forwardedRef) } : {}),
       inReplyTo: d.inReplyTo,
       references: d.references,
-    };
+    });
     saving.current = saving.current
-      .then(() => client.invoke('drafts.save', { draftId: draftId.current, message }))
+      .then(async () => client.invoke('drafts.save', { draftId: draftId.current, message: message(await bodyOf(d, fmt)) }))
       .then((reply) => {
         if (reply.ok) {
           draftId.current = reply.value.draftId;
@@ -177,12 +190,19 @@ export function Compose({ client, account, initial, onQueued, onDiscard, autosav
   }
 
   /** Rich to plain: the text the message would go out with. Plain to rich: each line a paragraph, quotes as quotes. */
-  function switchFormat(next: Format) {
+  async function switchFormat(next: Format) {
     if (next === format) return;
-    changed();
-    setDraft((d) => (next === 'rich' ? { ...d, html: textToHtml(d.text) } : { ...d, text: plainTextOf(d.html ?? ''), html: undefined }));
-    setFormat(next);
     rememberFormat(next);
+    if (next === 'rich') {
+      changed();
+      setDraft((d) => ({ ...d, html: textToHtml(d.text) }));
+      setFormat('rich');
+      return;
+    }
+    const { plainTextOf } = await loadRichText();
+    changed();
+    setDraft((d) => ({ ...d, text: plainTextOf(d.html ?? ''), html: undefined }));
+    setFormat('plain');
   }
 
   /** The saved draft goes once the message is sent or thrown away (after a save still under way). */
@@ -197,13 +217,14 @@ export function Compose({ client, account, initial, onQueued, onDiscard, autosav
     setReminder(undefined);
     setSending(true);
     setError(undefined);
+    const body = await bodyOf(draft, format);
     const reply = await client.invoke('mail.send', {
       accountId: account.id,
       to: splitAddresses(draft.to),
       cc: splitAddresses(draft.cc),
       bcc: splitAddresses(draft.bcc),
       subject: draft.subject,
-      ...bodyOf(draft, format),
+      ...body,
       inReplyTo: draft.inReplyTo,
       // Main sets From, Reply-To and the signature from it.
       // (An account stored without identities has only its implied one: main's default.)
@@ -221,14 +242,15 @@ export function Compose({ client, account, initial, onQueued, onDiscard, autosav
   }
 
   /** Send (or schedule): first asks when the text speaks of an attachment and none is attached. */
-  function trySend(at?: string) {
-    if (attachments.length === 0 && forwarded.length === 0 && mentionsAttachment(bodyOf(draft, format).text)) setReminder({ sendAt: at });
+  async function trySend(at?: string) {
+    const { text } = await bodyOf(draft, format);
+    if (attachments.length === 0 && forwarded.length === 0 && mentionsAttachment(text)) setReminder({ sendAt: at });
     else void send(at);
   }
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    trySend();
+    void trySend();
   }
 
   function schedule() {
@@ -236,7 +258,7 @@ export function Compose({ client, account, initial, onQueued, onDiscard, autosav
     if (!sendAt || Number.isNaN(when.getTime())) return setLaterError('Choose a date and time to send at.');
     if (when.getTime() <= Date.now()) return setLaterError('Choose a time in the future.');
     setLaterError(undefined);
-    trySend(when.toISOString());
+    void trySend(when.toISOString());
   }
 
   function discard() {
@@ -285,29 +307,31 @@ export function Compose({ client, account, initial, onQueued, onDiscard, autosav
       <AddressField client={client} label="Cc" value={draft.cc} onChange={set('cc')} />
       <AddressField client={client} label="Bcc" value={draft.bcc} onChange={set('bcc')} />
       <Field label="Subject" value={draft.subject} onChange={(e) => set('subject')(e.target.value)} autoComplete="off" />
-      <fieldset className="format-switch">
-        <legend>Format</legend>
+      <div role="radiogroup" aria-labelledby={formatLabelId} className="format-switch">
+        <span id={formatLabelId}>Format</span>
         <label>
-          <input type="radio" name={formatName} checked={format === 'rich'} onChange={() => switchFormat('rich')} /> Rich text
+          <input type="radio" name={formatName} checked={format === 'rich'} onChange={() => void switchFormat('rich')} /> Rich text
         </label>
         <label>
-          <input type="radio" name={formatName} checked={format === 'plain'} onChange={() => switchFormat('plain')} /> Plain text
+          <input type="radio" name={formatName} checked={format === 'plain'} onChange={() => void switchFormat('plain')} /> Plain text
         </label>
-      </fieldset>
+      </div>
       {format === 'rich' ? (
         <div className="field">
           <span id={messageLabelId} className="field-label">
             Message
           </span>
-          <RichTextEditor
-            initialHtml={draft.html ?? ''}
-            labelledBy={messageLabelId}
-            onReady={onEditorReady}
-            onChange={(html) => {
-              changed();
-              setDraft((d) => ({ ...d, html }));
-            }}
-          />
+          <Suspense fallback={<p className="hint">Loading the editor…</p>}>
+            <RichTextEditor
+              initialHtml={draft.html ?? ''}
+              labelledBy={messageLabelId}
+              onReady={onEditorReady}
+              onChange={(html) => {
+                changed();
+                setDraft((d) => ({ ...d, html }));
+              }}
+            />
+          </Suspense>
         </div>
       ) : (
         <div className="field">
@@ -410,10 +434,3 @@ export function Compose({ client, account, initial, onQueued, onDiscard, autosav
   );
 }
 
-/** The message's text, and its HTML when it is written as rich text (the text then derived from it, as it will go out). */
-function bodyOf(draft: Draft, format: Format): { text: string; html?: string } {
-  if (format === 'plain') return { text: draft.text };
-  // The editor keeps an empty paragraph after a closing list or quote, to type in: it does not go out.
-  const html = (draft.html ?? '').replace(/(<p><\/p>)+$/, '');
-  return { text: plainTextOf(html), html };
-}
