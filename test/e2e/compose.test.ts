@@ -1,5 +1,7 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ImapFlow } from 'imapflow';
@@ -25,6 +27,8 @@ import { startWebApp, type WebApp } from '../support/web-app.js';
  */
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
+// The pinned axe-core itself, not the copy @axe-core/playwright carries.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const tag = randomUUID().slice(0, 8);
 const subjects = {
   hello: `Hello from Carol ${tag}`,
@@ -253,6 +257,9 @@ describe('composing in Chromium through `npm run web`', () => {
     await page.keyboard.type(' news.');
     expect(await message.innerHTML()).toContain('<strong>very important</strong>');
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-compose-08-rich-text.png') });
+    // The rich composer, toolbar and all, passes an axe scan (as the plain one does in accessibility.test.ts).
+    const axe = await new AxeBuilder({ page, axeSource: AXE_SOURCE }).analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await expect.poll(() => page.getByRole('status').textContent(), { timeout: 20_000 }).toContain('Message sent');
 

@@ -80,10 +80,10 @@ function Toolbar({ editor }: { editor: Editor }) {
           Link
         </ToolButton>
         <ToolButton label="Bulleted list" pressed={state.bulletList} onClick={() => chain().toggleBulletList().run()}>
-          • List
+          Bulleted list
         </ToolButton>
         <ToolButton label="Numbered list" pressed={state.orderedList} onClick={() => chain().toggleOrderedList().run()}>
-          1. List
+          Numbered list
         </ToolButton>
       </div>
       {linking ? <LinkForm editor={editor} onClose={() => setLinking(false)} /> : null}
