@@ -1,4 +1,4 @@
-import type { ForwardedAttachment } from '../../shared/compose.js';
+import { attachableContentType, attachableFilename, type ForwardedAttachment } from '../../shared/compose.js';
 import { AppError } from '../../shared/errors.js';
 import type { OutgoingAttachment } from '../../shared/schemas.js';
 import type { MessageSourceRef } from './parse-message-file.js';
@@ -6,8 +6,6 @@ import { readAttachments } from './read-attachments.js';
 
 /** A kept message's source (MailSync.keptSource): downloaded and kept first where there is none. */
 export type KeptSources = (accountId: string, folder: string, uid: number) => Promise<MessageSourceRef>;
-
-const MIME_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
 
 /**
  * The attachments a forward carries, read out of the account's kept copy of each original: the
@@ -35,8 +33,8 @@ export async function forwardedAttachments(sources: KeptSources, accountId: stri
         });
       }
       read.set(ref, {
-        filename: fileName(part.filename),
-        contentType: MIME_TYPE.test(part.contentType) && !/^multipart\//i.test(part.contentType) ? part.contentType : 'application/octet-stream',
+        filename: attachableFilename(part.filename),
+        contentType: attachableContentType(part.contentType),
         contentBase64: part.content.toString('base64'),
       });
     }
@@ -45,8 +43,3 @@ export async function forwardedAttachments(sources: KeptSources, accountId: stri
   return wanted.map((ref) => read.get(ref)!);
 }
 
-/** A name the contract accepts: one line, no control characters, at most 255 characters. */
-function fileName(name: string | null): string {
-  const clean = (name ?? '').replace(/[\x00-\x1f\x7f]/g, '').trim();
-  return (clean || 'attachment').slice(0, 255);
-}
