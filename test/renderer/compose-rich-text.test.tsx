@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { Editor } from '@tiptap/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MessageDetail } from '../../shared/schemas.js';
 import type { OutboxItem } from '../../shared/outbox.js';
 import { plainTextOf } from '../../shared/plain-text.js';
@@ -19,6 +19,17 @@ import { fakeClient, type ScriptedReply } from './fake-client.js';
  */
 
 const account = testAccount();
+
+// jsdom lays nothing out: ProseMirror scrolls the selection into view with these, so they answer "nowhere".
+beforeAll(() => {
+  const none = () => ({ x: 0, y: 0, top: 0, left: 0, bottom: 0, right: 0, width: 0, height: 0, toJSON: () => ({}) }) as DOMRect;
+  const list = () => Object.assign([], { item: () => null }) as unknown as DOMRectList;
+  for (const proto of [Range.prototype, Element.prototype]) {
+    if (!('getClientRects' in proto) || typeof proto.getClientRects !== 'function') Object.defineProperty(proto, 'getClientRects', { value: list, configurable: true });
+    if (typeof proto.getBoundingClientRect !== 'function') Object.defineProperty(proto, 'getBoundingClientRect', { value: none, configurable: true });
+  }
+  if (typeof document.elementFromPoint !== 'function') document.elementFromPoint = () => null;
+});
 
 beforeEach(() => localStorage.clear());
 afterEach(cleanup);
