@@ -41,6 +41,8 @@ import { AddressBook } from './store/address-book.js';
 import { Drafts } from './drafts/drafts.js';
 import { Attachments, type AttachmentShell } from './attachments/attachments.js';
 import { MessageParts } from './attachments/message-parts.js';
+import type { KeptSources } from './mime/forwarded-attachments.js';
+import { prepareComposed } from './mime/prepare-composed.js';
 
 export type ServiceOptions = {
   settingsFile: KeyValueFile;
@@ -149,8 +151,11 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
   const attachments = new Attachments(parts, attachmentShell, attachmentTempDir === undefined ? undefined : () => attachmentTempDir);
 
   const addressBook = new AddressBook(store.db);
+  const keptSources: KeptSources = (accountId, folder, uid) => mail.keptSource(accountId, folder, uid);
   const drafts = new Drafts({
     mail,
+    store,
+    sources: keptSources,
     account: (accountId) => {
       const account = accountSettings.get(accountId);
       if (!account) throw new AppError('NOT_FOUND', { message: 'That account no longer exists.' });
@@ -322,10 +327,12 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
       actionId: await mail.perform(accountId, { kind: 'delete', folder, uids, trash: mail.trashOf(accountId) }),
     }),
 
-    'mail.send': async ({ sendAt, identityId, ...message }) => {
+    'mail.send': async ({ sendAt, identityId, forwarded, ...message }) => {
       // Checked now, not at send time: a message for an account without a password is refused at once.
       const { account } = await accounts.credentials(message.accountId);
-      const outgoing = sendAs(identities.find(account.id, identityId), message);
+      // The HTML sanitized, a forward's attachments read from the original (main/mime/prepare-composed.ts).
+      const prepared = await prepareComposed(message, forwarded, keptSources);
+      const outgoing = sendAs(identities.find(account.id, identityId), prepared);
       return outbox.enqueue(account, outgoing, sendAt === undefined ? undefined : Date.parse(sendAt));
     },
 
@@ -341,7 +348,7 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
 
     'drafts.open': async ({ accountId, folder, uid }) => drafts.open(accountId, folder, uid),
 
-    'drafts.discard': async ({ draftId }) => drafts.discard(draftId),
+    'drafts.discard': async ({ draftId, accountId }) => drafts.discard(draftId, accountId),
   };
 
   // A server that refused an OAuth account's token (the mail protocols' "401"): the next

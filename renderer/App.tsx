@@ -345,7 +345,7 @@ export function App({ client }: { client: ContractClient }) {
       compose: () => compose(EMPTY_DRAFT),
       reply: () => compose(opened && replyDraft(opened.message)),
       replyAll: () => compose(opened && account && replyAllDraft(opened.message, [account.email])),
-      forward: () => compose(opened && forwardDraft(opened.message)),
+      forward: () => compose(opened && forwardDraft(opened.message, opened.folder)),
       next: () => listApi.current?.move(1),
       previous: () => listApi.current?.move(-1),
       delete: () => (several ? void actOnChosen('delete') : opened ? void removeOpened({ kind: 'delete' }) : false),
@@ -623,7 +623,7 @@ export function App({ client }: { client: ContractClient }) {
                   accountId={account.id}
                   onReply={() => setView({ kind: 'compose', draft: replyDraft(opened.message) })}
                   onReplyAll={() => setView({ kind: 'compose', draft: replyAllDraft(opened.message, [account.email]) })}
-                  onForward={() => setView({ kind: 'compose', draft: forwardDraft(opened.message) })}
+                  onForward={() => setView({ kind: 'compose', draft: forwardDraft(opened.message, opened.folder) })}
                   actions={{
                     folder: opened.folder,
                     folders,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { appErrorSchema, type AppErrorDto } from './errors.js';
 import { MAX_PART_INDEX } from './message-parts.js';
 import { outboxItemSchema } from './outbox.js';
+import { forwardedAttachmentsSchema } from './compose.js';
 import { addressSuggestionSchema, draftIdSchema, draftMessageSchema, savedDraftSchema } from './drafts.js';
 import {
   accountIdSchema,
@@ -349,6 +350,8 @@ export const requests = {
         identityId: identityIdSchema.optional(),
         /** Send later: not before this moment (ISO 8601). Absent: after the undo window. */
         sendAt: z.iso.datetime({ offset: true }).optional(),
+        /** A forward's attachments, read by main from the original (shared/compose.ts). */
+        forwarded: forwardedAttachmentsSchema.optional(),
       })
       .strict(),
     output: outboxItemSchema,
@@ -392,7 +395,8 @@ export const requests = {
   },
   /** The composition was sent or thrown away: its saved draft is deleted. */
   'drafts.discard': {
-    input: z.object({ draftId: draftIdSchema }).strict(),
+    /** With its account, a draft saved before main restarted is found and deleted too. */
+    input: z.object({ draftId: draftIdSchema, accountId: accountIdSchema.optional() }).strict(),
     output: z.object({ discarded: z.boolean() }),
   },
   /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { composedHtmlSchema, forwardedAttachmentsSchema } from './compose.js';
 import { accountIdSchema, attachmentSchema, identityIdSchema, MAX_ATTACHMENTS_BYTES, base64DecodedLength } from './schemas.js';
 
 /**
@@ -27,6 +28,8 @@ export const draftMessageSchema = z
     bcc: z.array(line('A recipient', 998)).max(500).default([]),
     subject: line('The subject', 998).default(''),
     text: z.string().max(25 * 1024 * 1024).default(''),
+    /** Written as rich text: its HTML (the draft keeps it, and reopens as rich text). */
+    html: composedHtmlSchema.optional(),
     attachments: z
       .array(attachmentSchema)
       .max(100)
@@ -35,6 +38,8 @@ export const draftMessageSchema = z
         (list) => list.reduce((sum, a) => sum + base64DecodedLength(a.contentBase64), 0) <= MAX_ATTACHMENTS_BYTES,
         'Attachments may come to at most 25 MB in all.',
       ),
+    /** A forward's attachments, still in the original: main puts them in the saved draft. */
+    forwarded: forwardedAttachmentsSchema.optional(),
     inReplyTo: line('In-Reply-To', 998)
       .pipe(z.string().regex(/^<[^<>\s]+>$/))
       .optional(),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { domainToASCII } from 'node:url';
 import { Readable } from 'node:stream';
 import { simpleParser, type AddressObject } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
@@ -6,21 +7,42 @@ import type { ParsedDraftMessage, SavedDraft } from '../../shared/drafts.js';
 import { AppError } from '../../shared/errors.js';
 import { identitiesOf, incomingOf, type Account, type Identity, type OutgoingAttachment } from '../../shared/schemas.js';
 import { sendAs } from '../accounts/send-as.js';
-import { appendDraft } from '../imap/append-draft.js';
+import { appendDraft, findDraftCopies } from '../imap/append-draft.js';
 import { composeMessage, type ParsedOutgoing } from '../mime/compose-message.js';
+import type { KeptSources } from '../mime/forwarded-attachments.js';
+import { prepareComposed } from '../mime/prepare-composed.js';
+import { sanitizeComposedHtml } from '../mime/sanitize-composed-html.js';
+import type { MessageStore } from '../store/message-store.js';
 import type { MailSync } from '../sync/mail-sync.js';
 
-/** Where the latest saved copy of one composition lies. */
-type Location = { accountId: string; folder: string; uid: number | null; messageId: string };
+/** Where the saved copies of one composition lie: normally one UID; none when the server did not say; more after a crash between a save and the removal of the copy before. */
+type Location = { accountId: string; folder: string; uids: number[] };
 
 export type DraftsOptions = {
   mail: Pick<MailSync, 'session' | 'perform' | 'syncFolder' | 'source' | 'pop3'>;
+  /** Where a POP3 account's local Drafts are looked through after a restart. */
+  store: Pick<MessageStore, 'db' | 'folders'>;
+  /** The kept copy of a message (a forward's original, whose attachments a draft carries). */
+  sources: KeptSources;
   account: (accountId: string) => Account;
   identity: (accountId: string, identityId: string | undefined) => Identity;
 };
 
 /** A kept draft may be this large (the attachments' 25 MB, base64, and the rest). */
 const MAX_DRAFT_SOURCE = 40 * 1024 * 1024;
+
+/**
+ * A composition's saved copies carry its draft id in their Message-ID ("<draft.ID@domain>"):
+ * the server's copy says which composition it belongs to, so the id survives a restart of the
+ * app (main's memory of where the copy lies does not) and a draft reopened after one is
+ * replaced, not duplicated. A draft written by another program has no such Message-ID and gets a
+ * new id when it is opened; its first save here gives it one.
+ */
+const draftMessageId = (draftId: string, sender: string) => `<draft.${draftId}@${domainToASCII(sender.slice(sender.lastIndexOf('@') + 1)) || 'localhost'}>`;
+const marker = (draftId: string) => `draft.${draftId}@`;
+const DRAFT_ID_IN_MESSAGE_ID = /^<draft\.([A-Za-z0-9_-]{8,64})@[^<>\s]+>$/;
+
+const newDraftId = () => randomUUID().replace(/-/g, '');
 
 /**
  * Drafts saved as the person writes (drafts.save): to the account's Drafts folder on the IMAP
@@ -36,37 +58,43 @@ export class Drafts {
 
   /** Saves the composition; a new one gets a draft id, which later saves and drafts.discard name. */
   save(draftId: string | undefined, message: ParsedDraftMessage): Promise<SavedDraft> {
-    const id = draftId ?? randomUUID().replace(/-/g, '');
+    const id = draftId ?? newDraftId();
     return this.serially(id, async () => {
-      const previous = this.saved.get(id);
-      if (draftId !== undefined && !previous) throw new AppError('NOT_FOUND', { message: 'That draft is no longer kept; save it as a new one.' });
+      const account = this.options.account(message.accountId);
+      let previous = this.saved.get(id);
       if (previous && previous.accountId !== message.accountId) {
         // Moved to another account (From changed): the old account's copy goes.
         await this.remove(previous);
+        previous = undefined;
+      } else if (!previous && draftId !== undefined) {
+        // Not saved since main started: its copy is found by the id in its Message-ID.
+        previous = await this.locate(account, id);
+        if (!previous) throw new AppError('NOT_FOUND', { message: 'That draft is no longer kept; save it as a new one.' });
       }
-      const account = this.options.account(message.accountId);
-      const messageId = previous?.accountId === message.accountId ? previous.messageId : undefined;
-      const { raw, messageId: writtenId } = await this.build(account, message, messageId);
+      const raw = await this.build(account, id, message);
       let location: Location;
       if (incomingOf(account) === 'pop3') {
-        const { folder, uid } = await this.options.mail.pop3.file(account.id, 'drafts', () => Readable.from([raw]), { seen: true, draft: true });
-        location = { accountId: account.id, folder, uid, messageId: writtenId };
+        const { folder, uid } = await this.options.mail.pop3.file(account.id, 'drafts', () => Readable.from([raw.bytes]), { seen: true, draft: true });
+        location = { accountId: account.id, folder, uids: [uid] };
       } else {
         const { session } = await this.options.mail.session(account.id);
-        const { folder, uid } = await session.run((client) => appendDraft(client, raw, writtenId));
-        location = { accountId: account.id, folder, uid, messageId: writtenId };
+        const { folder, uid } = await session.run((client) => appendDraft(client, raw.bytes, raw.messageId));
+        location = { accountId: account.id, folder, uids: uid === null ? [] : [uid] };
       }
       this.saved.set(id, location);
-      if (previous && previous.accountId === message.accountId) await this.remove(previous);
+      if (previous) await this.remove({ ...previous, uids: previous.uids.filter((uid) => previous!.folder !== location.folder || !location.uids.includes(uid)) });
       if (incomingOf(account) !== 'pop3') void this.options.mail.syncFolder(account.id, location.folder).catch(() => {});
-      return { draftId: id, folder: location.folder, uid: location.uid };
+      return { draftId: id, folder: location.folder, uid: location.uids[0] ?? null };
     });
   }
 
-  /** Deletes the composition's saved copy (it was sent, or thrown away). */
-  discard(draftId: string): Promise<{ discarded: boolean }> {
+  /**
+   * Deletes the composition's saved copy (it was sent, or thrown away). With the account, a
+   * copy saved before main restarted is found and deleted too.
+   */
+  discard(draftId: string, accountId?: string): Promise<{ discarded: boolean }> {
     return this.serially(draftId, async () => {
-      const location = this.saved.get(draftId);
+      const location = this.saved.get(draftId) ?? (accountId ? await this.locate(this.options.account(accountId), draftId) : undefined);
       if (!location) return { discarded: false };
       this.saved.delete(draftId);
       await this.remove(location);
@@ -75,8 +103,9 @@ export class Drafts {
   }
 
   /**
-   * A message in Drafts, to edit (Edit draft): its recipients, subject, text and attachments as
-   * the composer takes them, and a draft id whose next save replaces this very message.
+   * A message in Drafts, to edit (Edit draft): its recipients, subject, text (and HTML, when it
+   * was written as rich text) and attachments as the composer takes them, and a draft id whose
+   * next save replaces this very message: the id it was saved under, if it was saved here.
    */
   async open(accountId: string, folder: string, uid: number): Promise<{ draftId: string; message: ParsedDraftMessage }> {
     const { source } = await this.options.mail.source(accountId, folder, uid, MAX_DRAFT_SOURCE);
@@ -99,41 +128,65 @@ export class Drafts {
       bcc: addressesOf(parsed.bcc).map(formatted),
       subject: (parsed.subject ?? '').replace(/[\r\n]+/g, ' '),
       text: stripSignatureEcho((parsed.text ?? '').replace(/\r\n/g, '\n')),
+      ...(typeof parsed.html === 'string' ? { html: sanitizeComposedHtml(parsed.html) } : {}),
       attachments,
       ...(parsed.inReplyTo && /^<[^<>\s]+>$/.test(parsed.inReplyTo) ? { inReplyTo: parsed.inReplyTo } : {}),
       references: refs.filter((r) => /^<[^<>\s]+>$/.test(r)).slice(-100),
     };
-    const draftId = randomUUID().replace(/-/g, '');
-    this.saved.set(draftId, { accountId, folder, uid, messageId: parsed.messageId ?? `<${draftId}@draft>` });
+    const draftId = parsed.messageId?.match(DRAFT_ID_IN_MESSAGE_ID)?.[1] ?? newDraftId();
+    await this.serially(draftId, async () => {
+      const known = this.saved.get(draftId);
+      // Known already (saved in this run): its copies are kept track of as they are.
+      if (!known || known.accountId !== accountId || known.folder !== folder) this.saved.set(draftId, { accountId, folder, uids: [uid] });
+      else if (!known.uids.includes(uid)) known.uids.push(uid);
+    });
     return { draftId, message };
   }
 
-  private async build(account: Account, draft: ParsedDraftMessage, messageId: string | undefined): Promise<{ raw: Buffer; messageId: string }> {
+  /** The composition's saved copies in the account's Drafts, found by its Message-ID (after a restart). */
+  private async locate(account: Account, draftId: string): Promise<Location | undefined> {
+    if (incomingOf(account) === 'pop3') {
+      const folder = this.options.store.folders(account.id).find((f) => f.role === 'drafts');
+      if (!folder) return undefined;
+      const uids = this.options.store.db
+        .prepare('SELECT uid FROM messages WHERE folder_id = ? AND instr(message_id, ?) > 0 ORDER BY uid')
+        .pluck()
+        .all(folder.id, marker(draftId)) as number[];
+      return uids.length ? { accountId: account.id, folder: folder.path, uids } : undefined;
+    }
+    const { session } = await this.options.mail.session(account.id);
+    const { folder, uids } = await session.run((client) => findDraftCopies(client, marker(draftId)));
+    return uids.length ? { accountId: account.id, folder, uids } : undefined;
+  }
+
+  private async build(account: Account, draftId: string, draft: ParsedDraftMessage): Promise<{ bytes: Buffer; messageId: string }> {
+    const ready = await prepareComposed(draft, draft.forwarded, this.options.sources);
     const outgoing: ParsedOutgoing = {
-      accountId: draft.accountId,
-      to: draft.to,
-      cc: draft.cc,
-      bcc: draft.bcc,
-      subject: draft.subject,
-      text: draft.text,
-      attachments: draft.attachments,
-      inReplyTo: draft.inReplyTo,
-      references: draft.references,
+      accountId: ready.accountId,
+      to: ready.to,
+      cc: ready.cc,
+      bcc: ready.bcc,
+      subject: ready.subject,
+      text: ready.text,
+      ...(ready.html !== undefined ? { html: ready.html } : {}),
+      attachments: ready.attachments,
+      inReplyTo: ready.inReplyTo,
+      references: ready.references,
     };
     const as = sendAs(this.options.identity(account.id, draft.identityId), outgoing);
-    const { envelope: _envelope, ...mail } = composeMessage(account, as, messageId ? { messageId, date: new Date() } : undefined);
+    const messageId = draftMessageId(draftId, as.from?.address ?? account.email);
+    const { envelope: _envelope, ...mail } = composeMessage(account, as, { messageId, date: new Date() });
     const composer = new MailComposer({ ...mail, bcc: draft.bcc.length ? draft.bcc : undefined, headers: { 'X-Mua-Draft': '1' } });
     // A Bcc header is written into a draft only: it goes when the message is sent.
     const node = composer.compile();
     (node as unknown as { keepBcc: boolean }).keepBcc = true;
-    const raw = await node.build();
-    return { raw, messageId: mail.messageId };
+    return { bytes: await node.build(), messageId };
   }
 
-  /** Deletes a saved copy for good (not to Trash: an old version of a draft is no loss). */
+  /** Deletes saved copies for good (not to Trash: an old version of a draft is no loss). */
   private async remove(location: Location): Promise<void> {
-    if (location.uid === null) return;
-    await this.options.mail.perform(location.accountId, { kind: 'delete', folder: location.folder, uids: [location.uid], trash: null });
+    if (location.uids.length === 0) return;
+    await this.options.mail.perform(location.accountId, { kind: 'delete', folder: location.folder, uids: location.uids, trash: null });
   }
 
   private serially<T>(id: string, job: () => Promise<T>): Promise<T> {

@@ -34,3 +34,18 @@ export async function appendDraft(client: ImapFlow, raw: Buffer, messageId: stri
     lock.release();
   }
 }
+
+/**
+ * The UIDs in the Drafts folder of the messages whose Message-ID holds `marker` (every saved
+ * copy of one composition: the Message-ID names it, main/drafts/drafts.ts), oldest first.
+ */
+export async function findDraftCopies(client: ImapFlow, marker: string): Promise<{ folder: string; uids: number[] }> {
+  const folder = await findDraftsFolder(client);
+  const lock = await client.getMailboxLock(folder);
+  try {
+    const found = await client.search({ header: { 'message-id': marker } }, { uid: true });
+    return { folder, uids: (Array.isArray(found) ? found : []).sort((a, b) => a - b) };
+  } finally {
+    lock.release();
+  }
+}

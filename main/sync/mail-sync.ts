@@ -314,7 +314,7 @@ export class MailSync {
     return readMessageSource(source, limit);
   }
 
-  /** A message's kept source (its file, or its bytes in the store), downloaded and kept first if need be: attachments are read from it. */
+  /** A message's kept source (its file, or its bytes in the store), downloaded and kept first if need be: to save, open or forward its attachments. */
   async keptSource(accountId: string, path: string, uid: number): Promise<string | Buffer> {
     this.lastUse.set(accountId, Date.now());
     return (await this.keptMessage(accountId, path, uid)).source;

@@ -1,8 +1,11 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ImapFlow } from 'imapflow';
+import { simpleParser } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withImap } from '../../main/imap/connect.js';
@@ -18,12 +21,22 @@ import { startWebApp, type WebApp } from '../support/web-app.js';
  * whose address she has seen (Carol wrote first), with a file from the picker after the
  * attachment reminder; the message is read on Carol's side over IMAP. Then a draft saved by
  * itself and reopened from Drafts, and a message sent later, seen and cancelled in the outbox.
+ * Then the report forwarded from Sent with its attachment (read by main from the kept copy), and
+ * a message written in rich text with words made bold, which Carol receives bold.
  * Subjects are the journey's own, so other tests' mail for alice and carol does not matter.
  */
 
 const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
+// The pinned axe-core itself, not the copy @axe-core/playwright carries.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const tag = randomUUID().slice(0, 8);
-const subjects = { hello: `Hello from Carol ${tag}`, report: `Quarterly report ${tag}`, draft: `Unfinished plan ${tag}`, later: `Send me later ${tag}` };
+const subjects = {
+  hello: `Hello from Carol ${tag}`,
+  report: `Quarterly report ${tag}`,
+  draft: `Unfinished plan ${tag}`,
+  later: `Send me later ${tag}`,
+  bold: `In bold ${tag}`,
+};
 
 let app: WebApp;
 let browser: Browser;
@@ -204,5 +217,56 @@ describe('composing in Chromium through `npm run web`', () => {
     await page.getByRole('button', { name: 'Discard', exact: true }).click();
     await page.getByRole('button', { name: 'Outbox', exact: true }).click();
     await expect.poll(() => page.getByRole('list', { name: 'Outbox messages' }).getByRole('listitem').filter({ hasText: subjects.later }).count()).toBe(0);
+  });
+
+  it('forwards the report from Sent with its attachment listed, and Carol gets the same file', async () => {
+    await folders().getByRole('button', { name: /^Sent\b/ }).click();
+    await waitForRow(subjects.report);
+    await page.getByRole('list', { name: 'Messages' }).getByRole('button').filter({ hasText: subjects.report }).click();
+    await page.getByRole('button', { name: 'Forward', exact: true }).click();
+    await expect.poll(() => page.getByLabel('Subject', { exact: true }).inputValue()).toBe(`Fwd: ${subjects.report}`);
+    const attachments = page.getByRole('list', { name: 'Attachments' });
+    expect(await attachments.textContent()).toContain('report.txt');
+    expect(await page.getByRole('button', { name: 'Remove report.txt', exact: true }).count()).toBe(1);
+    await page.getByLabel('To', { exact: true }).fill(user('carol').email);
+    await page.screenshot({ path: join(ARTIFACTS, 'e2e-compose-07-forward.png') });
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 20_000 }).toContain('Message sent');
+
+    const source = await waitFor(() => inCarolsInbox(`Fwd: ${subjects.report}`), 'the forward in Carol’s Inbox', 20_000);
+    expect(source).toMatch(/filename="?report\.txt/);
+    expect(source).toContain(Buffer.from('Revenue: up.\n').toString('base64'));
+    expect(source).toMatch(/^References: .*@/m);
+    await folders().getByRole('button', { name: /^Inbox\b/ }).click();
+  });
+
+  it('writes in rich text with the Bold button; Carol gets the words bold, and a plain-text part beside them', async () => {
+    await page.getByRole('button', { name: 'Compose', exact: true }).click();
+    await page.getByLabel('To', { exact: true }).fill(user('carol').email);
+    await page.getByLabel('Subject', { exact: true }).fill(subjects.bold);
+    await page.getByRole('radio', { name: 'Rich text', exact: true }).check();
+    const toolbar = page.getByRole('toolbar', { name: 'Formatting' });
+    const bold = toolbar.getByRole('button', { name: 'Bold', exact: true });
+    const message = page.getByRole('textbox', { name: 'Message', exact: true });
+    await message.click();
+    await page.keyboard.type('Dear Carol, this is ');
+    await bold.click();
+    expect(await bold.getAttribute('aria-pressed')).toBe('true');
+    await page.keyboard.type('very important');
+    await bold.click();
+    await page.keyboard.type(' news.');
+    expect(await message.innerHTML()).toContain('<strong>very important</strong>');
+    await page.screenshot({ path: join(ARTIFACTS, 'e2e-compose-08-rich-text.png') });
+    // The rich composer, toolbar and all, passes an axe scan (as the plain one does in accessibility.test.ts).
+    const axe = await new AxeBuilder({ page, axeSource: AXE_SOURCE }).analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 20_000 }).toContain('Message sent');
+
+    const source = await waitFor(() => inCarolsInbox(subjects.bold), 'the rich message in Carol’s Inbox', 20_000);
+    const mail = await simpleParser(source);
+    expect(mail.html).toBe('<p>Dear Carol, this is <strong>very important</strong> news.</p>');
+    expect(mail.text?.trim()).toBe('Dear Carol, this is very important news.');
+    expect(source).toMatch(/Content-Type: multipart\/alternative/);
   });
 });

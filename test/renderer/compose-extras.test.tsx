@@ -202,7 +202,7 @@ describe('drafts saved automatically', () => {
     fireEvent.change(screen.getByLabelText('To'), { target: { value: 'bob@example.test' } });
     fireEvent.click(screen.getByRole('button', { name: 'Send' }));
     await waitFor(() => expect(onQueued).toHaveBeenCalled());
-    await waitFor(() => expect(callsOf(invoke, 'drafts.discard')).toEqual([{ draftId: 'draft00001' }]));
+    await waitFor(() => expect(callsOf(invoke, 'drafts.discard')).toEqual([{ draftId: 'draft00001', accountId: account.id }]));
     // Sent: no later save brings it back.
     await new Promise((r) => setTimeout(r, 100));
     expect(callsOf(invoke, 'drafts.save')).toHaveLength(2);

@@ -1,3 +1,4 @@
+import { attachableContentType, attachableFilename } from '../../../shared/compose.js';
 import { MAX_ATTACHMENTS_BYTES, type OutgoingAttachment } from '../../../shared/schemas.js';
 
 /** An attachment in the composer: what mail.send takes, and its size for the list. */
@@ -32,18 +33,6 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-/** A MIME type the contract accepts: the file's own when it is one, else application/octet-stream. */
-function contentTypeOf(type: string): string {
-  return /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/.test(type) && !/^multipart\//i.test(type)
-    ? type
-    : 'application/octet-stream';
-}
-
-/** A file name the contract accepts: one line, no control characters, at most 255 characters. */
-function filenameOf(name: string): string {
-  const clean = name.replace(/[\x00-\x1f\x7f]/g, '').trim();
-  return (clean || 'attachment').slice(0, 255);
-}
 
 /**
  * Reads picked or dropped files into attachments, after those already there. Files that would
@@ -51,7 +40,7 @@ function filenameOf(name: string): string {
  */
 export async function readAttachments(
   files: readonly PickedFile[],
-  already: readonly ComposerAttachment[],
+  already: readonly { size: number }[],
 ): Promise<{ added: ComposerAttachment[]; error?: string }> {
   let total = already.reduce((sum, a) => sum + a.size, 0);
   const added: ComposerAttachment[] = [];
@@ -70,7 +59,7 @@ export async function readAttachments(
       continue;
     }
     total += bytes.length;
-    added.push({ filename: filenameOf(file.name), contentType: contentTypeOf(file.type), contentBase64: toBase64(bytes), size: bytes.length });
+    added.push({ filename: attachableFilename(file.name), contentType: attachableContentType(file.type), contentBase64: toBase64(bytes), size: bytes.length });
   }
   const errors = [
     refused.length ? `Attachments may come to at most 25 MB in all. Not attached: ${refused.join(', ')}. Share large files through a link instead.` : '',

@@ -1,7 +1,12 @@
+import type { ForwardedAttachment } from '../../../shared/compose.js';
 import type { ComposeRequest } from '../../../shared/contract.js';
 import type { ParsedDraftMessage } from '../../../shared/drafts.js';
 import type { MailboxAddress, MessageDetail, OutgoingAttachment, OutgoingMessage } from '../../../shared/schemas.js';
 import { formatAddress } from '../../format.js';
+import { escapeHtml, quotableHtml, textToHtml } from './rich-text.js';
+
+/** An attachment of the message being forwarded, as the composer lists it: where it is, its name, type and size. */
+export type ForwardedFile = ForwardedAttachment & { contentType: string; size: number };
 
 export type Draft = {
   to: string;
@@ -9,10 +14,14 @@ export type Draft = {
   bcc: string;
   subject: string;
   text: string;
+  /** Written as rich text: the editor's HTML (the composer opens in rich text when it is there). */
+  html?: string;
   inReplyTo?: string;
   references: string[];
   /** Files already attached (a draft reopened, a message taken back with undo send). */
   attachments?: OutgoingAttachment[];
+  /** A forward's attachments, still in the original: main reads them when the message goes. */
+  forwarded?: ForwardedFile[];
   /** The saved draft this composition continues (Edit draft): its next save replaces it. */
   draftId?: string;
   /** Who it was written as, when known. */
@@ -21,7 +30,16 @@ export type Draft = {
 
 export const EMPTY_DRAFT: Draft = { to: '', cc: '', bcc: '', subject: '', text: '', references: [] };
 
-/** A reply addressed to the Reply-To (or the sender), threaded, with the original quoted. */
+/** The original's words as the composer shows them in rich text: its own HTML (cleaned), or its text as paragraphs. */
+function originalAsHtml(message: MessageDetail): string {
+  return message.html !== undefined ? quotableHtml(message.html) : textToHtml(message.text);
+}
+
+/**
+ * A reply addressed to the Reply-To (or the sender), threaded (In-Reply-To the original,
+ * References its chain and it), with the original quoted below an attribution line: as "> "
+ * lines in plain text and, when the original came as HTML, in a quote (blockquote) in rich text.
+ */
 export function replyDraft(message: MessageDetail): Draft {
   const recipients = message.replyTo.length ? message.replyTo : message.from ? [message.from] : [];
   const subject = /^re:/i.test(message.subject) ? message.subject : `Re: ${message.subject}`;
@@ -31,12 +49,14 @@ export function replyDraft(message: MessageDetail): Draft {
     .map((line) => `> ${line}`)
     .join('\n');
   const references = message.messageId ? [...message.references, message.messageId] : message.references;
+  const attribution = `On ${new Date(message.date).toLocaleString()}, ${who} wrote:`;
   return {
     to: recipients.map(formatAddress).join(', '),
     cc: '',
     bcc: '',
     subject,
-    text: `\n\nOn ${new Date(message.date).toLocaleString()}, ${who} wrote:\n${quoted}\n`,
+    text: `\n\n${attribution}\n${quoted}\n`,
+    ...(message.html !== undefined ? { html: `<p></p><p>${escapeHtml(attribution)}</p><blockquote>${originalAsHtml(message)}</blockquote>` } : {}),
     inReplyTo: message.messageId,
     references: references.slice(-20),
   };
@@ -66,12 +86,13 @@ export function replyAllDraft(message: MessageDetail, self: readonly string[]): 
 }
 
 /**
- * A forward: "Fwd:" subject, no recipients, the original's header fields and text below a
- * divider. Threaded by References only (the original's chain and its Message-ID), not
- * In-Reply-To: a forward is not an answer to its sender. The original's attachments are not
- * carried over (the composer has no attachments of its own yet).
+ * A forward: "Fwd:" subject, no recipients, the original's header fields and text (or, when it
+ * came as HTML, its HTML in rich text) below a divider. Threaded by References only (the
+ * original's chain and its Message-ID), not In-Reply-To: a forward is not an answer to its
+ * sender. The original's attachments go with it: listed by where they are (`folder`, the
+ * original's folder), read by main when the message is sent.
  */
-export function forwardDraft(message: MessageDetail): Draft {
+export function forwardDraft(message: MessageDetail, folder?: string): Draft {
   const subject = /^(fwd?|fw):/i.test(message.subject) ? message.subject : `Fwd: ${message.subject}`;
   const header = [
     '---------- Forwarded message ----------',
@@ -82,13 +103,19 @@ export function forwardDraft(message: MessageDetail): Draft {
     message.cc.length ? `Cc: ${message.cc.map(formatAddress).join(', ')}` : undefined,
   ].filter((line): line is string => line !== undefined);
   const references = message.messageId ? [...message.references, message.messageId] : message.references;
+  const forwarded: ForwardedFile[] =
+    folder === undefined
+      ? []
+      : message.attachments.map((a, index) => ({ folder, uid: message.uid, index, filename: a.filename, contentType: a.contentType, size: a.size }));
   return {
     to: '',
     cc: '',
     bcc: '',
     subject,
     text: `\n\n${header.join('\n')}\n\n${message.text}\n`,
+    ...(message.html !== undefined ? { html: `<p></p><p>${header.map(escapeHtml).join('<br>')}</p>${originalAsHtml(message)}` } : {}),
     references: references.slice(-20),
+    ...(forwarded.length ? { forwarded } : {}),
   };
 }
 
@@ -112,6 +139,7 @@ export function draftFromOutgoing(message: OutgoingMessage): Draft {
     bcc: (message.bcc ?? []).join(', '),
     subject: message.subject,
     text: message.text,
+    ...(message.html !== undefined ? { html: message.html } : {}),
     inReplyTo: message.inReplyTo,
     references: message.references ?? [],
     ...(message.attachments?.length ? { attachments: message.attachments } : {}),
@@ -126,6 +154,7 @@ export function draftFromSaved(draftId: string, message: ParsedDraftMessage): Dr
     bcc: message.bcc.join(', '),
     subject: message.subject,
     text: message.text,
+    ...(message.html !== undefined ? { html: message.html } : {}),
     inReplyTo: message.inReplyTo,
     references: message.references,
     ...(message.attachments.length ? { attachments: message.attachments } : {}),
