@@ -15,7 +15,7 @@ import { registerIpc, trustedSenderCheck } from './ipc.js';
 import { externalUrl } from './links.js';
 import { findMailtoArgument, isMailtoUrl } from './mailto.js';
 import { applicationMenuTemplate } from './menu.js';
-import { newMailNotification } from './new-mail-notification.js';
+import { newMailNotification } from '../../shared/new-mail-notification.js';
 import { builtPaths } from './paths.js';
 import { safeStorageFallback } from './safe-storage.js';
 import { totalUnread, UnreadBadge } from './unread-badge.js';
@@ -109,6 +109,8 @@ async function start(): Promise<void> {
     // Client IDs for browser sign-in (OAuth); MAIL_OAUTH_PROVIDERS names another file.
     oauthProvidersFile: join(profileDir, 'oauth-providers.json'),
     takeComposeRequests: () => composeRequests.take(),
+    // This shell shows the new-mail notifications (below): the page must not show its own too.
+    shell: 'electron',
   });
   service = mail;
   // Whatever was queued when the app last stopped (or crashed) goes out now.
