@@ -204,7 +204,11 @@ export function App({ client }: { client: ContractClient }) {
     setLoading(false);
     const failed = replies.findIndex((r) => !r.ok);
     const reply = replies[failed];
-    setSyncFailure(reply && !reply.ok ? { accountId: targets[failed]!, error: reply.error } : undefined);
+    const failure = reply && !reply.ok ? reply.error : undefined;
+    // An error with its own way out (trust the certificate, type the password, sign in) is shown
+    // with it; any other as a failed sync, with Try again.
+    if (failure && (failure.code === 'TLS_UNTRUSTED' || isPasswordMissing(failure) || isSignInRequired(failure))) return setError(failure);
+    setSyncFailure(failure && { accountId: targets[failed]!, error: failure });
     await Promise.all([refresh(), loadFolders()]);
   }
 
