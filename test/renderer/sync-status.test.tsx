@@ -7,7 +7,7 @@ import { App } from '../../renderer/App.js';
 import { testAccount } from '../support/test-account.js';
 import { fakeClient } from './fake-client.js';
 
-/** What the mailbox says about its syncing: progress while it works, an alert a person can act on when it fails. */
+/** What the mailbox says about its syncing (progress while it works, an alert a person can act on when it fails), and that every failed request is an alert. */
 afterEach(cleanup);
 
 const account = testAccount();
@@ -86,5 +86,30 @@ describe('Refresh', () => {
     await waitFor(() => expect(screen.getAllByRole('status').map((s) => s.textContent)).toContain('Fetching messages: 1,200 of 5,000'));
     emit('sync.progressed', { accountId: account.id, folder: 'INBOX', done: 5000, total: 5000 });
     await waitFor(() => expect(screen.getAllByRole('status').map((s) => s.textContent)).not.toContain('Fetching messages: 1,200 of 5,000'));
+  });
+});
+
+describe('every request of the mailbox that fails', () => {
+  const failing = (channel: string) => {
+    const error = { code: 'CONNECTION_LOST', message: `The connection was lost while asking ${channel}. Check your network and try again.` };
+    const fake = fakeClient({
+      'accounts.list': { ok: true, value: [account] },
+      'folders.list': channel === 'folders.list' ? { ok: false, error } : { ok: true, value: FOLDERS },
+      'messages.list': channel === 'messages.list' ? { ok: false, error } : { ok: true, value: [] },
+      'messages.search': { ok: false, error },
+    });
+    render(<App client={fake.client} />);
+    return error;
+  };
+
+  it.each(['folders.list', 'messages.list'])('(%s) says why in an alert, in main’s words', async (channel) => {
+    const error = failing(channel);
+    expect((await screen.findByRole('alert')).textContent).toContain(error.message);
+  });
+
+  it('(messages.search) says why in an alert, in main’s words', async () => {
+    const error = failing('messages.search');
+    fireEvent.change(await screen.findByRole('searchbox', { name: 'Search' }), { target: { value: 'invoice' } });
+    expect((await screen.findByRole('alert')).textContent).toContain(error.message);
   });
 });
