@@ -413,7 +413,8 @@ export function App({ client }: { client: ContractClient }) {
       }
       if (forGood) return notify(`${rows.length.toLocaleString()} messages deleted for good.`);
       const froms = new Set(rows.map((m) => folderNameIn(where(m).id, where(m).path)));
-      offerUndo(rows.length, queued, 'Trash', froms.size === 1 ? [...froms][0]! : 'their folders');
+      const trashes = new Set(rows.map((m) => foldersOf(where(m).id).find((f) => f.role === 'trash')!.name));
+      offerUndo(rows.length, queued, trashes.size === 1 ? [...trashes][0]! : 'Trash', froms.size === 1 ? [...froms][0]! : 'their folders');
     });
   }
 

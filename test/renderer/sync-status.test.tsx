@@ -2,6 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Reply } from '../../shared/contract.js';
+import type { AppErrorDto } from '../../shared/errors.js';
 import type { Folder } from '../../shared/schemas.js';
 import { App } from '../../renderer/App.js';
 import { testAccount } from '../support/test-account.js';
@@ -91,7 +92,7 @@ describe('Refresh', () => {
 
 describe('every request of the mailbox that fails', () => {
   const failing = (channel: string) => {
-    const error = { code: 'CONNECTION_LOST', message: `The connection was lost while asking ${channel}. Check your network and try again.` };
+    const error: AppErrorDto = { code: 'CONNECTION_LOST', message: `The connection was lost while asking ${channel}. Check your network and try again.` };
     const fake = fakeClient({
       'accounts.list': { ok: true, value: [account] },
       'folders.list': channel === 'folders.list' ? { ok: false, error } : { ok: true, value: FOLDERS },
