@@ -96,13 +96,15 @@ export type ServiceOptions = {
   attachmentShell?: AttachmentShell;
   /** Where opened attachments get their private folder (default: the system's temporary folder). */
   attachmentTempDir?: string;
+  /** Which shell shows the app (app.status): the Electron shell notifies of new mail itself. Default web. */
+  shell?: 'electron' | 'web';
 };
 
 /**
  * The composition root: builds the services and the one handler table that both transports
  * (Electron IPC and the loopback bridge) dispatch to.
  */
-export function createMailService({ settingsFile, secrets, outboxDir, storeDir, storeWriterScript, outbox: outboxOptions, sync: syncOptions, openExternal, openSignInPage, takeComposeRequests, discovery, settingsProblem, oauth, oauthProvidersFile, attachmentShell, attachmentTempDir }: ServiceOptions) {
+export function createMailService({ settingsFile, secrets, outboxDir, storeDir, storeWriterScript, outbox: outboxOptions, sync: syncOptions, openExternal, openSignInPage, takeComposeRequests, discovery, settingsProblem, oauth, oauthProvidersFile, attachmentShell, attachmentTempDir, shell = 'web' }: ServiceOptions) {
   const accountSettings = new AccountSettings(settingsFile);
   const remoteContent = new RemoteContentSenders(settingsFile);
   let oauthConfig: OAuthOptions | undefined = oauth;
@@ -237,6 +239,7 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
       return {
         secretStorage: { kind: secrets.kind, ...(notice ? { notice } : {}) },
         ...(settingsProblem ? { settingsProblem } : {}),
+        shell,
       };
     },
 
@@ -259,6 +262,8 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
       if (!threaded) return messages;
       return threadList(threads, store.folderByPath(accountId, folder)!.id, { limit, before: cursor });
     },
+
+    'messages.listInboxes': async ({ limit, before }) => mail.inboxes(accounts.list().map((a) => a.id), { limit, before }),
 
     'thread.open': async ({ accountId, threadId }) => openThread(store, threads, accountId, threadId),
 
@@ -326,6 +331,8 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
     'messages.delete': async ({ accountId, folder, uids }) => ({
       actionId: await mail.perform(accountId, { kind: 'delete', folder, uids, trash: mail.trashOf(accountId) }),
     }),
+
+    'messages.undo': async ({ accountId, actionId }) => mail.undo(accountId, actionId),
 
     'mail.send': async ({ sendAt, identityId, forwarded, ...message }) => {
       // Checked now, not at send time: a message for an account without a password is refused at once.

@@ -14,7 +14,12 @@ import { Compose } from './features/compose/Compose.js';
 import { draftFromComposeRequest, draftFromOutgoing, draftFromSaved, EMPTY_DRAFT, forwardDraft, replyAllDraft, replyDraft, type Draft } from './features/compose/reply-draft.js';
 import { Splitter } from './features/layout/Splitter.js';
 import { PANE_LIMITS, usePaneLayout } from './features/layout/pane-layout.js';
+import { AllInboxesButton, inboxesUnread, useEveryAccountsFolders } from './features/mailbox/AllInboxes.js';
 import { actOnMessages, toggleFor } from './features/mailbox/bulk-actions.js';
+import { ConfirmDeleteForGood } from './features/mailbox/ConfirmDeleteForGood.js';
+import { RemovalStatus, removalText, useRemovalUndo } from './features/mailbox/removal-undo.js';
+import { SyncFailedAlert } from './features/mailbox/SyncFailedAlert.js';
+import { NewMailNotifications } from './features/notifications/NewMailNotifications.js';
 import { ListControls, useListOrder } from './features/mailbox/ListControls.js';
 import type { SelectionAction } from './features/mailbox/SelectionBar.js';
 import { useMessagePages } from './features/mailbox/use-message-pages.js';
@@ -27,8 +32,11 @@ import { OutboxView } from './features/outbox/OutboxView.js';
 import { Reader } from './features/reader/Reader.js';
 
 type View = { kind: 'mailbox' } | { kind: 'add-account' } | { kind: 'account-settings' } | { kind: 'compose'; draft: Draft } | { kind: 'outbox' };
-/** The message in the reader, and the folder it was opened from (a search result's may be another). */
-type Opened = { message: MessageDetail; folder: string };
+/**
+ * The message in the reader, the folder it was opened from (a search result's may be another),
+ * and its account (in All inboxes, maybe not the one chosen).
+ */
+type Opened = { message: MessageDetail; folder: string; accountId: string };
 /** How long typing pauses before the search box asks. */
 export const SEARCH_DELAY_MS = 150;
 
@@ -39,6 +47,8 @@ export function App({ client }: { client: ContractClient }) {
   const [foldersByAccount, setFoldersByAccount] = useState<Record<string, Folder[]>>({});
   const [folderByAccount, setFolderByAccount] = useState<Record<string, string>>({});
   const [view, setView] = useState<View>({ kind: 'mailbox' });
+  // All inboxes (every account's Inbox as one list) is shown instead of the chosen folder.
+  const [allInboxes, setAllInboxes] = useState(false);
   // A folder sync asked for with Refresh (the list's own pages load in useMessagePages).
   const [loading, setLoading] = useState(false);
   const [opened, setOpened] = useState<Opened>();
@@ -62,6 +72,22 @@ export function App({ client }: { client: ContractClient }) {
   const folderName = folderPath === 'INBOX' ? 'Inbox' : (folder?.name ?? folderPath);
   const nameOf = (path: string) => (path === 'INBOX' ? 'Inbox' : (folders.find((f) => f.path === path)?.name ?? path));
   const searchText = query.trim();
+  const everyFolders = useEveryAccountsFolders(client, accounts ?? []);
+  /** An account's folders: the chosen one's as loaded here, another's as All inboxes loaded them. */
+  const foldersOf = (id: string) => (id === accountId ? folders : (everyFolders[id] ?? foldersByAccount[id] ?? []));
+  const folderNameIn = (id: string, path: string) => (path === 'INBOX' ? 'Inbox' : (foldersOf(id).find((f) => f.path === path)?.name ?? path));
+  const emailOf = (id: string) => accounts?.find((a) => a.id === id)?.email ?? id;
+  /** Delete there deletes for good: inside Trash, or in an account without one (or whose folders are not known yet). */
+  const deletesForGood = (id: string, path: string) => {
+    const trash = foldersOf(id).find((f) => f.role === 'trash');
+    return !trash || trash.path === path;
+  };
+  const listTitle = allInboxes ? 'All inboxes' : folderName;
+  /** Whether a change to this account's folder concerns the list on screen. */
+  const shown = useCallback(
+    (id: string, path: string) => (allInboxes ? path === 'INBOX' : id === accountId && path === folderPath),
+    [allInboxes, accountId, folderPath],
+  );
 
   useEffect(() => {
     void client.invoke('accounts.list', {}).then((reply) => {
@@ -96,6 +122,7 @@ export function App({ client }: { client: ContractClient }) {
 
   function notify(text: string) {
     setSending(undefined);
+    removals.dismiss();
     setStatus(text);
   }
 
@@ -109,8 +136,7 @@ export function App({ client }: { client: ContractClient }) {
 
   /** Edit draft: a message in Drafts opens in the composer; its saves replace it there. */
   async function editDraft(from: Opened) {
-    if (!accountId) return;
-    const reply = await client.invoke('drafts.open', { accountId, folder: from.folder, uid: from.message.uid });
+    const reply = await client.invoke('drafts.open', { accountId: from.accountId, folder: from.folder, uid: from.message.uid });
     if (!reply.ok) return setError(reply.error);
     setView({ kind: 'compose', draft: draftFromSaved(reply.value.draftId, reply.value.message) });
   }
@@ -141,7 +167,12 @@ export function App({ client }: { client: ContractClient }) {
 
   // The folder's messages, a page of history at a time, in the chosen order (see use-message-pages.ts).
   const [listOrder, setListOrder] = useListOrder();
-  const pages = useMessagePages(client, accountId, folderPath, listOrder, setError);
+  const pages = useMessagePages(client, accountId, folderPath, listOrder, setError, allInboxes);
+  // Undo after Delete and Move; the confirmation before a delete for good.
+  const removals = useRemovalUndo(client, setError);
+  const [confirming, setConfirming] = useState<{ count: number; run: () => void }>();
+  // A background sync of the list on screen failed (sync.failed): why, and Try again.
+  const [syncFailure, setSyncFailure] = useState<{ accountId: string; error: AppErrorDto }>();
   const { messages, setMessages, refresh, reset: resetList } = pages;
   const listApi = useRef<MessageListHandle>(null);
   const searchBox = useRef<HTMLInputElement>(null);
@@ -167,15 +198,24 @@ export function App({ client }: { client: ContractClient }) {
   async function checkNow() {
     if (!accountId) return;
     setLoading(true);
-    const reply = await client.invoke('folder.sync', { accountId, folder: folderPath });
+    // All inboxes: every account's Inbox; a failure is said for its account, the rest still come.
+    const targets = allInboxes ? (accounts ?? []).map((a) => a.id) : [accountId];
+    const replies = await Promise.all(targets.map((id) => client.invoke('folder.sync', { accountId: id, folder: allInboxes ? 'INBOX' : folderPath })));
     setLoading(false);
-    if (!reply.ok) return setError(reply.error);
+    const failed = replies.findIndex((r) => !r.ok);
+    const reply = replies[failed];
+    const failure = reply && !reply.ok ? reply.error : undefined;
+    // An error with its own way out (trust the certificate, type the password, sign in) is shown
+    // with it; any other as a failed sync, with Try again.
+    if (failure && (failure.code === 'TLS_UNTRUSTED' || isPasswordMissing(failure) || isSignInRequired(failure))) return setError(failure);
+    setSyncFailure(failure && { accountId: targets[failed]!, error: failure });
     await Promise.all([refresh(), loadFolders()]);
   }
 
   useEffect(() => {
     setOpened(undefined);
-  }, [accountId, folderPath]);
+    setSyncFailure(undefined);
+  }, [accountId, folderPath, allInboxes]);
 
   useEffect(() => {
     resetList();
@@ -186,22 +226,29 @@ export function App({ client }: { client: ContractClient }) {
   useEffect(
     () =>
       client.on('mail.arrived', (arrival) => {
-        if (arrival.accountId !== accountId) return;
-        void loadFolders();
-        if (arrival.folder === folderPath) void refresh();
+        if (arrival.accountId === accountId) void loadFolders();
+        if (shown(arrival.accountId, arrival.folder)) void refresh();
       }),
-    [client, accountId, folderPath, refresh, loadFolders],
+    [client, accountId, shown, refresh, loadFolders],
   );
 
   // How far the chosen folder's sync has got, while messages are still streaming in.
   const [progress, setProgress] = useState<{ done: number; total: number } | undefined>();
   useEffect(() => {
     setProgress(undefined);
-    return client.on('sync.progressed', (p) => {
-      if (p.accountId !== accountId || p.folder !== folderPath) return;
+    const offProgress = client.on('sync.progressed', (p) => {
+      if (!shown(p.accountId, p.folder)) return;
       setProgress(p.done < p.total ? { done: p.done, total: p.total } : undefined);
     });
-  }, [client, accountId, folderPath]);
+    // A failed background sync of what is on screen: said, with Try again (the list keeps what it has).
+    const offFailed = client.on('sync.failed', (f) => {
+      if (shown(f.accountId, f.folder)) setSyncFailure({ accountId: f.accountId, error: f.error });
+    });
+    return () => {
+      offProgress();
+      offFailed();
+    };
+  }, [client, shown]);
 
   // The search box asks once typing pauses; only the latest question's answer is shown.
   const latestSearch = useRef(0);
@@ -236,9 +283,8 @@ export function App({ client }: { client: ContractClient }) {
   // The store changed under the list (a sync brought messages, flags or removals): redraw from it.
   useEffect(() => {
     const offMessages = client.on('messages.changed', (change) => {
-      if (change.accountId !== accountId) return;
-      if (change.folder === folderPath) void refresh();
-      if (searchText) void search(searchText);
+      if (shown(change.accountId, change.folder)) void refresh();
+      if (change.accountId === accountId && searchText) void search(searchText);
     });
     const offFolders = client.on('folders.changed', (change) => {
       if (change.accountId === accountId) void loadFolders();
@@ -247,16 +293,16 @@ export function App({ client }: { client: ContractClient }) {
       offMessages();
       offFolders();
     };
-  }, [client, accountId, folderPath, refresh, loadFolders, search, searchText]);
+  }, [client, accountId, shown, refresh, loadFolders, search, searchText]);
 
   // The server refused an action and it was undone: the person is told why it came back.
   useEffect(
     () =>
       client.on('action.failed', (failure) => {
-        if (failure.accountId !== accountId) return;
+        if (failure.accountId !== accountId && !allInboxes) return;
         setActionError({ ...failure.error, message: `The server refused a change, so it was undone: ${failure.error.message}` });
       }),
-    [client, accountId],
+    [client, accountId, allInboxes],
   );
 
   // The reader follows the list's view of the open message (a flag set elsewhere, or rolled back).
@@ -265,29 +311,30 @@ export function App({ client }: { client: ContractClient }) {
       if (!o) return o;
       const row =
         results?.find((r) => r.folder === o.folder && r.uid === o.message.uid) ??
-        (o.folder === folderPath ? messages.find((m) => m.uid === o.message.uid) : undefined);
+        messages.find((m) => (m.accountId ?? accountId) === o.accountId && (m.folder ?? folderPath) === o.folder && m.uid === o.message.uid);
       if (!row || (row.unread === o.message.unread && row.flagged === o.message.flagged)) return o;
       return { ...o, message: { ...o.message, unread: row.unread, flagged: row.flagged } };
     });
-  }, [messages, results, folderPath]);
+  }, [messages, results, folderPath, accountId]);
 
-  /** Opens a message from its own folder: the one listed, or a search result's. */
-  async function open(uid: number, from: string = folderPath) {
-    if (!accountId) return;
+  /** Opens a message from its own folder (the one listed, or a search result's) and account (All inboxes' row's). */
+  async function open(uid: number, from: string = folderPath, inAccount: string | undefined = accountId) {
+    if (!inAccount) return;
     setError(undefined);
-    const reply = await client.invoke('message.open', { accountId, folder: from, uid });
+    const reply = await client.invoke('message.open', { accountId: inAccount, folder: from, uid });
     if (!reply.ok) return setError(reply.error);
-    setOpened({ message: reply.value, folder: from });
-    const listed = from === folderPath ? messages.find((m) => m.uid === uid) : undefined;
-    const found = results?.find((r) => r.folder === from && r.uid === uid);
+    setOpened({ message: reply.value, folder: from, accountId: inAccount });
+    const isIt = (m: ListedMessage) => (m.accountId ?? accountId) === inAccount && (m.folder ?? folderPath) === from && m.uid === uid;
+    const listed = messages.find(isIt);
+    const found = inAccount === accountId ? results?.find((r) => r.folder === from && r.uid === uid) : undefined;
     if ((listed ?? found)?.unread) {
       setFoldersByAccount((all) => ({
         ...all,
-        [accountId]: (all[accountId] ?? []).map((f) => (f.path === from ? { ...f, unread: Math.max(0, f.unread - 1) } : f)),
+        [inAccount]: (all[inAccount] ?? []).map((f) => (f.path === from ? { ...f, unread: Math.max(0, f.unread - 1) } : f)),
       }));
     }
-    if (from === folderPath) setMessages((list) => list.map((m) => (m.uid === uid ? { ...m, unread: false } : m)));
-    setResults((list) => list?.map((r) => (r.folder === from && r.uid === uid ? { ...r, unread: false } : r)));
+    setMessages((list) => list.map((m) => (isIt(m) ? { ...m, unread: false } : m)));
+    if (inAccount === accountId) setResults((list) => list?.map((r) => (r.folder === from && r.uid === uid ? { ...r, unread: false } : r)));
   }
 
   // After Delete or Move the reader is gone: focus goes back to the list, not to the page's top.
@@ -300,52 +347,92 @@ export function App({ client }: { client: ContractClient }) {
 
   /** Read/unread and flagged: shown at once by main; the reader shows the new state when it answers. */
   async function setFlag(flag: 'seen' | 'flagged', on: boolean) {
-    if (!accountId || !opened) return;
-    const { folder: from, message } = opened;
+    if (!opened) return;
+    const { folder: from, message, accountId: inAccount } = opened;
     setActionError(undefined);
     const change = on ? { add: [flag] } : { remove: [flag] };
-    const reply = await client.invoke('messages.setFlags', { accountId, folder: from, uids: [message.uid], ...change });
+    const reply = await client.invoke('messages.setFlags', { accountId: inAccount, folder: from, uids: [message.uid], ...change });
     if (!reply.ok) return setError(reply.error);
     const state = flag === 'seen' ? { unread: !on } : { flagged: on };
     setOpened((o) => (o && o.folder === from && o.message.uid === message.uid ? { ...o, message: { ...o.message, ...state } } : o));
   }
 
-  /** Delete (to Trash, or for good in Trash) and Move: the reader closes; messages.changed redraws the list. */
-  async function removeOpened(how: { kind: 'delete' } | { kind: 'move'; to: string }) {
-    if (!accountId || !opened) return;
-    const { folder: from, message } = opened;
-    setActionError(undefined);
-    const target = { accountId, folder: from, uids: [message.uid] };
-    const reply = how.kind === 'delete' ? await client.invoke('messages.delete', target) : await client.invoke('messages.move', { ...target, to: how.to });
-    if (!reply.ok) return setError(reply.error);
-    focusListNext.current = true;
-    setOpened((o) => (o && o.folder === from && o.message.uid === message.uid ? undefined : o));
+  /** Delete inside Trash deletes for good: asked first. Anywhere else it goes ahead (Undo follows). */
+  function confirmIfForGood(count: number, forGood: boolean, run: () => Promise<void>) {
+    if (!forGood) return void run();
+    setConfirming({
+      count,
+      run: () => {
+        setConfirming(undefined);
+        void run();
+      },
+    });
   }
 
-  /** An action on the rows chosen in the list (two or more): a request per folder; main redraws. */
-  async function actOnChosen(action: SelectionAction, rows: readonly ListedMessage[] = chosen) {
+  /**
+   * Delete (to Trash, or for good in Trash) and Move: the reader closes, messages.changed redraws
+   * the list, and Undo is offered for a few seconds (not after a delete for good: that asked first).
+   */
+  function removeOpened(how: { kind: 'delete' } | { kind: 'move'; to: string }) {
+    if (!opened) return;
+    const { folder: from, message, accountId: inAccount } = opened;
+    const forGood = how.kind === 'delete' && deletesForGood(inAccount, from);
+    confirmIfForGood(1, forGood, async () => {
+      setActionError(undefined);
+      const target = { accountId: inAccount, folder: from, uids: [message.uid] };
+      const reply = how.kind === 'delete' ? await client.invoke('messages.delete', target) : await client.invoke('messages.move', { ...target, to: how.to });
+      if (!reply.ok) return setError(reply.error);
+      focusListNext.current = true;
+      setOpened((o) => (o && o.accountId === inAccount && o.folder === from && o.message.uid === message.uid ? undefined : o));
+      if (forGood) return notify('Message deleted for good.');
+      const to = how.kind === 'move' ? how.to : foldersOf(inAccount).find((f) => f.role === 'trash')!.path;
+      offerUndo(1, [{ accountId: inAccount, actionId: reply.value.actionId }], folderNameIn(inAccount, to), folderNameIn(inAccount, from));
+    });
+  }
+
+  function offerUndo(count: number, queued: { accountId: string; actionId: number }[], to: string, from: string) {
+    setSending(undefined);
+    setStatus('');
+    removals.offer({ text: removalText(count, to), queued, count, from });
+  }
+
+  /** An action on the rows chosen in the list (two or more): a request per account and folder; main redraws. */
+  function actOnChosen(action: SelectionAction, rows: readonly ListedMessage[] = chosen) {
     if (!accountId || rows.length === 0) return;
-    setActionError(undefined);
-    const failed = await actOnMessages(client, accountId, folderPath, rows, action);
-    if (failed) return setError(failed);
-    if (action === 'delete') {
+    const where = (m: ListedMessage) => ({ id: m.accountId ?? accountId, path: m.folder ?? folderPath });
+    const forGood = action === 'delete' && rows.some((m) => deletesForGood(where(m).id, where(m).path));
+    confirmIfForGood(rows.length, forGood, async () => {
+      setActionError(undefined);
+      const { error: failed, queued } = await actOnMessages(client, accountId, folderPath, rows, action);
+      if (failed) return setError(failed);
+      if (action !== 'delete') return;
       listApi.current?.clearSelection();
-      if (opened && rows.some((m) => (m.folder ?? folderPath) === opened.folder && m.uid === opened.message.uid)) {
+      if (opened && rows.some((m) => where(m).id === opened.accountId && where(m).path === opened.folder && m.uid === opened.message.uid)) {
         focusListNext.current = true;
         setOpened(undefined);
       }
-    }
+      if (forGood) return notify(`${rows.length.toLocaleString()} messages deleted for good.`);
+      const froms = new Set(rows.map((m) => folderNameIn(where(m).id, where(m).path)));
+      const trashes = new Set(rows.map((m) => foldersOf(where(m).id).find((f) => f.role === 'trash')!.name));
+      offerUndo(rows.length, queued, trashes.size === 1 ? [...trashes][0]! : 'Trash', froms.size === 1 ? [...froms][0]! : 'their folders');
+    });
   }
 
   // The keyboard shortcuts (features/shortcuts): on the mailbox only, never while typing in a field.
   const several = chosen.length > 1;
   const compose = (draft: Draft | undefined) => (draft ? (setView({ kind: 'compose', draft }), true) : false);
+  /** A reply or forward is written from the message's own account (in All inboxes, maybe not the chosen one). */
+  const answer = (make: (message: MessageDetail, ownAddress: string) => Draft) => {
+    if (!opened) return false;
+    if (opened.accountId !== accountId) setAccountId(opened.accountId);
+    return compose(make(opened.message, emailOf(opened.accountId)));
+  };
   useShortcuts(
     {
       compose: () => compose(EMPTY_DRAFT),
-      reply: () => compose(opened && replyDraft(opened.message)),
-      replyAll: () => compose(opened && account && replyAllDraft(opened.message, [account.email])),
-      forward: () => compose(opened && forwardDraft(opened.message, opened.folder)),
+      reply: () => answer((m) => replyDraft(m)),
+      replyAll: () => answer((m, own) => replyAllDraft(m, [own])),
+      forward: () => answer((m) => forwardDraft(m, opened?.folder)),
       next: () => listApi.current?.move(1),
       previous: () => listApi.current?.move(-1),
       delete: () => (several ? void actOnChosen('delete') : opened ? void removeOpened({ kind: 'delete' }) : false),
@@ -363,7 +450,7 @@ export function App({ client }: { client: ContractClient }) {
       },
       help: () => void setHelpOpen(true),
     },
-    view.kind === 'mailbox' && account !== undefined && !helpOpen,
+    view.kind === 'mailbox' && account !== undefined && !helpOpen && !confirming,
   );
 
   function onSearchKey(event: KeyboardEvent<HTMLInputElement>) {
@@ -381,6 +468,17 @@ export function App({ client }: { client: ContractClient }) {
     <div className="app" style={panes.style}>
       <nav className="sidebar" aria-label="Accounts">
         <h1>Mua Mail</h1>
+        {(accounts?.length ?? 0) > 1 ? (
+          <AllInboxesButton
+            unread={inboxesUnread(everyFolders)}
+            current={allInboxes && view.kind === 'mailbox'}
+            onSelect={() => {
+              setAllInboxes(true);
+              setQuery('');
+              setView({ kind: 'mailbox' });
+            }}
+          />
+        ) : null}
         <ul className="account-list">
           {(accounts ?? []).map((a) => (
             <li key={a.id}>
@@ -389,6 +487,7 @@ export function App({ client }: { client: ContractClient }) {
                 aria-pressed={a.id === accountId}
                 onClick={() => {
                   setAccountId(a.id);
+                  setAllInboxes(false);
                   setView({ kind: 'mailbox' });
                 }}
               >
@@ -397,9 +496,10 @@ export function App({ client }: { client: ContractClient }) {
               {a.id === accountId ? (
                 <FolderList
                   folders={folders}
-                  selectedPath={folderPath}
+                  selectedPath={allInboxes ? '' : folderPath}
                   onSelect={(path) => {
                     setFolderByAccount((all) => ({ ...all, [a.id]: path }));
+                    setAllInboxes(false);
                     setQuery('');
                     setView({ kind: 'mailbox' });
                   }}
@@ -417,6 +517,7 @@ export function App({ client }: { client: ContractClient }) {
           </button>
         ) : null}
         {account ? <DomainCheck key={`domain-${account.id}`} client={client} account={account} /> : null}
+        <NewMailNotifications client={client} accounts={accounts ?? []} />
         {account ? (
           <RemoveAccount
             key={account.id}
@@ -441,7 +542,16 @@ export function App({ client }: { client: ContractClient }) {
 
       <main className="content">
         <div className="status">
-          {sending ? (
+          {removals.removal ? (
+            <RemovalStatus
+              removal={removals.removal}
+              onUndo={() =>
+                void removals.undo().then((text) => {
+                  if (text) notify(text);
+                })
+              }
+            />
+          ) : sending ? (
             <SendStatus
               item={sending}
               onUndo={() => void undo(sending)}
@@ -496,16 +606,17 @@ export function App({ client }: { client: ContractClient }) {
             initial={view.draft}
             onQueued={(item) => {
               setView({ kind: 'mailbox' });
+              removals.dismiss();
               setSending(item);
             }}
             onDiscard={() => setView({ kind: 'mailbox' })}
           />
         ) : account ? (
           <div className="mailbox">
-            <section className="list-pane" aria-label={folderName}>
+            <section className="list-pane" aria-label={listTitle}>
               <div className="toolbar">
                 <h2 ref={listHeading} tabIndex={-1}>
-                  {folderName}
+                  {listTitle}
                 </h2>
                 <button type="button" onClick={() => setView({ kind: 'compose', draft: EMPTY_DRAFT })}>
                   Compose
@@ -520,11 +631,15 @@ export function App({ client }: { client: ContractClient }) {
                   ?
                 </button>
               </div>
-              {progress && (
+              {progress ? (
                 <p role="status" className="sync-progress">
                   Fetching messages: {progress.done.toLocaleString()} of {progress.total.toLocaleString()}
                 </p>
-              )}
+              ) : loading ? (
+                <p role="status" className="sync-progress">
+                  Checking {allInboxes ? 'every Inbox' : folderName} for new mail…
+                </p>
+              ) : null}
               <form role="search" className="search" onSubmit={searchNow}>
                 <label htmlFor={searchId}>Search</label>
                 <input
@@ -542,6 +657,13 @@ export function App({ client }: { client: ContractClient }) {
               <p className="search-summary" aria-live="polite">
                 {results ? searchSummary(results.length) : ''}
               </p>
+              {syncFailure && !error ? (
+                <SyncFailedAlert
+                  where={allInboxes ? `The Inbox of ${emailOf(syncFailure.accountId)}` : folderName}
+                  error={syncFailure.error}
+                  onRetry={() => void checkNow()}
+                />
+              ) : null}
               <ErrorAlert
                 error={error ?? actionError}
                 onTrustCertificate={(certificate) =>
@@ -584,17 +706,18 @@ export function App({ client }: { client: ContractClient }) {
                 />
               ) : (
                 <>
-                  <ListControls order={listOrder} onChange={setListOrder} />
+                  {allInboxes ? null : <ListControls order={listOrder} onChange={setListOrder} />}
                   {(loading || pages.loading) && messages.length === 0 ? <p>Loading…</p> : null}
                   <MessageList
-                    key={`${account.id}\u0000${folderPath}\u0000${listOrder.sort}\u0000${listOrder.threads}`}
+                    key={allInboxes ? 'all-inboxes' : `${account.id}\u0000${folderPath}\u0000${listOrder.sort}\u0000${listOrder.threads}`}
                     messages={messages}
                     folder={folderPath}
-                    selected={opened && { folder: opened.folder, uid: opened.message.uid }}
-                    onOpen={(m) => void open(m.uid, m.folder ?? folderPath)}
+                    selected={opened && { folder: opened.folder, uid: opened.message.uid, accountId: allInboxes ? opened.accountId : undefined }}
+                    onOpen={(m) => void open(m.uid, m.folder ?? folderPath, m.accountId ?? accountId)}
+                    accountName={allInboxes ? emailOf : undefined}
                     complete={pages.complete}
                     onEndReached={() => void pages.loadMore()}
-                    loadThread={loadThread}
+                    loadThread={allInboxes ? undefined : loadThread}
                     handle={listApi}
                     onSelectionChange={setChosen}
                     onSelectionAction={(action, rows) => void actOnChosen(action, rows)}
@@ -609,7 +732,7 @@ export function App({ client }: { client: ContractClient }) {
               onChange={(width) => panes.resize('list', width)}
             />
             <section className="reader-pane" aria-label="Reading pane">
-              {opened && folders.find((f) => f.path === opened.folder)?.role === 'drafts' ? (
+              {opened && foldersOf(opened.accountId).find((f) => f.path === opened.folder)?.role === 'drafts' ? (
                 <div className="draft-actions">
                   <button type="button" onClick={() => void editDraft(opened)}>
                     Edit draft
@@ -620,13 +743,13 @@ export function App({ client }: { client: ContractClient }) {
                 <Reader
                   message={opened.message}
                   client={client}
-                  accountId={account.id}
-                  onReply={() => setView({ kind: 'compose', draft: replyDraft(opened.message) })}
-                  onReplyAll={() => setView({ kind: 'compose', draft: replyAllDraft(opened.message, [account.email]) })}
-                  onForward={() => setView({ kind: 'compose', draft: forwardDraft(opened.message, opened.folder) })}
+                  accountId={opened.accountId}
+                  onReply={() => answer((m) => replyDraft(m))}
+                  onReplyAll={() => answer((m, own) => replyAllDraft(m, [own]))}
+                  onForward={() => answer((m) => forwardDraft(m, opened.folder))}
                   actions={{
                     folder: opened.folder,
-                    folders,
+                    folders: foldersOf(opened.accountId),
                     onDelete: () => void removeOpened({ kind: 'delete' }),
                     onToggleRead: () => void setFlag('seen', opened.message.unread),
                     onToggleFlag: () => void setFlag('flagged', !opened.message.flagged),
@@ -643,6 +766,7 @@ export function App({ client }: { client: ContractClient }) {
         )}
       </main>
       {helpOpen ? <ShortcutsHelp onClose={() => setHelpOpen(false)} /> : null}
+      {confirming ? <ConfirmDeleteForGood count={confirming.count} onConfirm={confirming.run} onCancel={() => setConfirming(undefined)} /> : null}
     </div>
   );
 }

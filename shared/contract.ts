@@ -50,6 +50,10 @@ export const composeRequestSchema = z
   .strict();
 export type ComposeRequest = z.infer<typeof composeRequestSchema>;
 
+/** A row of All inboxes: a message of an account's Inbox, saying which account and folder. */
+export const inboxMessageSchema = messageSummarySchema.extend({ accountId: accountIdSchema, folder: z.string() });
+export type InboxMessage = z.infer<typeof inboxMessageSchema>;
+
 /** The schemes a link in a message may open with (links.open): anything else is refused. */
 export const OPENABLE_SCHEMES: readonly string[] = ['http:', 'https:', 'mailto:'];
 
@@ -144,6 +148,11 @@ export const requests = {
     output: z.object({
       secretStorage: z.object({ kind: secretStorageKindSchema, notice: z.string().optional() }),
       settingsProblem: z.object({ message: z.string(), backupFile: z.string() }).optional(),
+      /**
+       * Which shell shows the app: the Electron shell notifies of new mail itself; in a browser
+       * tab (web) the page does, once the person allowed it.
+       */
+      shell: z.enum(['electron', 'web']),
     }),
   },
   /**
@@ -216,6 +225,22 @@ export const requests = {
       .refine((v) => !v.threads || v.sort === 'date', 'Threads are listed newest first only.'),
     output: z.array(messageSummarySchema),
   },
+  /**
+   * All inboxes: every account's Inbox as one list, newest first (equal arrival times by account),
+   * a page at a time from the store; each row says its account. A first read of an Inbox not
+   * yet synced waits for its newest messages; an account out of reach is left out and says why
+   * with sync.failed.
+   */
+  'messages.listInboxes': {
+    input: z
+      .object({
+        limit: z.number().int().min(1).max(500).default(50),
+        /** The next page: the messages after this one (the last row's receivedAt, accountId and uid). */
+        before: z.object({ receivedAt: z.number().int(), accountId: accountIdSchema, uid: z.number().int().positive() }).strict().optional(),
+      })
+      .strict(),
+    output: z.array(inboxMessageSchema),
+  },
   /** Creates a folder, at the top or inside `parent`. */
   'folders.create': {
     input: z.object({ accountId: accountIdSchema, parent: folderPathSchema.nullable().default(null), name: z.string().min(1).max(255) }).strict(),
@@ -280,6 +305,16 @@ export const requests = {
   'messages.delete': {
     input: z.object({ accountId: accountIdSchema, folder: z.string().min(1).max(1000), uids: uidListSchema }).strict(),
     output: actionQueuedSchema,
+  },
+  /**
+   * Undo of a delete (to Trash) or a move, by the id messages.delete or messages.move answered:
+   * one not yet done on the server is taken out of the queue and shown back; one done already is
+   * reversed (moved back, flags and all) and `actionId` is that reversal's. Refused once the
+   * app no longer knows where the messages went (after a restart), or for a delete for good.
+   */
+  'messages.undo': {
+    input: z.object({ accountId: accountIdSchema, actionId: z.number().int().positive() }).strict(),
+    output: z.object({ undone: z.literal(true), actionId: z.number().int().positive().optional() }),
   },
   /** Every message of a conversation, in every folder, oldest first (the reader's thread view). */
   'thread.open': {

@@ -16,7 +16,7 @@ import { registerIpc, trustedSenderCheck } from './ipc.js';
 import { externalUrl } from './links.js';
 import { findMailtoArgument, isMailtoUrl } from './mailto.js';
 import { applicationMenuTemplate } from './menu.js';
-import { newMailNotification } from './new-mail-notification.js';
+import { newMailNotification } from '../../shared/new-mail-notification.js';
 import { builtPaths } from './paths.js';
 import { safeStorageFallback } from './safe-storage.js';
 import { totalUnread, UnreadBadge } from './unread-badge.js';
@@ -112,6 +112,8 @@ async function start(): Promise<void> {
     oauthProvidersFile: join(profileDir, 'oauth-providers.json'),
     takeComposeRequests: () => composeRequests.take(),
     attachmentShell: electronAttachmentShell({ dialog, shell, downloadsDir: () => app.getPath('downloads'), window: () => mainWindow }),
+    // This shell shows the new-mail notifications (below): the page must not show its own too.
+    shell: 'electron',
   });
   service = mail;
   // Whatever was queued when the app last stopped (or crashed) goes out now.

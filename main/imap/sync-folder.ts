@@ -106,7 +106,7 @@ export async function syncFolder(
     if (state.oldestUid === null || state.uidNext === null) {
       await firstBatch(client, write, { mailbox: { exists: total, uidNext: mailbox.uidNext, uidValidity: serverValidity, modseq: serverModseq }, size: options.firstBatch ?? FIRST_BATCH });
     } else {
-      result.arrived = await fetchNew(client, write, state.uidNext, mailbox.uidNext, options.batchSize ?? BATCH);
+      result.arrived = await fetchNew(client, write, state.uidNext, mailbox.uidNext, options.batchSize ?? BATCH, (low, high) => store.uidsInRange(folderId, low, high + 1));
       const changes = await refreshKnown(client, store, write, folderId, state, { features, serverModseq, exists: mailbox.exists, vanished });
       result.flagsChanged = changes.flagsChanged;
       result.removed = changes.removed;
@@ -223,18 +223,28 @@ async function fetchPendingReferences(client: ImapFlow, store: MessageStore, wri
 
 /**
  * Messages above the stored UIDNEXT, oldest first in windows so that each committed window
- * advances UIDNEXT and a cut loses at most one window.
+ * advances UIDNEXT and a cut loses at most one window. Answers how many arrived: those the store
+ * did not have already (a message this app moved here, or an undone delete, is stored by the
+ * action under its new UID before the sync sees it, and is no new mail).
  */
-async function fetchNew(client: ImapFlow, write: Write, storedNext: number, serverNext: number, batchSize: number): Promise<number> {
+async function fetchNew(
+  client: ImapFlow,
+  write: Write,
+  storedNext: number,
+  serverNext: number,
+  batchSize: number,
+  storedUids: (low: number, high: number) => number[],
+): Promise<number> {
   let arrived = 0;
   for (let low = storedNext; low < serverNext; low += batchSize) {
     const high = Math.min(serverNext - 1, low + batchSize - 1);
     // "low:high", never "low:*": "*" is the highest UID even when it is below `low` (RFC 3501 6.4.8).
     const messages = (await fetchRange(client, `${low}:${high}`)).filter((m) => m.uid >= low && m.uid <= high);
+    const known = new Set(storedUids(low, high));
     const rows = messages.map(toMessageInput);
     await withReferences(client, rows);
     await write({ upsert: rows, state: { uidNext: high + 1 } });
-    arrived += messages.length;
+    arrived += messages.filter((m) => !known.has(m.uid)).length;
   }
   return arrived;
 }

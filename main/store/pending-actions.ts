@@ -8,7 +8,7 @@ export type PendingRecord<A, U> = { id: number; accountId: string; action: A; un
  * not a copy of the server's state, and a power cut must not silently undo what someone did.
  */
 export class PendingActions<A, U> {
-  private readonly statements: { add: Statement; ofAccount: Statement; remove: Statement; accounts: Statement };
+  private readonly statements: { add: Statement; ofAccount: Statement; remove: Statement; accounts: Statement; has: Statement };
 
   constructor(private readonly db: Database) {
     this.statements = {
@@ -16,6 +16,7 @@ export class PendingActions<A, U> {
       ofAccount: db.prepare('SELECT id, account_id, action, undo, created_at FROM pending_actions WHERE account_id = ? ORDER BY id'),
       remove: db.prepare('DELETE FROM pending_actions WHERE id = ?'),
       accounts: db.prepare('SELECT DISTINCT account_id FROM pending_actions').pluck(),
+      has: db.prepare('SELECT 1 FROM pending_actions WHERE id = ?').pluck(),
     };
   }
 
@@ -53,6 +54,11 @@ export class PendingActions<A, U> {
       alsoRun();
       this.statements.remove.run(id);
     }).immediate();
+  }
+
+  /** Still queued (not done, rolled back or undone). */
+  has(id: number): boolean {
+    return this.statements.has.get(id) !== undefined;
   }
 
   accounts(): string[] {

@@ -1,6 +1,7 @@
 import { link, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventName, EventPayload } from '../../shared/contract.js';
+import { AppError } from '../../shared/errors.js';
 import { LocalMessages, type LocalEntry } from '../store/local-messages.js';
 import type { Folder, KeptMessage, MessageStore } from '../store/message-store.js';
 import { Pop3Uids } from '../store/pop3-uids.js';
@@ -26,6 +27,8 @@ export class LocalActions {
   private readonly local: LocalMessages;
   private readonly pop3: Pop3Uids;
   private nextId = 1;
+  /** Moves and deletes to Trash done lately, by id, for undo: where the messages went. */
+  private readonly recentlyDone = new Map<number, { accountId: string; from: string; to: string; uids: number[] }>();
 
   constructor(private readonly options: LocalActionsOptions) {
     this.local = new LocalMessages(options.store);
@@ -39,29 +42,58 @@ export class LocalActions {
   /** Does it; returns an id like MessageActions' (there is never an action.failed for it). */
   async perform(accountId: string, action: MessageAction): Promise<number> {
     const folder = this.store.existingFolder(accountId, action.folder);
+    const id = this.nextId++;
+    const movedTo = async (path: string) => {
+      const to = this.store.existingFolder(accountId, path);
+      const uids = await this.transfer(accountId, folder, action.uids, to, { keepSource: false });
+      this.remember(id, { accountId, from: folder.path, to: to.path, uids });
+    };
     switch (action.kind) {
       case 'flags':
         this.setFlags(folder, action.uids, action.add, action.remove);
         break;
       case 'move':
-        await this.transfer(accountId, folder, action.uids, this.store.existingFolder(accountId, action.to), { keepSource: false });
+      case 'restore':
+        await movedTo(action.to);
         break;
       case 'copy':
         await this.transfer(accountId, folder, action.uids, this.store.existingFolder(accountId, action.to), { keepSource: true });
         break;
       case 'delete':
-        if (action.trash && action.trash !== action.folder) {
-          await this.transfer(accountId, folder, action.uids, this.store.existingFolder(accountId, action.trash), { keepSource: false });
-        } else {
-          await this.deleteForGood(folder, action.uids);
-        }
+        if (action.trash && action.trash !== action.folder) await movedTo(action.trash);
+        else await this.deleteForGood(folder, action.uids);
         break;
     }
-    this.options.emit('messages.changed', { accountId, folder: action.folder });
-    const other = action.kind === 'move' || action.kind === 'copy' ? action.to : action.kind === 'delete' ? action.trash : null;
-    if (other && other !== action.folder) this.options.emit('messages.changed', { accountId, folder: other });
+    const other = action.kind === 'move' || action.kind === 'copy' || action.kind === 'restore' ? action.to : action.kind === 'delete' ? action.trash : null;
+    this.changed(accountId, action.folder, other);
+    return id;
+  }
+
+  /**
+   * Undo of a move or a delete to Trash (messages.undo): the messages go back where they were,
+   * flags, text and POP3 record with them (under new local UIDs, as any move here). Answers
+   * nothing: there is no server to wait for.
+   */
+  async undo(accountId: string, actionId: number): Promise<void> {
+    const done = this.recentlyDone.get(actionId);
+    if (!done || done.accountId !== accountId) {
+      throw new AppError('NOT_FOUND', { message: 'That change can no longer be undone here. Find the message where it went and move it back.' });
+    }
+    this.recentlyDone.delete(actionId);
+    const where = this.store.existingFolder(accountId, done.to);
+    await this.transfer(accountId, where, done.uids, this.store.existingFolder(accountId, done.from), { keepSource: false });
+    this.changed(accountId, done.to, done.from);
+  }
+
+  private remember(id: number, done: { accountId: string; from: string; to: string; uids: number[] }): void {
+    this.recentlyDone.set(id, done);
+    if (this.recentlyDone.size > 200) this.recentlyDone.delete(this.recentlyDone.keys().next().value!);
+  }
+
+  private changed(accountId: string, folder: string, other: string | null): void {
+    this.options.emit('messages.changed', { accountId, folder });
+    if (other && other !== folder) this.options.emit('messages.changed', { accountId, folder: other });
     this.options.emit('folders.changed', { accountId });
-    return this.nextId++;
   }
 
   private setFlags(folder: Folder, uids: readonly number[], add: readonly FlagName[], remove: readonly FlagName[]): void {
@@ -74,10 +106,11 @@ export class LocalActions {
     this.store.setFlags(folder.id, updates);
   }
 
-  private async transfer(accountId: string, from: Folder, uids: readonly number[], to: Folder, { keepSource }: { keepSource: boolean }): Promise<void> {
-    if (from.id === to.id) return;
+  /** Moves (or copies) messages to another local folder; answers their UIDs there. */
+  private async transfer(accountId: string, from: Folder, uids: readonly number[], to: Folder, { keepSource }: { keepSource: boolean }): Promise<number[]> {
+    if (from.id === to.id) return [];
     const rows = this.store.messagesByUid(from.id, uids);
-    if (rows.length === 0) return;
+    if (rows.length === 0) return [];
     const first = this.local.nextUid(to.id);
     const toDir = join(this.options.bodiesDir, accountId, String(to.id));
     await mkdir(toDir, { recursive: true });
@@ -106,6 +139,7 @@ export class LocalActions {
     });
     this.options.threads.assignUids(to.id, entries.map((e) => e.message.uid));
     if (!keepSource) await this.unlink(rows);
+    return entries.map((e) => e.message.uid);
   }
 
   private async deleteForGood(folder: Folder, uids: readonly number[]): Promise<void> {

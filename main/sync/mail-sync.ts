@@ -12,6 +12,7 @@ import { syncFolder, type FolderSyncResult, type SyncFeatures } from '../imap/sy
 import { InboxWatcher } from '../imap/watch-inbox.js';
 import { readMessageSource, type MessageSource } from '../mime/message-source.js';
 import { parseMessageForReader, snippetOf } from '../mime/parse-message-file.js';
+import { MergedList } from '../store/merged-list.js';
 import { InlineStoreWriter, type StoreWriter } from '../store/store-writer.js';
 import { ThreadIndex } from '../store/threading.js';
 import { BodyPrefetcher, type PrefetchLimits } from './body-prefetch.js';
@@ -22,6 +23,11 @@ import { toSummary } from './message-summary.js';
 import type { Folder, ListCursor, ListSort, MessageStore, StoredMessage } from '../store/message-store.js';
 
 export type Credentials = { account: Account; password: string };
+
+/** Where the next page of All inboxes starts: the last row's arrival, account and uid. */
+export type InboxCursor = { receivedAt: number; accountId: string; uid: number };
+/** A row of All inboxes. */
+export type InboxMessage = MessageSummary & { accountId: string; folder: string };
 
 export type MailSyncOptions = {
   store: MessageStore;
@@ -86,6 +92,8 @@ export class MailSync {
   readonly pop3: Pop3Mail;
   private readonly localActions: LocalActions;
   private readonly writer: StoreWriter;
+  /** All inboxes' query (several folders merged newest first). */
+  private readonly merged: MergedList;
 
   constructor(private readonly options: MailSyncOptions) {
     this.prefetcher = new BodyPrefetcher({
@@ -97,6 +105,7 @@ export class MailSync {
       lastUse: (accountId) => this.lastUse.get(accountId) ?? 0,
     });
     const threads = new ThreadIndex(options.store.db);
+    this.merged = new MergedList(options.store.db);
     this.writer = options.writer ?? new InlineStoreWriter(options.store, threads);
     const bodiesDir = options.bodiesDir;
     this.pop3 = new Pop3Mail({ store: options.store, bodiesDir, threads, credentials: options.credentials, emit: options.emit, ...options.pop3 });
@@ -118,6 +127,20 @@ export class MailSync {
     this.lastUse.set(accountId, Date.now());
     if (this.isPop3(accountId)) return this.localActions.perform(accountId, action);
     return this.actions.perform(accountId, action);
+  }
+
+  /**
+   * Undo of a delete or a move (messages.undo): see MessageActions.undo and LocalActions.undo.
+   * Answers the id of the reversal queued for the server, if there is one.
+   */
+  async undo(accountId: string, actionId: number): Promise<{ undone: true; actionId?: number }> {
+    this.lastUse.set(accountId, Date.now());
+    if (this.isPop3(accountId)) {
+      await this.localActions.undo(accountId, actionId);
+      return { undone: true };
+    }
+    const reversal = await this.actions.undo(accountId, actionId);
+    return reversal === undefined ? { undone: true } : { undone: true, actionId: reversal };
   }
 
   /** The folder that delete moves messages to: the account's Trash, if it has one. */
@@ -246,37 +269,80 @@ export class MailSync {
    * resyncs in the background.
    */
   async messages(accountId: string, path: string, { limit = 50, before, sort }: { limit?: number; before?: ListCursor; sort?: ListSort } = {}): Promise<MessageSummary[]> {
+    const folder = await this.readyFolder(accountId, path, { deeper: before !== undefined });
+    return this.store.listMessages(folder.id, { limit, before, sort }).map(toSummary);
+  }
+
+  /**
+   * All inboxes: the Inboxes of these accounts merged newest first from the store (see
+   * MergedList), each made ready as a list of one would be. An account whose Inbox cannot be
+   * read now (never synced, and the server out of reach) is left out, and sync.failed says why:
+   * the others' mail still shows.
+   */
+  async inboxes(accountIds: readonly string[], { limit, before }: { limit: number; before?: InboxCursor }): Promise<InboxMessage[]> {
+    const ready = await Promise.all(
+      accountIds.map(async (accountId) => {
+        try {
+          const folder = await this.readyFolder(accountId, 'INBOX', { deeper: before !== undefined, quiet: true });
+          return { accountId, folderId: folder.id };
+        } catch (error) {
+          const dto = error instanceof AppError ? error.toDto() : new AppError('INTERNAL').toDto();
+          this.options.emit('sync.failed', { accountId, folder: 'INBOX', error: dto });
+          return undefined;
+        }
+      }),
+    );
+    const inboxes = ready.filter((r) => r !== undefined);
+    const accountOf = new Map(inboxes.map((r) => [r.folderId, r.accountId]));
+    const cursor = before && {
+      internalDate: before.receivedAt,
+      // An account gone since the last page: its place in the order is taken as the lowest.
+      folderId: inboxes.find((r) => r.accountId === before.accountId)?.folderId ?? 0,
+      uid: before.uid,
+    };
+    return this.merged
+      .list(inboxes.map((r) => r.folderId), { limit, before: cursor })
+      .map((m) => ({ ...toSummary(m), accountId: accountOf.get(m.folderId)!, folder: 'INBOX' }));
+  }
+
+  /**
+   * A folder, ready to be listed from the store. The first time one is read this waits for its
+   * newest messages to arrive; afterwards the store answers at once and a resync runs in the
+   * background when the last is older than staleAfterMs (not for a further page: `deeper`).
+   * `quiet`: a failed first sync does not throw (sync.failed tells it; the store has what it has).
+   */
+  private async readyFolder(accountId: string, path: string, { deeper, quiet = false }: { deeper: boolean; quiet?: boolean }): Promise<Folder> {
     this.lastUse.set(accountId, Date.now());
-    if (this.isPop3(accountId)) return this.pop3Messages(accountId, path, { limit, before, sort });
+    if (this.isPop3(accountId)) return this.readyPop3Folder(accountId, path, deeper);
     const folder = await this.folder(accountId, path);
     if (folder.oldestUid === null) {
       const run = this.startSync(accountId, path);
-      await Promise.race([run.firstBatch, run.done]);
-    } else if (!before && Date.now() - (folder.syncedAt ?? 0) > (this.options.staleAfterMs ?? 15_000)) {
+      await Promise.race([run.firstBatch, quiet ? run.done.catch(() => {}) : run.done]);
+    } else if (!deeper && Date.now() - (folder.syncedAt ?? 0) > (this.options.staleAfterMs ?? 15_000)) {
       void this.syncFolder(accountId, path).catch(() => {});
     }
     if (path === 'INBOX') {
       void this.watch(accountId).catch(() => {});
       this.syncAllLater(accountId);
     }
-    return this.store.listMessages(folder.id, { limit, before, sort }).map(toSummary);
+    return folder;
   }
 
   /**
-   * A POP3 account's folder from the store. Its Inbox is checked in the background when it was
+   * A POP3 account's folder in the store. Its Inbox is checked in the background when it was
    * not checked in this run yet or the last check is older than staleAfterMs; the list shows
    * what is in now, and messages.changed says when more came.
    */
-  private async pop3Messages(accountId: string, path: string, { limit, before, sort }: { limit: number; before?: ListCursor; sort?: ListSort }): Promise<MessageSummary[]> {
+  private readyPop3Folder(accountId: string, path: string, deeper: boolean): Folder {
     this.pop3.ensureFolders(accountId);
     const folder = this.store.folderByPath(accountId, path);
     if (!folder) throw new AppError('NOT_FOUND', { message: 'That folder does not exist.' });
     const last = this.pop3Checked.get(accountId);
-    if (path === 'INBOX' && !before && (last === undefined || Date.now() - last > (this.options.staleAfterMs ?? 15_000))) {
+    if (path === 'INBOX' && !deeper && (last === undefined || Date.now() - last > (this.options.staleAfterMs ?? 15_000))) {
       this.pop3Checked.set(accountId, Date.now());
       void this.pop3.check(accountId).catch(() => {});
     }
-    return this.store.listMessages(folder.id, { limit, before, sort }).map(toSummary);
+    return folder;
   }
 
   private readonly pop3Checked = new Map<string, number>();

@@ -19,10 +19,21 @@ export type MessageAction =
   | { kind: 'move'; folder: string; uids: number[]; to: string }
   | { kind: 'copy'; folder: string; uids: number[]; to: string }
   /** To `trash`, or for good when it is null or the folder itself. */
-  | { kind: 'delete'; folder: string; uids: number[]; trash: string | null };
+  | { kind: 'delete'; folder: string; uids: number[]; trash: string | null }
+  /**
+   * Undo of a move or delete the server has done: the messages, now `uids` in `folder`, go back
+   * to `to`, where `rows` (as they were there, old UIDs) stand for them until the server says
+   * their new UIDs.
+   */
+  | { kind: 'restore'; folder: string; uids: number[]; to: string; rows: KeptMessage[] };
 
 type Undo = { flags: { uid: number; flags: MessageFlags }[]; rows: KeptMessage[] };
 type Pending = PendingRecord<MessageAction, Undo>;
+/** A move or delete the server did, kept a while for undo: where each message went. */
+type Done = { record: Pending; uidMap: Map<number, number> | null };
+
+/** How many done actions are remembered for undo (the app offers it for a few seconds only). */
+const UNDOABLE = 200;
 
 const IMAP_FLAG: Record<FlagName, string> = { seen: '\\Seen', flagged: '\\Flagged', answered: '\\Answered', draft: '\\Draft' };
 
@@ -61,6 +72,10 @@ export class MessageActions {
   private readonly draining = new Map<string, Promise<void>>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly delays = new Map<string, number>();
+  /** Per account, the id of the action on the server right now. */
+  private readonly inFlight = new Map<string, number>();
+  /** Moves and deletes the server has done, newest last, by action id (in memory: undo is for now). */
+  private readonly recentlyDone = new Map<number, Done>();
   private stopped = false;
 
   constructor(private readonly options: MessageActionsOptions) {
@@ -74,11 +89,49 @@ export class MessageActions {
   /** Shows the change now and queues it for the server; returns the queued action's id. */
   perform(accountId: string, action: MessageAction): number {
     const folder = this.store.existingFolder(accountId, action.folder);
-    if (action.kind === 'move' || action.kind === 'copy') this.store.existingFolder(accountId, action.to);
+    if (action.kind === 'move' || action.kind === 'copy' || action.kind === 'restore') this.store.existingFolder(accountId, action.to);
     const id = this.pending.add(accountId, action, () => this.applyLocally(folder, action));
     this.changed(accountId, action);
     void this.drain(accountId);
     return id;
+  }
+
+  /**
+   * Undoes a move or a delete (see messages.undo). Still queued: it is taken out of the queue
+   * and its local change undone, so the server never sees it. On the server right now: once
+   * that ends, as below. Done: a restore is queued that moves the messages back from where the
+   * server put them (a MOVE keeps their flags). Answers the restore's id, if one was queued.
+   */
+  async undo(accountId: string, actionId: number): Promise<number | undefined> {
+    while (this.inFlight.get(accountId) === actionId) await this.draining.get(accountId);
+    const queued = this.pending.list(accountId).find((r) => r.id === actionId);
+    if (queued) {
+      undoable(queued.action);
+      this.pending.remove(queued.id, () => this.undoLocally(queued));
+      this.changed(accountId, queued.action);
+      return undefined;
+    }
+    const done = this.recentlyDone.get(actionId);
+    if (!done || done.record.accountId !== accountId) {
+      throw new AppError('NOT_FOUND', { message: 'That change can no longer be undone here. Find the message where it went and move it back.' });
+    }
+    const { action, undo } = done.record;
+    undoable(action);
+    const where = action.kind === 'move' ? action.to : action.kind === 'delete' ? action.trash : null;
+    if (!where || where === action.folder) throw new AppError('INVALID_ARGUMENT', { message: 'A message deleted for good cannot be brought back.' });
+    const moved = undo.rows.filter((row) => done.uidMap?.has(row.uid));
+    if (moved.length < undo.rows.length || moved.length === 0) {
+      throw new AppError('NOT_FOUND', { message: `The server did not say where it put the message, so it cannot be moved back from here. Open ${where} and move it back.` });
+    }
+    this.recentlyDone.delete(actionId);
+    return this.perform(accountId, {
+      kind: 'restore',
+      folder: where,
+      uids: moved.map((row) => done.uidMap!.get(row.uid)!),
+      to: action.folder,
+      // The text is left out of the queue (it can be large); it comes back with the message's next open.
+      rows: moved.map((row) => ({ ...row, bodyText: null })),
+    });
   }
 
   /** The account's Trash, if it has one: where delete moves messages. */
@@ -127,6 +180,9 @@ export class MessageActions {
   private async drainNow(accountId: string): Promise<void> {
     for (const record of this.pending.list(accountId)) {
       if (this.stopped) return;
+      // Undone while the ones before it went out: the server never sees it.
+      if (!this.pending.has(record.id)) continue;
+      this.inFlight.set(accountId, record.id);
       try {
         const session = await this.options.session(accountId);
         const result = await session.run((client) => this.onServer(client, record.action));
@@ -139,6 +195,8 @@ export class MessageActions {
         }
         log.warn('a message action was refused', { kind: record.action.kind, code: appError.code });
         this.rollBack(record, appError);
+      } finally {
+        this.inFlight.delete(accountId);
       }
     }
     this.delays.delete(accountId);
@@ -155,14 +213,22 @@ export class MessageActions {
         return (await copyMessages(client, action.folder, action.uids, action.to)).uidMap;
       case 'delete':
         return (await deleteMessages(client, action.folder, action.uids, { trashPath: action.trash })).uidMap;
+      case 'restore':
+        return (await moveMessages(client, action.folder, action.uids, action.to)).uidMap;
     }
   }
 
   /** The server did it: the copies it reports go into the destination, and the record goes. */
   private done(record: Pending, uidMap: Map<number, number> | null): void {
     const { action, accountId } = record;
-    const destination = action.kind === 'move' || action.kind === 'copy' ? action.to : action.kind === 'delete' ? action.trash : null;
+    const destination = action.kind === 'move' || action.kind === 'copy' || action.kind === 'restore' ? action.to : action.kind === 'delete' ? action.trash : null;
     const target = destination && destination !== action.folder ? this.store.folderByPath(accountId, destination) : undefined;
+    if (action.kind === 'move' || action.kind === 'delete') this.remember(record, uidMap);
+    if (action.kind === 'restore') {
+      this.pending.remove(record.id, () => this.restored(action, target, uidMap));
+      this.finished(record, target);
+      return;
+    }
     this.pending.remove(record.id, () => {
       // Only into a destination that has been synced: UIDs above its stored UIDNEXT are fetched
       // again by its next sync anyway (an upsert), and an unsynced one gets them all then.
@@ -172,26 +238,59 @@ export class MessageActions {
       const copies = source.filter((row) => uidMap.has(row.uid)).map((row) => ({ ...row, uid: uidMap.get(row.uid)!, bodyText: null, snippet: row.snippet }));
       if (copies.length) this.store.upsertMessages(target.id, copies);
     });
+    this.finished(record, target);
+  }
+
+  /** After a done action: the kept sources of messages that left go, and the lists redraw. */
+  private finished(record: Pending, target: Folder | undefined): void {
     for (const row of record.undo.rows) if (row.bodyFile) void rm(join(this.options.bodiesDir, row.bodyFile), { force: true });
-    if (target) this.options.emit('messages.changed', { accountId, folder: target.path });
-    this.options.emit('folders.changed', { accountId });
+    if (target) this.options.emit('messages.changed', { accountId: record.accountId, folder: target.path });
+    this.options.emit('folders.changed', { accountId: record.accountId });
+  }
+
+  /**
+   * A restore the server did: the stand-ins under the old UIDs give way to the rows under the
+   * UIDs the server gave them. Without those UIDs (a server without UIDPLUS) the stand-ins stay
+   * until the folder's next sync, which drops them and fetches the messages anew.
+   */
+  private restored(action: Extract<MessageAction, { kind: 'restore' }>, home: Folder | undefined, uidMap: Map<number, number> | null): void {
+    if (!home || !uidMap) return;
+    const back = action.rows.flatMap((row, i) => {
+      const uid = uidMap.get(action.uids[i]!);
+      return uid === undefined ? [] : [{ ...row, uid }];
+    });
+    this.store.removeUids(home.id, action.rows.map((row) => row.uid));
+    if (home.oldestUid !== null && back.length) this.store.upsertMessages(home.id, back);
+  }
+
+  /** Keeps what a move or delete did for undo, forgetting the oldest beyond UNDOABLE. */
+  private remember(record: Pending, uidMap: Map<number, number> | null): void {
+    this.recentlyDone.set(record.id, { record, uidMap });
+    if (this.recentlyDone.size > UNDOABLE) this.recentlyDone.delete(this.recentlyDone.keys().next().value!);
   }
 
   /** The server refused: the local change is undone and the person is told why. */
   private rollBack(record: Pending, error: AppError): void {
-    const { action, accountId, undo } = record;
-    const folder = this.store.folderByPath(accountId, action.folder);
-    this.pending.remove(record.id, () => {
-      if (!folder) return;
-      // A message gone meanwhile is simply not updated (setFlags matches by folder and UID).
-      this.store.setFlags(folder.id, undo.flags);
-      if (undo.rows.length) {
-        this.store.upsertMessages(folder.id, undo.rows);
-        for (const row of undo.rows) if (row.bodyFile && row.bodyText !== null) this.store.setBodyFile(folder.id, row.uid, row.bodyFile, row.bodyText, row.snippet ?? '');
-      }
-    });
+    const { action, accountId } = record;
+    this.pending.remove(record.id, () => this.undoLocally(record));
     this.changed(accountId, action);
     this.options.emit('action.failed', { accountId, folder: action.folder, error: error.toDto() });
+  }
+
+  /** Puts the store back as it was before the action's local change (inside the caller's transaction). */
+  private undoLocally({ accountId, action, undo }: Pending): void {
+    const folder = this.store.folderByPath(accountId, action.folder);
+    if (!folder) return;
+    // A message gone meanwhile is simply not updated (setFlags matches by folder and UID).
+    this.store.setFlags(folder.id, undo.flags);
+    if (undo.rows.length) {
+      this.store.upsertMessages(folder.id, undo.rows);
+      for (const row of undo.rows) if (row.bodyFile && row.bodyText !== null) this.store.setBodyFile(folder.id, row.uid, row.bodyFile, row.bodyText, row.snippet ?? '');
+    }
+    if (action.kind === 'restore') {
+      const home = this.store.folderByPath(accountId, action.to);
+      if (home) this.store.removeUids(home.id, action.rows.map((row) => row.uid));
+    }
   }
 
   private retryLater(accountId: string): void {
@@ -218,16 +317,27 @@ export class MessageActions {
         updates.push({ uid: row.uid, flags: next });
       }
       this.store.setFlags(folder.id, updates);
-    } else if (action.kind === 'move' || action.kind === 'delete') {
+    } else if (action.kind === 'move' || action.kind === 'delete' || action.kind === 'restore') {
       undo.rows = this.store.messagesByUid(folder.id, action.uids);
       this.store.removeUids(folder.id, action.uids);
+    }
+    if (action.kind === 'restore') {
+      // Shown back where they were at once, under their old UIDs until the server gives new ones.
+      const home = this.store.folderByPath(folder.accountId, action.to);
+      if (home) this.store.upsertMessages(home.id, action.rows);
     }
     return undo;
   }
 
-
   private changed(accountId: string, action: MessageAction): void {
     this.options.emit('messages.changed', { accountId, folder: action.folder });
+    if (action.kind === 'restore') this.options.emit('messages.changed', { accountId, folder: action.to });
     this.options.emit('folders.changed', { accountId });
   }
+}
+
+/** Only a move or a delete (or putting one back) is undone; flags are simply set again. */
+function undoable(action: MessageAction): void {
+  if (action.kind === 'move' || action.kind === 'delete') return;
+  throw new AppError('INVALID_ARGUMENT', { message: 'Only a delete or a move can be undone.' });
 }

@@ -1,6 +1,8 @@
 /**
  * Local store benchmark (not a test): inserts synthetic messages in batches of 1,000 into a fresh
- * store in a temporary folder, then times 20 search queries (each run 5 times; p50/p95 over all).
+ * store in a temporary folder, then times 20 search queries (each run 5 times; p50/p95 over all),
+ * a folder's list page, and a page of the unified inbox (that Inbox merged with two more accounts'
+ * Inboxes of a tenth of its size, see main/store/merged-list.ts).
  *
  *   node --import tsx test/bench/store-search.ts [--messages 100000] [--no-bodies] [--keep]
  *
@@ -14,6 +16,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MergedList } from '../../main/store/merged-list.js';
 import { MessageStore, type MessageInput } from '../../main/store/message-store.js';
 import { STORE_FILE_NAME } from '../../main/store/open-store.js';
 
@@ -90,6 +93,36 @@ const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100
 const listS = performance.now();
 store.listMessages(folderId, { limit: 100, before: { internalDate: start + span / 2, uid: total / 2 } });
 const listMs = performance.now() - listS;
+
+// The unified inbox: two more accounts' Inboxes (a tenth of the first's size each, headers
+// only), merged newest first with the first; a page of 200 at the top and one mid-history.
+const others = [2, 3].map((n) =>
+  store.upsertFolder({ accountId: `bench-${n}`, path: 'INBOX', role: 'inbox', uidValidity: 1, uidNext: null, highestModseq: null, total: null, unread: null }),
+);
+const otherCount = Math.max(1, Math.floor(total / 10));
+for (const [k, id] of others.entries()) {
+  for (let first = 1; first <= otherCount; first += BATCH) {
+    const batch = Array.from({ length: Math.min(BATCH, otherCount - first + 1) }, (_, i) => {
+      const m = makeMessage(first + i);
+      const when = start + Math.floor(((first + i) / otherCount) * span) + k;
+      return { ...m, bodyText: null, date: when, internalDate: when };
+    });
+    store.upsertMessages(id, batch);
+  }
+}
+const merged = new MergedList(store.db);
+const inboxes = [folderId, ...others];
+const mergedPage = (before?: { internalDate: number; folderId: number; uid: number }) => {
+  const runs: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const s = performance.now();
+    merged.list(inboxes, { limit: 200, before });
+    runs.push(performance.now() - s);
+  }
+  return runs.sort((a, b) => a - b)[2]!;
+};
+const mergedTopMs = mergedPage();
+const mergedMidMs = mergedPage({ internalDate: start + span / 2, folderId, uid: Math.floor(total / 2) });
 store.close();
 const size = ['', '-wal'].reduce((sum, suffix) => {
   try {
@@ -104,6 +137,7 @@ console.log(`data: ${total} synthetic messages, batches of ${BATCH}, ${withBodie
 console.log(`insert: ${insertMs.toFixed(0)} ms (${Math.round(total / (insertMs / 1000))} messages/s), excluding ${generating.toFixed(0)} ms generating data`);
 console.log(`store size: ${(size / 1024 / 1024).toFixed(1)} MiB`);
 console.log(`list page (100, mid-folder cursor): ${listMs.toFixed(2)} ms`);
+console.log(`unified inbox page (200, 3 inboxes, ${(total + 2 * otherCount).toLocaleString('en')} messages): top ${mergedTopMs.toFixed(2)} ms, mid-history ${mergedMidMs.toFixed(2)} ms (medians of 5)`);
 console.log(`search: ${queries.length} queries x 5 runs, limit 100: p50 ${pct(50).toFixed(2)} ms, p95 ${pct(95).toFixed(2)} ms, max ${sorted.at(-1)!.toFixed(2)} ms`);
 console.log(perQuery.join('\n'));
 if (process.argv.includes('--keep')) console.log(`kept: ${dir}`);

@@ -2,28 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ARTIFACTS, browserJourney } from '../support/browser-journey.js';
+import { addImapAccount, ARTIFACTS, browserJourney } from '../support/browser-journey.js';
 import { testbed, user } from '../support/testbed.js';
 
 const journey = browserJourney('mua-e2e-profile-');
 
-async function addAccount(who: 'alice' | 'bob') {
-  const bed = testbed();
-  const u = user(who);
-  await journey.page.getByRole('button', { name: 'Set up manually' }).click();
-  await journey.page.getByLabel('Name', { exact: true }).fill(who === 'alice' ? 'Alice Example' : 'Bob Example');
-  await journey.page.getByLabel('Email address').fill(u.email);
-  await journey.page.getByLabel('Password').fill(u.password);
-  await journey.page.getByLabel('IMAP server').fill(bed.imap.host);
-  await journey.page.getByLabel('IMAP security').selectOption('tls');
-  await journey.page.getByLabel('IMAP port').fill(String(bed.imap.tlsPort));
-  await journey.page.getByLabel('SMTP server').fill(bed.smtp.host);
-  await journey.page.getByLabel('SMTP security').selectOption('starttls');
-  await journey.page.getByLabel('SMTP port').fill(String(bed.smtp.submissionPort));
-  await journey.page.screenshot({ path: join(ARTIFACTS, `e2e-01-account-form-${who}.png`) });
-  await journey.page.getByRole('button', { name: 'Save' }).click();
-  await expect.poll(() => journey.page.getByRole('status').textContent()).toContain(`Added ${u.email}`);
-}
+const addAccount = (who: 'alice' | 'bob') => addImapAccount(journey.page, who, { screenshot: `e2e-01-account-form-${who}.png` });
 
 describe('a person’s first journey, in Chromium through `npm run web`', () => {
   const subject = `Lunch on Friday? ${randomUUID().slice(0, 8)}`;

@@ -11,7 +11,11 @@ afterEach(cleanup);
 beforeEach(() => localStorage.clear());
 
 const account = testAccount();
-const FOLDERS: Folder[] = [{ path: 'INBOX', name: 'Inbox', role: 'inbox', delimiter: '/', total: 3, unread: 1, selectable: true }];
+// With a Trash, Delete moves there (and offers Undo); without one it would ask first (delete for good).
+const FOLDERS: Folder[] = [
+  { path: 'INBOX', name: 'Inbox', role: 'inbox', delimiter: '/', total: 3, unread: 1, selectable: true },
+  { path: 'Trash', name: 'Trash', role: 'trash', delimiter: '/', total: 0, unread: 0, selectable: true },
+];
 const summary = (uid: number, subject: string, more: Partial<MessageSummary> = {}): MessageSummary => ({
   uid,
   messageId: `<m${uid}@example.test>`,

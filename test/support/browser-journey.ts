@@ -2,8 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { launchChromium } from './chromium.js';
+import { testbed, user } from './testbed.js';
 import { startWebApp, type WebApp } from './web-app.js';
 
 /** Where browser tests put their screenshots. */
@@ -71,4 +72,26 @@ export function browserJourney(profilePrefix: string, { viewport = { width: 1280
     },
     foreignRequests,
   };
+}
+
+/**
+ * Adds a test bed user's IMAP account through the manual form (from the wizard's first step, the
+ * screen "Add account" opens on), and waits for the status that says it was added.
+ */
+export async function addImapAccount(page: Page, who: 'alice' | 'bob', { name = who === 'alice' ? 'Alice Example' : 'Bob Example', screenshot }: { name?: string; screenshot?: string } = {}) {
+  const bed = testbed();
+  const u = user(who);
+  await page.getByRole('button', { name: 'Set up manually' }).click();
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Email address').fill(u.email);
+  await page.getByLabel('Password').fill(u.password);
+  await page.getByLabel('IMAP server').fill(bed.imap.host);
+  await page.getByLabel('IMAP security').selectOption('tls');
+  await page.getByLabel('IMAP port').fill(String(bed.imap.tlsPort));
+  await page.getByLabel('SMTP server').fill(bed.smtp.host);
+  await page.getByLabel('SMTP security').selectOption('starttls');
+  await page.getByLabel('SMTP port').fill(String(bed.smtp.submissionPort));
+  if (screenshot) await page.screenshot({ path: join(ARTIFACTS, screenshot) });
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect.poll(() => page.getByRole('status').textContent()).toContain(`Added ${u.email}`);
 }

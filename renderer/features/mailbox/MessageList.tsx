@@ -4,8 +4,11 @@ import type { MessageSummary } from '../../../shared/schemas.js';
 import { formatDate } from '../../format.js';
 import { SelectionBar, type SelectionAction } from './SelectionBar.js';
 
-/** A row of the list: a folder's message, or a search result, which says which folder it is in. */
-export type ListedMessage = MessageSummary & { folder?: string };
+/**
+ * A row of the list: a folder's message, or a search result, which says which folder it is in,
+ * or a row of All inboxes, which says which account too.
+ */
+export type ListedMessage = MessageSummary & { folder?: string; accountId?: string };
 
 /** What the app asks of the list from outside it (the keyboard shortcuts). */
 export type MessageListHandle = {
@@ -17,8 +20,8 @@ export type MessageListHandle = {
 
 type Props = {
   messages: ListedMessage[];
-  /** The message open in the reader (its folder and uid), if any. */
-  selected: { folder: string; uid: number } | undefined;
+  /** The message open in the reader (its folder and uid; in All inboxes its account too), if any. */
+  selected: { folder: string; uid: number; accountId?: string } | undefined;
   /** The folder the rows without a folder of their own are in (the folder being listed). */
   folder: string;
   onOpen: (message: ListedMessage) => void;
@@ -26,6 +29,8 @@ type Props = {
   emptyText?: string | null;
   /** For search results: the name a folder path is shown by. */
   folderName?: (path: string) => string;
+  /** For All inboxes: the name a row's account is shown by (then its folder, always the Inbox, is not). */
+  accountName?: (accountId: string) => string;
   /** Asked when the rows drawn come near the end of those loaded: the next page of history. */
   onEndReached?: () => void;
   /** Every row there is has been loaded (the list's size is known). */
@@ -48,7 +53,11 @@ const OVERSCAN = 8;
 /** How close to the last loaded row the next page is asked for. */
 const LOAD_AHEAD = 150;
 
-const keyOf = (path: string, uid: number) => `${path}\u0000${uid}`;
+/** A row's identity: its folder and uid, and its account in All inboxes (two accounts' Inboxes share uids). */
+const keyOf = (path: string, uid: number, accountId = '') => `${accountId}\u0000${path}\u0000${uid}`;
+const rowKey = (r: Row) => keyOf(r.path, r.message.uid, r.message.accountId);
+const isSelected = (r: Row, s: { folder: string; uid: number; accountId?: string }) =>
+  r.path === s.folder && r.message.uid === s.uid && (s.accountId === undefined || r.message.accountId === s.accountId);
 
 function rootFontSize(): number {
   const size = typeof window === 'undefined' ? 0 : parseFloat(window.getComputedStyle(document.documentElement).fontSize);
@@ -73,6 +82,7 @@ export function MessageList({
   onOpen,
   emptyText = 'No messages.',
   folderName,
+  accountName,
   onEndReached,
   complete = true,
   loadThread,
@@ -85,7 +95,7 @@ export function MessageList({
     const out: Row[] = [];
     for (const m of messages) {
       const path = m.folder ?? folder;
-      out.push({ message: m, path, key: keyOf(path, m.uid), child: false });
+      out.push({ message: m, path, key: keyOf(path, m.uid, m.accountId), child: false });
       const children = m.thread ? unfolded[m.thread.id] : undefined;
       for (const c of children ?? []) {
         const childPath = c.folder ?? folder;
@@ -99,7 +109,7 @@ export function MessageList({
   // The selection, by folder and uid; the anchor is where a Shift-click range starts.
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
   const anchor = useRef<string>(undefined);
-  const chosenRows = useMemo(() => rows.filter((r) => chosen.has(keyOf(r.path, r.message.uid))), [rows, chosen]);
+  const chosenRows = useMemo(() => rows.filter((r) => chosen.has(rowKey(r))), [rows, chosen]);
   // Told only when the chosen rows change (not on every redraw of the same ones).
   const told = useRef('');
   useEffect(() => {
@@ -109,8 +119,8 @@ export function MessageList({
     onSelectionChange?.(chosenRows.map((r) => r.message));
   }, [chosenRows, onSelectionChange]);
 
-  const openIndex = selected ? rows.findIndex((r) => !r.child && r.path === selected.folder && r.message.uid === selected.uid) : -1;
-  const openAt = openIndex >= 0 ? openIndex : selected ? rows.findIndex((r) => r.path === selected.folder && r.message.uid === selected.uid) : -1;
+  const openIndex = selected ? rows.findIndex((r) => !r.child && isSelected(r, selected)) : -1;
+  const openAt = openIndex >= 0 ? openIndex : selected ? rows.findIndex((r) => isSelected(r, selected)) : -1;
   // The row that holds the list's one tab stop: the last one moved to, else the open one, else the first.
   const [active, setActive] = useState(-1);
   const activeIndex = Math.min(active >= 0 ? active : Math.max(openAt, 0), Math.max(rows.length - 1, 0));
@@ -169,7 +179,7 @@ export function MessageList({
   const choose = (index: number, how: 'only' | 'toggle' | 'range') => {
     const row = rows[index];
     if (!row) return;
-    const key = keyOf(row.path, row.message.uid);
+    const key = rowKey(row);
     if (how === 'only') {
       anchor.current = key;
       return setChosen(new Set([key]));
@@ -182,10 +192,10 @@ export function MessageList({
         return next;
       });
     }
-    const from = rows.findIndex((r) => keyOf(r.path, r.message.uid) === anchor.current);
+    const from = rows.findIndex((r) => rowKey(r) === anchor.current);
     const start = from < 0 ? index : from;
     const [lo, hi] = start < index ? [start, index] : [index, start];
-    setChosen(new Set(rows.slice(lo, hi + 1).map((r) => keyOf(r.path, r.message.uid))));
+    setChosen(new Set(rows.slice(lo, hi + 1).map(rowKey)));
   };
 
   useImperativeHandle(
@@ -240,7 +250,7 @@ export function MessageList({
     event.preventDefault();
     const to = Math.min(Math.max(targets[event.key]!, 0), rows.length - 1);
     if (event.shiftKey) {
-      if (anchor.current === undefined && row) anchor.current = keyOf(row.path, row.message.uid);
+      if (anchor.current === undefined && row) anchor.current = rowKey(row);
       choose(to, 'range');
     }
     goTo(to, true);
@@ -262,7 +272,7 @@ export function MessageList({
           {items.map((item) => {
             const row = rows[item.index]!;
             const isOpen = item.index === openAt;
-            const isChosen = chosenRows.length > 1 && chosen.has(keyOf(row.path, row.message.uid));
+            const isChosen = chosenRows.length > 1 && chosen.has(rowKey(row));
             return (
               <MessageRow
                 key={item.key}
@@ -275,6 +285,7 @@ export function MessageList({
                 chosen={isChosen}
                 tabStop={item.index === activeIndex}
                 folderName={folderName}
+                accountName={accountName}
                 onClick={(event) => onClick(event, item.index)}
                 unfolded={row.message.thread ? unfolded[row.message.thread.id] !== undefined : false}
                 onToggleThread={loadThread && !row.child ? (open) => void toggleThread(row.message, open) : undefined}
@@ -298,21 +309,24 @@ type RowProps = {
   chosen: boolean;
   tabStop: boolean;
   folderName?: (path: string) => string;
+  accountName?: (accountId: string) => string;
   onClick: (event: MouseEvent) => void;
   unfolded: boolean;
   onToggleThread?: (open: boolean) => void;
 };
 
-function MessageRow({ row, index, setSize, top, height, current, chosen, tabStop, folderName, onClick, unfolded, onToggleThread }: RowProps) {
+function MessageRow({ row, index, setSize, top, height, current, chosen, tabStop, folderName, accountName, onClick, unfolded, onToggleThread }: RowProps) {
   const m = row.message;
   const sender = m.from ? m.from.name || m.from.address : '(no sender)';
-  const shownFolder = m.folder === undefined ? undefined : folderName ? folderName(m.folder) : m.folder;
+  const shownAccount = accountName && m.accountId !== undefined ? accountName(m.accountId) : undefined;
+  const shownFolder = m.folder === undefined || shownAccount !== undefined ? undefined : folderName ? folderName(m.folder) : m.folder;
   const threadCount = !row.child && m.thread && m.thread.count > 1 ? m.thread.count : 0;
   const states = [
     m.unread && 'unread',
     m.flagged && 'flagged',
     m.hasAttachments && 'has attachment',
     shownFolder !== undefined && `in ${shownFolder}`,
+    shownAccount !== undefined && `account ${shownAccount}`,
     threadCount > 0 && `${threadCount} messages in conversation`,
     chosen && 'selected',
   ].filter((s): s is string => typeof s === 'string');
@@ -350,9 +364,9 @@ function MessageRow({ row, index, setSize, top, height, current, chosen, tabStop
         <time dateTime={m.date}>{formatDate(m.date)}</time>
         {/* What the marks show, in words, in one piece (a screen reader reads it as one phrase). */}
         {states.length ? <span className="visually-hidden">{states.map((s) => `, ${s}`).join('')}</span> : null}
-        {shownFolder !== undefined ? (
+        {shownFolder !== undefined || shownAccount !== undefined ? (
           <span className="folder-tag" aria-hidden="true">
-            {shownFolder}
+            {shownAccount ?? shownFolder}
           </span>
         ) : null}
       </button>

@@ -1,7 +1,8 @@
 import { useCallback, useRef, useState } from 'react';
-import type { ContractClient, RequestInput } from '../../../shared/contract.js';
+import type { ContractClient, Reply, RequestInput } from '../../../shared/contract.js';
 import type { AppErrorDto } from '../../../shared/errors.js';
 import type { MessageSummary } from '../../../shared/schemas.js';
+import type { ListedMessage } from './MessageList.js';
 
 export type ListSort = 'date' | 'sender' | 'subject';
 /** How the list is ordered, and whether it shows one row per conversation (by date only). */
@@ -13,6 +14,12 @@ export const PAGE_SIZE = 200;
 export const MORE_SIZE = 500;
 
 type Cursor = NonNullable<RequestInput<'messages.list'>['before']>;
+type InboxesCursor = NonNullable<RequestInput<'messages.listInboxes'>['before']>;
+
+/** Where All inboxes' next page starts: the last row's date, account and uid. */
+function inboxesCursorAfter(m: ListedMessage): InboxesCursor {
+  return { receivedAt: m.receivedAt, accountId: m.accountId!, uid: m.uid };
+}
 
 /** Where the next page starts: the last row's date and uid, and for a sender or subject sort its key as shown. */
 export function cursorAfter(m: MessageSummary, sort: ListSort): Cursor {
@@ -25,9 +32,19 @@ export function cursorAfter(m: MessageSummary, sort: ListSort): Cursor {
  * many rows as are loaded, so a redraw after a change keeps the place), `loadMore` appends the
  * next page of history. Only the latest request's answer is shown: replies can overtake each
  * other (a push-triggered refresh and a slower one, or a folder change).
+ *
+ * With `allInboxes` it pages All inboxes instead (messages.listInboxes: every account's Inbox,
+ * newest first; each row says its account), whatever account and folder are chosen.
  */
-export function useMessagePages(client: ContractClient, accountId: string | undefined, folder: string, order: ListOrder, onError: (error: AppErrorDto | undefined) => void) {
-  const [messages, setMessages] = useState<MessageSummary[]>([]);
+export function useMessagePages(
+  client: ContractClient,
+  accountId: string | undefined,
+  folder: string,
+  order: ListOrder,
+  onError: (error: AppErrorDto | undefined) => void,
+  allInboxes = false,
+) {
+  const [messages, setMessages] = useState<ListedMessage[]>([]);
   const [loading, setLoading] = useState(false);
   const [complete, setComplete] = useState(true);
   const latest = useRef(0);
@@ -37,22 +54,25 @@ export function useMessagePages(client: ContractClient, accountId: string | unde
   const effectiveThreads = threads && sort === 'date';
 
   const page = useCallback(
-    (limit: number, before?: Cursor) =>
-      client.invoke('messages.list', { accountId: accountId!, folder, limit, sort, threads: effectiveThreads, ...(before ? { before } : {}) }),
-    [client, accountId, folder, sort, effectiveThreads],
+    (limit: number, after?: ListedMessage): Promise<Reply<ListedMessage[]>> =>
+      allInboxes
+        ? client.invoke('messages.listInboxes', { limit, ...(after ? { before: inboxesCursorAfter(after) } : {}) })
+        : client.invoke('messages.list', { accountId: accountId!, folder, limit, sort, threads: effectiveThreads, ...(after ? { before: cursorAfter(after, sort) } : {}) }),
+    [client, accountId, folder, sort, effectiveThreads, allInboxes],
   );
+  const ready = allInboxes || accountId !== undefined;
 
   const refresh = useCallback(async () => {
-    if (!accountId) return;
+    if (!ready) return;
     const request = ++latest.current;
     setLoading(true);
     onError(undefined);
     const want = Math.max(PAGE_SIZE, loaded.current);
-    const rows: MessageSummary[] = [];
+    const rows: ListedMessage[] = [];
     let full = true;
     while (rows.length < want) {
       const limit = Math.min(500, want - rows.length);
-      const reply = await page(limit, rows.length ? cursorAfter(rows.at(-1)!, sort) : undefined);
+      const reply = await page(limit, rows.at(-1));
       if (request !== latest.current) return;
       if (!reply.ok) {
         setLoading(false);
@@ -68,15 +88,15 @@ export function useMessagePages(client: ContractClient, accountId: string | unde
     loaded.current = rows.length;
     setMessages(rows);
     setComplete(!full);
-  }, [accountId, page, sort, onError]);
+  }, [ready, page, onError]);
 
   const loadMore = useCallback(async () => {
-    if (!accountId || more.current || complete) return;
+    if (!ready || more.current || complete) return;
     const last = messages.at(-1);
     if (!last) return;
     const request = latest.current;
     more.current = true;
-    const reply = await page(MORE_SIZE, cursorAfter(last, sort)).finally(() => (more.current = false));
+    const reply = await page(MORE_SIZE, last).finally(() => (more.current = false));
     if (request !== latest.current) return;
     if (!reply.ok) return onError(reply.error);
     setMessages((now) => {
@@ -85,7 +105,7 @@ export function useMessagePages(client: ContractClient, accountId: string | unde
       return next;
     });
     if (reply.value.length < MORE_SIZE) setComplete(true);
-  }, [accountId, complete, messages, page, sort, onError]);
+  }, [ready, complete, messages, page, onError]);
 
   /** Starting over (another folder or order): nothing shown, nothing loaded, until refresh answers. */
   const reset = useCallback(() => {

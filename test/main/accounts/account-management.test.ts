@@ -151,11 +151,14 @@ describe('a password that is not stored (kept for the last session only)', () =>
     expect((await app.client.invoke('mail.send', { accountId: alice.id, to: ['bob@example.test'], subject: 's', text: 't' })).ok).toBe(true);
   });
 
-  it('app.status tells where secrets are kept and reports a settings file that was put aside', async () => {
+  it('app.status tells where secrets are kept, reports a settings file that was put aside, and names the shell', async () => {
     const app = service({ settingsProblem: { message: 'The settings file could not be used.', backupFile: '/p/settings.json.corrupt-x' } });
     expect(value(await app.client.invoke('app.status', {}))).toEqual({
       secretStorage: { kind: 'memory', notice: expect.stringMatching(/memory for this session/) },
       settingsProblem: { message: 'The settings file could not be used.', backupFile: '/p/settings.json.corrupt-x' },
+      // Built without saying otherwise (npm run web): a browser tab, which notifies by itself.
+      shell: 'web',
     });
+    expect(value(await service({ shell: 'electron' }).client.invoke('app.status', {})).shell).toBe('electron');
   });
 });

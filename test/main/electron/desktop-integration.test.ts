@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { describeError, installCrashLogging } from '../../../main/electron/crash-log.js';
 import { externalUrl } from '../../../main/electron/links.js';
 import { applicationMenuTemplate, KEYBOARD_SHORTCUTS } from '../../../main/electron/menu.js';
-import { newMailNotification } from '../../../main/electron/new-mail-notification.js';
+import { newMailNotification } from '../../../shared/new-mail-notification.js';
 import { inboxUnread, totalUnread, UnreadBadge, type UnreadSource } from '../../../main/electron/unread-badge.js';
 import { fitToDisplays, loadWindowState, parseWindowState, saveWindowState } from '../../../main/electron/window-state.js';
 

@@ -174,6 +174,10 @@ describe('main/electron/main.ts', () => {
     expect(fakeShell.openExternal).toHaveBeenCalledTimes(1);
   });
 
+  it('tells the page it is in the Electron shell (app.status), so that only this shell notifies of new mail', () => {
+    expect(service.options?.shell).toBe('electron');
+  });
+
   it('shows a notification for new mail while the window is in the background, and focuses on click', () => {
     window.focused = true;
     bus().emit('mail.arrived', { accountId: 'account-0001', folder: 'INBOX', count: 2 });

@@ -207,6 +207,28 @@ describe('a POP3 account', () => {
     expect(await subjects('Drafts')).toEqual(['to keep']);
   });
 
+  it('undoes a delete: the message is back in the Inbox with its flag and text, and stays on the server, never downloaded twice', async () => {
+    deliverToDave('to bring back');
+    const { app, account, subjects } = await davesApp({ deleteWhenDeletedLocally: true });
+    value(await app.client.invoke('folder.sync', { accountId: account.id, folder: 'INBOX' }));
+    const [message] = value(await app.client.invoke('messages.list', { accountId: account.id, folder: 'INBOX' }));
+    value(await app.client.invoke('messages.setFlags', { accountId: account.id, folder: 'INBOX', uids: [message!.uid], add: ['flagged'], remove: [] }));
+    const { actionId } = value(await app.client.invoke('messages.delete', { accountId: account.id, folder: 'INBOX', uids: [message!.uid] }));
+    expect(await subjects('Trash')).toEqual(['to bring back']);
+
+    expect(value(await app.client.invoke('messages.undo', { accountId: account.id, actionId }))).toEqual({ undone: true });
+    expect(await subjects('Trash')).toEqual([]);
+    const [back] = value(await app.client.invoke('messages.list', { accountId: account.id, folder: 'INBOX' }));
+    expect(back).toMatchObject({ subject: 'to bring back', flagged: true });
+    expect(value(await app.client.invoke('message.open', { accountId: account.id, folder: 'INBOX', uid: back!.uid })).text).toContain('Body of to bring back.');
+    // Its POP3 record came back with it: not taken for deleted here, nor for new mail there.
+    expect(value(await app.client.invoke('folder.sync', { accountId: account.id, folder: 'INBOX' })).added).toBe(0);
+    expect(await onServer()).toEqual(['to bring back']);
+    expect(await subjects()).toEqual(['to bring back']);
+    const again = await app.client.invoke('messages.undo', { accountId: account.id, actionId });
+    expect(again).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
   it('files a copy of what it sends in its local Sent folder', async () => {
     const { app, account, subjects } = await davesApp();
     const sent = await sendAndSettle(app, { accountId: account.id, to: [user('alice').email], subject: 'sent from POP3', text: 'Hello from dave.' });

@@ -1,9 +1,10 @@
-import type { EventPayload } from '../../shared/contract.js';
+import type { EventPayload } from './contract.js';
 
 /**
  * What the desktop notification for new mail says. Only a count and the account: no sender, no
  * subject, because notifications show on lock screens and in notification history, where mail
- * content does not belong. Plain Node.
+ * content does not belong. Shared by the Electron shell and the browser tab (the renderer shows
+ * its own notification only in web mode, see app.status `shell`).
  */
 export type NotificationText = { title: string; body: string };
 
