@@ -38,6 +38,9 @@ type RunResult = {
   searchP95Ms?: number;
   storeMessages?: number;
   threadsDoneMs?: number;
+  /** Replies (In-Reply-To) stored, and how many of them needed their References fetched (parent not stored). */
+  replies?: number;
+  referencesFetched?: number;
 };
 
 const MB = 1024; // maxRSS is in KiB
@@ -63,6 +66,8 @@ async function child(mode: 'bare' | 'ours', mailbox: string): Promise<RunResult>
     await session.run((client) => syncFolder(client, store, folderId, mailbox, { writer, batchSize: Number(process.env.BENCH_BATCH ?? 2000) }));
     const totalMs = performance.now() - started;
     const messages = store.counts(folderId).total;
+    const replies = store.db.prepare('SELECT count(*) FROM messages WHERE folder_id = ? AND in_reply_to IS NOT NULL').pluck().get(folderId) as number;
+    const referencesFetched = store.db.prepare("SELECT count(*) FROM messages WHERE folder_id = ? AND in_reply_to IS NOT NULL AND references_ids <> '[]'").pluck().get(folderId) as number;
     // Conversations are worked out by the writer once the sync has gone quiet: how long after.
     const unthreaded = store.db.prepare('SELECT count(*) FROM messages WHERE thread_id IS NULL').pluck();
     while ((unthreaded.get() as number) > 0) await new Promise((r) => setTimeout(r, 50));
@@ -108,6 +113,8 @@ async function child(mode: 'bare' | 'ours', mailbox: string): Promise<RunResult>
       searchP95Ms: p95,
       storeMessages: store.counts(folderId).total,
       threadsDoneMs,
+      replies,
+      referencesFetched,
     };
   } finally {
     store.close();
