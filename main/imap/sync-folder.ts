@@ -114,7 +114,7 @@ export async function syncFolder(
     options.onFirstBatch?.();
     progress();
     await fetchHistory(client, store, write, folderId, options.batchSize ?? BATCH, progress);
-    await fetchPendingReferences(client, store, write, folderId);
+    await fetchMissingReferences(client, store, write, folderId);
     await write({ state: { syncedAt: Date.now() } });
     result.added = store.counts(folderId).total - before + result.removed;
     return result;
@@ -130,7 +130,7 @@ type MailboxFacts = { exists: number; uidNext: number; uidValidity: number; mods
 async function firstBatch(client: ImapFlow, write: Write, { mailbox, size }: { mailbox: MailboxFacts; size: number }) {
   const base: Partial<SyncState> = { uidValidity: mailbox.uidValidity, uidNext: mailbox.uidNext, highestModseq: mailbox.modseq };
   if (mailbox.exists === 0) {
-    await write({ state: { ...base, oldestUid: 1 } });
+    await write({ state: { ...base, oldestUid: 1, referencesFromUid: 1 } });
     return;
   }
   const from = Math.max(1, mailbox.exists - size + 1);
@@ -141,7 +141,7 @@ async function firstBatch(client: ImapFlow, write: Write, { mailbox, size }: { m
   const oldest = from === 1 ? 1 : Math.min(...batch.map((m) => m.uid), mailbox.uidNext);
   const rows = batch.map(toMessageInput);
   await withReferences(client, rows);
-  await write({ upsert: rows, state: { ...base, oldestUid: oldest } });
+  await write({ upsert: rows, state: { ...base, oldestUid: oldest, referencesFromUid: oldest } });
 }
 
 /**
@@ -162,8 +162,8 @@ async function fetchHistory(client: ImapFlow, store: MessageStore, write: Write,
     // Each message is reduced to its row as it arrives and goes to the writer in small groups at
     // once: it dies young instead of living through the window, which halves the garbage
     // collector's work on this thread. A reply is stored without its References (the header FETCH
-    // has none) and marked so; fetchPendingReferences fetches them after the history, only for
-    // the replies whose parent is not stored. The state (oldestUid) is written last: rows stored
+    // has none); fetchMissingReferences fetches them after the history, only for the replies
+    // whose parent is not stored. The state (oldestUid) is written last: rows stored
     // early below it are harmless (the range below oldestUid is not claimed complete) and a cut
     // before it just fetches them again. No command is issued inside this loop.
     const early: Promise<void>[] = [];
@@ -172,7 +172,6 @@ async function fetchHistory(client: ImapFlow, store: MessageStore, write: Write,
     for await (const message of client.fetch(`${low}:${high}`, HEADER_QUERY, { uid: true })) {
       if (message.uid < low || message.uid > high) continue;
       const row = toMessageInput(message);
-      if (row.inReplyTo !== null) row.referencesPending = true;
       present.add(row.uid);
       if (group.push(row) >= EARLY_GROUP) {
         early.push(quietly(write({ upsert: group })));
@@ -203,22 +202,25 @@ const REFERENCES_GROUP = 1_000;
 /**
  * References for the replies the history stored without them (fetchHistory), once it is in.
  * A reply whose parent (In-Reply-To) is stored in any folder of the account joins that
- * conversation without them, so only the others are fetched (in a typical mailbox most parents
- * are there: References then cost a few round trips instead of one per window). Each group is
- * one step, so a cut loses at most one group; the rest stay marked for the next sync.
+ * conversation without them, so only the others are fetched: in a typical mailbox most parents
+ * are there, and References cost a few round trips instead of one per window. Each group is one
+ * step, and the state says the check is done only after all of them are stored, so a cut just
+ * checks again (replies that got their References meanwhile are no longer asked for).
  */
-async function fetchPendingReferences(client: ImapFlow, store: MessageStore, write: Write, folderId: number): Promise<void> {
-  if (store.pendingReferences(folderId, 1).length === 0) return;
-  await write({ resolveReferences: true });
-  const pending = store.pendingReferences(folderId);
+async function fetchMissingReferences(client: ImapFlow, store: MessageStore, write: Write, folderId: number): Promise<void> {
+  const { oldestUid, referencesFromUid } = store.syncState(folderId);
+  if (oldestUid === null || (referencesFromUid !== null && referencesFromUid <= oldestUid)) return;
+  const missing = store.repliesWithoutParent(folderId, oldestUid, referencesFromUid ?? Number.MAX_SAFE_INTEGER);
   const steps: Promise<void>[] = [];
-  for (let i = 0; i < pending.length; i += REFERENCES_GROUP) {
-    const uids = pending.slice(i, i + REFERENCES_GROUP);
+  for (let i = 0; i < missing.length; i += REFERENCES_GROUP) {
+    const uids = missing.slice(i, i + REFERENCES_GROUP);
     const found = await fetchReferences(client, uids);
     // A UID the server no longer answers for is gone; the resync removes its row.
-    steps.push(quietly(write({ references: uids.map((uid) => ({ uid, references: found.get(uid) ?? [] })) })));
+    steps.push(quietly(write({ references: uids.filter((uid) => found.has(uid)).map((uid) => ({ uid, references: found.get(uid)! })) })));
   }
+  // Only once every group is stored: the state must never claim References that were lost.
   await Promise.all(steps);
+  await write({ state: { referencesFromUid: oldestUid } });
 }
 
 /**

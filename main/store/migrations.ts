@@ -274,16 +274,18 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 8,
-    name: 'references fetched after the history',
+    name: 'references checked after the history',
     up(db) {
       db.exec(`
-        -- A reply stored by a first sync without its References header (the header FETCH has
-        -- none; fetching it per window cost a round trip and a server-side header read each).
-        -- After the history is in, a reply whose parent (In-Reply-To) is stored needs none for
-        -- its conversation and is marked done; the others get it in one pass (sync-folder.ts).
-        -- The partial index keeps "is anything pending?" free for the 99.9% of syncs with none.
-        ALTER TABLE messages ADD COLUMN references_pending INTEGER NOT NULL DEFAULT 0;
-        CREATE INDEX messages_references_pending ON messages (folder_id, uid) WHERE references_pending = 1;
+        -- A first sync's history stores replies without their References header: the header
+        -- FETCH has none, and asking for it per window cost a round trip and a header read on
+        -- the server each. Once the history is in, the sync fetches References only for the
+        -- replies whose parent (In-Reply-To) is not stored, since a reply to a stored message
+        -- joins that conversation without them (sync-folder.ts). Every reply at or above this
+        -- UID has been through that check (or came with its References). Folders synced before
+        -- this version fetched References for every reply: checked down to their oldest UID.
+        ALTER TABLE folders ADD COLUMN references_from_uid INTEGER;
+        UPDATE folders SET references_from_uid = oldest_uid;
       `);
     },
   },

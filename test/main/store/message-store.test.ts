@@ -45,25 +45,27 @@ describe('the message store', () => {
     expect(store.db.prepare('SELECT count(*) FROM messages WHERE folder_id = ?').pluck().get(old.id)).toBe(0);
   });
 
-  it('marks a reply stored without References as waiting, until its parent is stored or they are fetched', () => {
+  it('finds the replies stored without References whose parent is in no folder of the account, and keeps References once fetched', () => {
     const sent = store.upsertFolder({ ...inbox, path: 'Sent', role: 'sent' });
+    const elsewhere = store.upsertFolder({ ...inbox, accountId: 'acct-2', path: 'INBOX' });
     store.upsertMessages(sent, [message(1, { messageId: '<parent@test>' })]);
+    store.upsertMessages(elsewhere, [message(1, { messageId: '<other-account@test>' })]);
     store.upsertMessages(folderId, [
-      message(2, { inReplyTo: '<parent@test>', referencesPending: true }),
-      message(3, { inReplyTo: '<elsewhere@test>', referencesPending: true }),
-      message(4, { inReplyTo: '<elsewhere@test>', referencesPending: true }),
+      message(2, { inReplyTo: '<parent@test>' }),
+      message(3, { inReplyTo: '<gone@test>' }),
+      message(4, { inReplyTo: '<other-account@test>' }),
+      message(5, { inReplyTo: '<gone@test>', references: ['<gone@test>'] }),
+      message(6),
     ]);
-    expect(store.pendingReferences(folderId)).toEqual([4, 3, 2]);
-    // The parent of 2 is stored, in another folder of the account: 2 needs no References.
-    store.applySync(folderId, { resolveReferences: true });
-    expect(store.pendingReferences(folderId)).toEqual([4, 3]);
-    store.applySync(folderId, { references: [{ uid: 3, references: ['<root@test>', '<elsewhere@test>'] }] });
-    expect(store.pendingReferences(folderId)).toEqual([4]);
-    expect(store.message(folderId, 3)!.references).toEqual(['<root@test>', '<elsewhere@test>']);
-    // Stored again without them (a server search, a resync of the window): the fetched ones stay.
-    store.upsertMessages(folderId, [message(3, { inReplyTo: '<elsewhere@test>', referencesPending: true })]);
-    expect(store.message(folderId, 3)!.references).toEqual(['<root@test>', '<elsewhere@test>']);
-    expect(store.pendingReferences(folderId)).toEqual([4]);
+    // 2's parent is in Sent; 5 has its References; 6 is no reply. Another account's message is no parent.
+    expect(store.repliesWithoutParent(folderId, 1, 100)).toEqual([4, 3]);
+    expect(store.repliesWithoutParent(folderId, 1, 4)).toEqual([3]);
+    store.applySync(folderId, { references: [{ uid: 3, references: ['<root@test>', '<gone@test>'] }] });
+    expect(store.message(folderId, 3)!.references).toEqual(['<root@test>', '<gone@test>']);
+    expect(store.repliesWithoutParent(folderId, 1, 100)).toEqual([4]);
+    // Stored again without them (the history's rows have none): the fetched ones stay.
+    store.upsertMessages(folderId, [message(3, { inReplyTo: '<gone@test>' })]);
+    expect(store.message(folderId, 3)!.references).toEqual(['<root@test>', '<gone@test>']);
   });
 
   it('applies a sync step whole or not at all', () => {
@@ -85,10 +87,10 @@ describe('the message store', () => {
 
   it('forgets every message and the sync state when UIDVALIDITY changes', () => {
     store.upsertMessages(folderId, [message(1), message(2)]);
-    store.applySync(folderId, { state: { oldestUid: 1, uidNext: 3 } });
+    store.applySync(folderId, { state: { oldestUid: 1, uidNext: 3, referencesFromUid: 1 } });
     store.resetFolder(folderId, 99);
     expect(store.uids(folderId)).toEqual([]);
-    expect(store.syncState(folderId)).toEqual({ uidValidity: 99, uidNext: null, highestModseq: null, oldestUid: null, syncedAt: null });
+    expect(store.syncState(folderId)).toEqual({ uidValidity: 99, uidNext: null, highestModseq: null, oldestUid: null, referencesFromUid: null, syncedAt: null });
     expect(store.search('message')).toEqual([]);
   });
 

@@ -37,6 +37,17 @@ describe('migrations', () => {
     expect(schemaVersion(db)).toBe(2);
   });
 
+  it('8 counts the replies of folders synced before it as checked for References (they were fetched for each)', () => {
+    const db = new Database(':memory:');
+    runMigrations(db, MIGRATIONS.filter((m) => m.version < 8));
+    db.prepare("INSERT INTO folders (account_id, path, oldest_uid) VALUES ('a', 'INBOX', 40), ('a', 'New', NULL)").run();
+    runMigrations(db);
+    expect(db.prepare('SELECT path, references_from_uid FROM folders ORDER BY path').all()).toEqual([
+      { path: 'INBOX', references_from_uid: 40 },
+      { path: 'New', references_from_uid: null },
+    ]);
+  });
+
   it('leave the previous version intact when a migration fails half-way', () => {
     const db = new Database(':memory:');
     const list: Migration[] = [
