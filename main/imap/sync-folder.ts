@@ -163,9 +163,11 @@ async function fetchHistory(client: ImapFlow, store: MessageStore, write: Write,
     // once: it dies young instead of living through the window, which halves the garbage
     // collector's work on this thread. A reply is stored without its References (the header FETCH
     // has none); fetchMissingReferences fetches them after the history, only for the replies
-    // whose parent is not stored. The state (oldestUid) is written last: rows stored
-    // early below it are harmless (the range below oldestUid is not claimed complete) and a cut
-    // before it just fetches them again. No command is issued inside this loop.
+    // whose parent is not stored. Their search entries are written when the writer goes quiet
+    // (indexLater; a search has it catch up first): the index cost the writer as much CPU as the
+    // rows, on cores the parser and the server need. The state (oldestUid) is written last: rows
+    // stored early below it are harmless (the range below oldestUid is not claimed complete) and
+    // a cut before it just fetches them again. No command is issued inside this loop.
     const early: Promise<void>[] = [];
     const present = new Set<number>();
     let group: MessageInput[] = [];
@@ -174,7 +176,7 @@ async function fetchHistory(client: ImapFlow, store: MessageStore, write: Write,
       const row = toMessageInput(message);
       present.add(row.uid);
       if (group.push(row) >= EARLY_GROUP) {
-        early.push(quietly(write({ upsert: group })));
+        early.push(quietly(write({ upsert: group, indexLater: true })));
         group = [];
       }
     }
@@ -184,7 +186,7 @@ async function fetchHistory(client: ImapFlow, store: MessageStore, write: Write,
     }
     // Rows stored earlier in this window (by a server search) that the server no longer has.
     const gone = store.uidsInRange(folderId, low, high + 1).filter((uid) => !present.has(uid));
-    const last = write({ upsert: group, remove: gone, state: { oldestUid: low } });
+    const last = write({ upsert: group, remove: gone, state: { oldestUid: low }, indexLater: true });
     writing = quietly(Promise.all([...early, last]).then(() => undefined));
     // A sparse window (UID gaps from old deletions) doubles the next one.
     size = present.size < size / 2 ? Math.min(size * 2, 1 << 22) : batchSize;

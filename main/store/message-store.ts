@@ -74,6 +74,8 @@ export type SyncBatch = {
   reset?: number;
   /** References fetched later for replies stored without them (see SyncState.referencesFromUid). */
   references?: readonly { uid: number; references: string[] }[];
+  /** New messages' search entries are written later (indexPending), not in this step. */
+  indexLater?: boolean;
 };
 
 export type Address = { name: string; address: string };
@@ -324,6 +326,10 @@ export class MessageStore {
     copySource: Statement;
     setReferences: Statement;
     repliesWithoutParent: Statement;
+    addPending: Statement;
+    dropPending: Statement;
+    pendingEntries: Statement;
+    anyPending: Statement;
   };
 
   constructor(readonly db: Database) {
@@ -420,6 +426,11 @@ export class MessageStore {
             WHERE p.folder_id IN (SELECT id FROM folders WHERE account_id = (SELECT account_id FROM folders WHERE id = @folderId))
               AND p.message_id IS NOT NULL)
         ORDER BY m.uid DESC`).pluck(),
+      addPending: prepare('INSERT OR IGNORE INTO fts_pending (message_id) VALUES (?)'),
+      dropPending: prepare('DELETE FROM fts_pending WHERE message_id = ?'),
+      pendingEntries: prepare(`SELECT m.id, m.from_name, m.from_address, m.to_addresses, m.cc_addresses, m.subject, m.body_text
+        FROM fts_pending p JOIN messages m ON m.id = p.message_id ORDER BY p.message_id LIMIT ?`),
+      anyPending: prepare('SELECT EXISTS (SELECT 1 FROM fts_pending)').pluck(),
     };
   }
 
@@ -520,7 +531,7 @@ export class MessageStore {
   applySync(folderId: number, batch: SyncBatch): void {
     this.db.transaction(() => {
       if (batch.reset !== undefined) this.resetFolder(folderId, batch.reset);
-      if (batch.upsert?.length) this.upsertMessages(folderId, batch.upsert);
+      if (batch.upsert?.length) this.upsertMessages(folderId, batch.upsert, { indexLater: batch.indexLater === true });
       if (batch.flags?.length) this.setFlags(folderId, batch.flags);
       if (batch.remove?.length) this.removeUids(folderId, batch.remove);
       if (batch.references?.length) this.setReferences(folderId, batch.references);
@@ -631,6 +642,26 @@ export class MessageStore {
     if (!row) return;
     this.statements.ftsDelete.run(row.id);
     this.statements.ftsInsert.run(row.id, ...indexedText(row));
+    this.statements.dropPending.run(row.id);
+  }
+
+  /**
+   * Writes up to `limit` of the search entries left for later (SyncBatch.indexLater), oldest
+   * rows first, in one transaction; returns how many. 0 once none is left.
+   */
+  indexPending(limit = 2_000): number {
+    const { pendingEntries, ftsInsert, dropPending } = this.statements;
+    return this.db.transaction(() => {
+      const rows = pendingEntries.all(limit) as IndexedRow[];
+      for (const row of rows) ftsInsert.run(row.id, ...indexedText(row));
+      for (const row of rows) dropPending.run(row.id);
+      return rows.length;
+    }).immediate();
+  }
+
+  /** Whether some search entries are still to be written (see indexPending). */
+  hasPendingIndex(): boolean {
+    return this.statements.anyPending.get() === 1;
   }
 
   /** The stored UIDs in [from, to), ascending. */
@@ -640,11 +671,12 @@ export class MessageStore {
 
   /**
    * Inserts or updates a batch in one transaction: all of it is stored, or none. The search
-   * entry of a new message is written with it; an existing one's only when its indexed text
-   * changed (a header resync with the same values, or a flag change, leaves the index alone).
+   * entry of a new message is written with it (or, with `indexLater`, left to indexPending); an
+   * existing one's only when its indexed text changed (a header resync with the same values, or
+   * a flag change, leaves the index alone).
    */
-  upsertMessages(folderId: number, batch: readonly MessageInput[]): void {
-    const { upsertMessage: upsert, indexedTextInRange, ftsInsert, ftsDelete } = this.statements;
+  upsertMessages(folderId: number, batch: readonly MessageInput[], { indexLater = false } = {}): void {
+    const { upsertMessage: upsert, indexedTextInRange, ftsInsert, ftsDelete, addPending, dropPending } = this.statements;
     if (batch.length === 0) return;
     this.db.transaction(() => {
       // What is stored already, in one range read rather than a lookup per message (a first
@@ -699,8 +731,12 @@ export class MessageStore {
           body_text: m.bodyText ?? old?.body_text ?? null,
         };
         if (old && sameIndexedText(old, row)) continue;
-        if (old) ftsDelete.run(id);
-        entries.push([id, ...indexedText(row)]);
+        if (old) {
+          ftsDelete.run(id);
+          dropPending.run(id);
+        }
+        if (indexLater && !old) addPending.run(id);
+        else entries.push([id, ...indexedText(row)]);
       }
       for (const entry of entries) ftsInsert.run(...entry);
     }).immediate();

@@ -289,6 +289,21 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 9,
+    name: 'search entries written behind the sync',
+    up(db) {
+      db.exec(`
+        -- Messages whose search entry is still to be written. A first sync's history is indexed
+        -- when the writer goes quiet, not row by row as it streams in: the index cost as much CPU
+        -- as storing the rows did, on a machine whose two cores the parser and the server also
+        -- need. A search first has the writer catch up (store-writer.ts), so it never misses them.
+        CREATE TABLE fts_pending (
+          message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 export function schemaVersion(db: Database): number {

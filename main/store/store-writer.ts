@@ -11,7 +11,17 @@ import type { ThreadIndex } from './threading.js';
  */
 export interface StoreWriter {
   apply(folderId: number, batch: SyncBatch): Promise<void>;
+  /** Writes every search entry left for later (SyncBatch.indexLater): a search awaits it first. */
+  catchUpIndex(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Search entries written per transaction when catching up. */
+const INDEX_CHUNK = 2_000;
+
+/** Writes every pending search entry, a chunk per transaction. */
+export function indexAllPending(store: MessageStore): void {
+  while (store.indexPending(INDEX_CHUNK) > 0);
 }
 
 /** One sync step: the rows and the state in one transaction, then (if asked) their conversations. */
@@ -32,6 +42,12 @@ export class InlineStoreWriter implements StoreWriter {
 
   async apply(folderId: number, batch: SyncBatch): Promise<void> {
     applyStep(this.store, this.threads, folderId, batch);
+    // Nothing goes quiet here to write them later: a step is whole, search entries included.
+    if (batch.indexLater) indexAllPending(this.store);
+  }
+
+  async catchUpIndex(): Promise<void> {
+    indexAllPending(this.store);
   }
 
   async close(): Promise<void> {}
@@ -43,7 +59,7 @@ function tsxApi(): string {
   return pathToFileURL(join(dirname(packageJson), 'dist', 'esm', 'api', 'index.mjs')).href;
 }
 
-export type WorkerRequest = { id: number; folderId: number; batch: SyncBatch };
+export type WorkerRequest = { id: number; folderId: number; batch: SyncBatch } | { id: number; catchUpIndex: true };
 export type WorkerReply = { id: number; ok: true } | { id: number; ok: false; message: string };
 
 /**
@@ -84,11 +100,19 @@ export class WorkerStoreWriter implements StoreWriter {
   }
 
   apply(folderId: number, batch: SyncBatch): Promise<void> {
+    return this.request((id) => ({ id, folderId, batch }));
+  }
+
+  catchUpIndex(): Promise<void> {
+    return this.request((id) => ({ id, catchUpIndex: true }));
+  }
+
+  private request(make: (id: number) => WorkerRequest): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
     const id = this.next++;
     return new Promise<void>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ id, folderId, batch } satisfies WorkerRequest);
+      this.worker.postMessage(make(id));
     });
   }
 

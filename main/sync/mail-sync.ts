@@ -380,6 +380,11 @@ export class MailSync {
     return readMessageSource(source, limit);
   }
 
+  /** Writes the search entries a first sync left for later: a search waits for them. */
+  catchUpIndex(): Promise<void> {
+    return this.writer.catchUpIndex();
+  }
+
   /** A message's kept source (its file, or its bytes in the store), downloaded and kept first if need be: to save, open or forward its attachments. */
   async keptSource(accountId: string, path: string, uid: number): Promise<string | Buffer> {
     this.lastUse.set(accountId, Date.now());

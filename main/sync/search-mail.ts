@@ -65,7 +65,12 @@ export type SearchInput = { accountId?: string; folder?: string; query: string; 
  * the local answer stands and says the server was not asked.
  */
 export async function searchMail(
-  mail: { store: MessageStore; session: (accountId: string) => Promise<{ session: { run<T>(job: (client: ImapFlow) => Promise<T>): Promise<T> } }> },
+  mail: {
+    store: MessageStore;
+    session: (accountId: string) => Promise<{ session: { run<T>(job: (client: ImapFlow) => Promise<T>): Promise<T> } }>;
+    /** Writes the search entries a first sync left for later (see MessageStore.indexPending). */
+    catchUpIndex: () => Promise<void>;
+  },
   toSummary: (message: ReturnType<MessageStore['search']>[number]) => MessageSummary,
   { accountId, folder, query, limit }: SearchInput,
 ): Promise<{ messages: FoundMessage[]; serverChecked: boolean }> {
@@ -87,6 +92,8 @@ export async function searchMail(
     if (!paths.has(folderId)) paths.set(folderId, store.folder(folderId)?.path ?? '');
     return paths.get(folderId)!;
   };
+  // Right after a first sync some entries may be unwritten still: never answer without them.
+  if (store.hasPendingIndex()) await mail.catchUpIndex();
   const found = store.search(query, { accountId, folderId: target?.id, limit });
   return { messages: found.map((m) => ({ ...toSummary(m), folder: pathOf(m.folderId) })), serverChecked };
 }

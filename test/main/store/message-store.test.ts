@@ -68,6 +68,23 @@ describe('the message store', () => {
     expect(store.message(folderId, 3)!.references).toEqual(['<root@test>', '<gone@test>']);
   });
 
+  it('leaves the search entries of a history step for later, and writes each exactly once', () => {
+    store.applySync(folderId, { upsert: [message(1, { subject: 'Budget plan' }), message(2, { subject: 'Budget review' }), message(3, { subject: 'Budget gone' })], indexLater: true });
+    expect(store.hasPendingIndex()).toBe(true);
+    expect(store.search('budget')).toEqual([]);
+    // Stored again with another subject before its entry was written: written at once, and once.
+    store.applySync(folderId, { upsert: [message(2, { subject: 'Budget revised' })], indexLater: true });
+    // Removed before its entry was written: nothing is left to write for it.
+    store.applySync(folderId, { remove: [3] });
+    expect(store.search('budget').map((m) => m.uid)).toEqual([2]);
+    expect(store.indexPending(10)).toBe(1);
+    expect(store.indexPending(10)).toBe(0);
+    expect(store.hasPendingIndex()).toBe(false);
+    expect(store.search('budget').map((m) => m.uid).sort()).toEqual([1, 2]);
+    expect(store.search('revised').map((m) => m.uid)).toEqual([2]);
+    expect(store.search('review')).toEqual([]);
+  });
+
   it('applies a sync step whole or not at all', () => {
     store.upsertMessages(folderId, [message(1), message(2)]);
     expect(() =>

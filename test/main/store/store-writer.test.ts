@@ -57,6 +57,19 @@ describe('the store writer thread', () => {
     expect(threadOf(2)).toBe(thread);
   });
 
+  it('writes the search entries of a history step once the syncs go quiet, or at once when a search asks', async () => {
+    await writer.apply(folderId, { upsert: [message(1, { subject: 'Quarterly invoice' }), message(2)], indexLater: true });
+    expect(store.hasPendingIndex()).toBe(true);
+    expect(store.search('invoice')).toEqual([]);
+    await writer.catchUpIndex();
+    expect(store.hasPendingIndex()).toBe(false);
+    expect(store.search('invoice').map((m) => m.uid)).toEqual([1]);
+
+    await writer.apply(folderId, { upsert: [message(3, { subject: 'Another invoice' })], indexLater: true });
+    await waitFor(async () => (store.hasPendingIndex() ? undefined : true), 'the entries written when quiet', 5_000);
+    expect(store.search('invoice').map((m) => m.uid).sort()).toEqual([1, 3]);
+  });
+
   it('fails every waiting step with a clear error once closed', async () => {
     await writer.close();
     await expect(writer.apply(folderId, { upsert: [message(1)] })).rejects.toThrow(/store writer stopped/);
