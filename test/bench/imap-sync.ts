@@ -202,7 +202,8 @@ async function main() {
       console.log(
         `  round ${i + 1}: bare ${b.totalMs.toFixed(0)} ms (RSS ${b.maxRssMb.toFixed(0)} MB), ours ${o.totalMs.toFixed(0)} ms (RSS ${o.maxRssMb.toFixed(0)} MB), ` +
           `ratio ${(o.totalMs / b.totalMs).toFixed(2)}; resync no change ${o.noChangeResyncMs!.toFixed(0)} ms, after 1% flags ${o.flagResyncMs!.toFixed(0)} ms ` +
-          `(${o.flagsChanged} changed); index and threads done ${(o.threadsDoneMs! / 1000).toFixed(1)} s after; search p50 ${o.searchP50Ms!.toFixed(1)} ms p95 ${o.searchP95Ms!.toFixed(1)} ms; stored ${o.storeMessages}/${b.messages}`,
+          `(${o.flagsChanged} changed); index and threads done ${(o.threadsDoneMs! / 1000).toFixed(1)} s after; search p50 ${o.searchP50Ms!.toFixed(1)} ms p95 ${o.searchP95Ms!.toFixed(1)} ms; stored ${o.storeMessages}/${b.messages}; ` +
+          `References stored for ${o.referencesFetched} of ${o.replies} replies (fetched for the first batch and where the parent is not stored)`,
       );
     }
     const mb = median(bare.map((r) => r.totalMs));
