@@ -2,7 +2,8 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Folder, MessageSummary } from '../../shared/schemas.js';
-import { App, SEARCH_DELAY_MS } from '../../renderer/App.js';
+import { App } from '../../renderer/App.js';
+import { SEARCH_DELAY_MS } from '../../renderer/features/mailbox/use-search.js';
 import { testAccount } from '../support/test-account.js';
 import { fakeClient } from './fake-client.js';
 
