@@ -3,12 +3,9 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AccountForm } from '../../renderer/features/accounts/AccountForm.js';
 import { fakeClient } from './fake-client.js';
+import { fill } from './form.js';
 
 afterEach(cleanup);
-
-function fill(label: string, value: string) {
-  fireEvent.change(screen.getByLabelText(label), { target: { value } });
-}
 
 /**
  * Fills the fields the form requires (ports and security left as they come, unless `adjust`

@@ -1,81 +1,41 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Folder, MessageDetail, MessageSummary } from '../../shared/schemas.js';
-import { App } from '../../renderer/App.js';
+import type { MessageSummary } from '../../shared/schemas.js';
 import { testAccount } from '../support/test-account.js';
-import { fakeClient } from './fake-client.js';
+import { folder, opensListed, summary } from './mail-fixtures.js';
+import { messageList, openMessage, reader, renderApp } from './render-app.js';
 
 afterEach(cleanup);
 
 const account = testAccount();
-const folder = (path: string, role: Folder['role'], selectable = true): Folder => ({
-  path,
-  name: path === 'INBOX' ? 'Inbox' : path.split('/').pop()!,
-  role,
-  delimiter: '/',
-  total: 3,
-  unread: 1,
-  selectable,
-});
 const FOLDERS = [
   folder('INBOX', 'inbox'),
   folder('Sent', 'sent'),
   folder('Trash', 'trash'),
-  folder('Projects', null, false),
+  folder('Projects', null, { selectable: false }),
   folder('Projects/Mua', null),
 ];
-
-const summary = (uid: number, subject: string, more: Partial<MessageSummary> = {}): MessageSummary => ({
-  uid,
-  from: { name: 'Bob', address: 'bob@example.test' },
-  subject,
-  date: '2026-03-02T12:00:00.000Z',
-  unread: false,
-  size: 1200,
-  flagged: false,
-  hasAttachments: false,
-  receivedAt: 0,
-  ...more,
-});
-const detail = (m: MessageSummary): MessageDetail => ({
-  ...m,
-  to: [{ name: 'Alice', address: 'alice@example.test' }],
-  cc: [],
-  replyTo: [],
-  references: [],
-  text: `About ${m.subject}`,
-  attachments: [],
-});
 
 /** The app on a fake main whose Inbox holds `inbox`; opening marks read, as main does. */
 function app(inbox: MessageSummary[]) {
   let listed = inbox;
-  const fake = fakeClient({
-    'accounts.list': { ok: true, value: [account] },
-    'folders.list': { ok: true, value: FOLDERS },
-    'messages.list': () => ({ ok: true, value: listed }),
-    'message.open': ({ uid }: { uid: number }) => ({ ok: true, value: detail({ ...listed.find((m) => m.uid === uid)!, unread: false }) }),
-    'messages.setFlags': { ok: true, value: { actionId: 1 } },
-    'messages.delete': { ok: true, value: { actionId: 2 } },
-    'messages.move': { ok: true, value: { actionId: 3 } },
-  });
-  render(<App client={fake.client} />);
+  const fake = renderApp(
+    { folders: FOLDERS },
+    {
+      'messages.list': () => ({ ok: true, value: listed }),
+      'message.open': opensListed(() => listed),
+      'messages.setFlags': { ok: true, value: { actionId: 1 } },
+      'messages.delete': { ok: true, value: { actionId: 2 } },
+      'messages.move': { ok: true, value: { actionId: 3 } },
+    },
+  );
   /** What main's store now says: the list redraws on messages.changed, as it does for real. */
   const storeNow = (next: MessageSummary[]) => {
     listed = next;
     fake.emit('messages.changed', { accountId: account.id, folder: 'INBOX' });
   };
   return { ...fake, storeNow };
-}
-
-const list = () => screen.getByRole('list', { name: 'Messages' });
-const reader = () => screen.getByRole('article', { name: 'Message' });
-
-async function openMessage(subject: string) {
-  const row = await waitFor(() => within(list()).getByRole('button', { name: new RegExp(subject) }));
-  fireEvent.click(row);
-  await waitFor(() => expect(within(reader()).getByRole('heading').textContent).toBe(subject));
 }
 
 describe('the message list', () => {
@@ -85,17 +45,17 @@ describe('the message list', () => {
       summary(2, 'Report', { hasAttachments: true, unread: true }),
       summary(1, 'Important', { flagged: true }),
     ]);
-    const rows = await waitFor(() => within(list()).getAllByRole('button'));
+    const rows = await waitFor(() => within(messageList()).getAllByRole('button'));
     expect(rows.map((r) => r.textContent)).toEqual([
       expect.not.stringMatching(/flagged|attachment/),
       expect.stringMatching(/, unread, has attachment$/),
       expect.stringMatching(/, flagged$/),
     ]);
-    expect(within(list()).getByRole('button', { name: /Report.*, unread, has attachment/ })).toBeTruthy();
-    expect(within(list()).getByRole('button', { name: /Important.*, flagged/ })).toBeTruthy();
+    expect(within(messageList()).getByRole('button', { name: /Report.*, unread, has attachment/ })).toBeTruthy();
+    expect(within(messageList()).getByRole('button', { name: /Important.*, flagged/ })).toBeTruthy();
     // The marks beside the text are pictures only: their meaning is in the words above.
-    for (const mark of list().querySelectorAll('svg')) expect(mark.getAttribute('aria-hidden')).toBe('true');
-    expect(list().querySelectorAll('svg')).toHaveLength(2);
+    for (const mark of messageList().querySelectorAll('svg')) expect(mark.getAttribute('aria-hidden')).toBe('true');
+    expect(messageList().querySelectorAll('svg')).toHaveLength(2);
   });
 });
 
@@ -167,7 +127,7 @@ describe('the reader’s actions', () => {
     storeNow([summary(4, 'Lunch', { flagged: false, unread: true })]);
     expect(await screen.findByRole('button', { name: 'Flag' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Mark as read' })).toBeTruthy();
-    expect(within(list()).getByRole('button', { name: /Lunch.*, unread/ })).toBeTruthy();
+    expect(within(messageList()).getByRole('button', { name: /Lunch.*, unread/ })).toBeTruthy();
   });
 
   it('deletes the message through messages.delete and closes the reader', async () => {
@@ -179,7 +139,7 @@ describe('the reader’s actions', () => {
     // Focus goes back to the list's heading rather than to the top of the page.
     expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Inbox' }));
     storeNow([summary(5, 'Newer')]);
-    await waitFor(() => expect(within(list()).queryByRole('button', { name: /Lunch/ })).toBeNull());
+    await waitFor(() => expect(within(messageList()).queryByRole('button', { name: /Lunch/ })).toBeNull());
   });
 
   it('moves the message to the folder chosen in “Move to” through messages.move and closes the reader', async () => {

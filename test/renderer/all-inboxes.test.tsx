@@ -1,60 +1,48 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InboxMessage } from '../../shared/contract.js';
-import type { Folder, MessageDetail } from '../../shared/schemas.js';
-import { App } from '../../renderer/App.js';
+import type { Account, Folder } from '../../shared/schemas.js';
 import { PAGE_SIZE } from '../../renderer/features/mailbox/use-message-pages.js';
 import { testAccount } from '../support/test-account.js';
-import { fakeClient } from './fake-client.js';
+import { detail, folder, summary } from './mail-fixtures.js';
+import { messageList, renderApp } from './render-app.js';
 
 afterEach(cleanup);
 beforeEach(() => localStorage.clear());
 
 const alice = testAccount();
 const bob = testAccount({ id: 'acc_bob12345', name: 'Bob', email: 'bob@example.test' });
-const folder = (path: string, role: Folder['role'], unread: number): Folder => ({ path, name: path === 'INBOX' ? 'Inbox' : path, role, delimiter: '/', total: 10, unread, selectable: true });
 const FOLDERS: Record<string, Folder[]> = {
-  [alice.id]: [folder('INBOX', 'inbox', 2), folder('Trash', 'trash', 0), folder('Archive', 'archive', 7)],
-  [bob.id]: [folder('INBOX', 'inbox', 3), folder('Deleted Items', 'trash', 0), folder('Receipts', null, 1)],
+  [alice.id]: [folder('INBOX', 'inbox', { unread: 2 }), folder('Trash', 'trash'), folder('Archive', 'archive', { unread: 7 })],
+  [bob.id]: [folder('INBOX', 'inbox', { unread: 3 }), folder('Deleted Items', 'trash'), folder('Receipts', null, { unread: 1 })],
 };
 const row = (accountId: string, uid: number, subject: string, receivedAt: number, unread = false): InboxMessage => ({
+  ...summary(uid, subject, { from: { name: 'Sender', address: 'sender@example.test' }, receivedAt, unread }),
   accountId,
   folder: 'INBOX',
-  uid,
-  from: { name: 'Sender', address: 'sender@example.test' },
-  subject,
-  date: new Date(receivedAt).toISOString(),
-  unread,
-  size: 1000,
-  flagged: false,
-  hasAttachments: false,
-  receivedAt,
 });
 // Both accounts have a message with uid 7: the rows must still be told apart.
 const ALL = [row(bob.id, 7, 'From Bob’s inbox', 3_000, true), row(alice.id, 7, 'From Alice’s inbox', 2_000), row(alice.id, 5, 'Older for Alice', 1_000)];
-const detail = (m: InboxMessage): MessageDetail => ({ ...m, to: [], cc: [], replyTo: [], references: [], text: `Text of ${m.subject}`, attachments: [] });
 
-function app({ accounts = [alice, bob], all = ALL }: { accounts?: typeof alice[]; all?: InboxMessage[] } = {}) {
-  const fake = fakeClient({
-    'accounts.list': { ok: true, value: accounts },
-    'folders.list': ({ accountId }: { accountId: string }) => ({ ok: true, value: FOLDERS[accountId]! }),
-    'messages.list': { ok: true, value: [] },
-    'messages.listInboxes': ({ before }: { before?: unknown }) => ({ ok: true, value: before ? [] : all }),
-    'message.open': ({ accountId, uid }: { accountId: string; uid: number }) => ({
-      ok: true,
-      value: detail(all.find((m) => m.accountId === accountId && m.uid === uid)!),
-    }),
-    'messages.delete': { ok: true, value: { actionId: 11 } },
-    'messages.setFlags': { ok: true, value: { actionId: 12 } },
-    'folder.sync': { ok: true, value: { added: 0, removed: 0, flagsChanged: 0 } },
-  });
-  render(<App client={fake.client} />);
-  return fake;
+function app({ accounts = [alice, bob], all = ALL }: { accounts?: Account[]; all?: InboxMessage[] } = {}) {
+  return renderApp(
+    { accounts },
+    {
+      'folders.list': ({ accountId }: { accountId: string }) => ({ ok: true, value: FOLDERS[accountId]! }),
+      'messages.listInboxes': ({ before }: { before?: unknown }) => ({ ok: true, value: before ? [] : all }),
+      'message.open': ({ accountId, uid }: { accountId: string; uid: number }) => ({
+        ok: true,
+        value: detail(all.find((m) => m.accountId === accountId && m.uid === uid)!),
+      }),
+      'messages.delete': { ok: true, value: { actionId: 11 } },
+      'messages.setFlags': { ok: true, value: { actionId: 12 } },
+      'folder.sync': { ok: true, value: { added: 0, removed: 0, flagsChanged: 0 } },
+    },
+  );
 }
 
 const allInboxes = () => screen.findByRole('button', { name: /^All inboxes\b/ });
-const list = () => screen.getByRole('list', { name: 'Messages' });
 
 describe('All inboxes', () => {
   it('is not offered with one account', async () => {
@@ -78,18 +66,18 @@ describe('All inboxes', () => {
   it('lists every account’s Inbox newest first from messages.listInboxes, each row naming its account', async () => {
     const { invoke } = app();
     fireEvent.click(await allInboxes());
-    await waitFor(() => expect(within(list()).getAllByRole('button')).toHaveLength(3));
+    await waitFor(() => expect(within(messageList()).getAllByRole('button')).toHaveLength(3));
     expect(invoke).toHaveBeenCalledWith('messages.listInboxes', { limit: PAGE_SIZE });
     expect(screen.getByRole('heading', { name: 'All inboxes' })).toBeTruthy();
     expect((await allInboxes()).getAttribute('aria-current')).toBe('true');
-    const rows = within(list()).getAllByRole('button');
+    const rows = within(messageList()).getAllByRole('button');
     expect(rows.map((r) => r.textContent)).toEqual([
       expect.stringMatching(/^Sender.*From Bob’s inbox.*, unread, account bob@example\.test/),
       expect.stringMatching(/From Alice’s inbox.*, account alice@example\.test/),
       expect.stringMatching(/Older for Alice.*, account alice@example\.test/),
     ]);
     // The Inbox of each is no news: only the account is shown; there is one order (newest first).
-    expect(list().textContent).not.toMatch(/in Inbox|in INBOX/);
+    expect(messageList().textContent).not.toMatch(/in Inbox|in INBOX/);
     expect(screen.queryByRole('combobox', { name: 'Sort by' })).toBeNull();
   });
 
@@ -101,7 +89,7 @@ describe('All inboxes', () => {
     const reader = await screen.findByRole('article', { name: 'Message' });
     await waitFor(() => expect(within(reader).getByRole('heading').textContent).toBe('From Bob’s inbox'));
     // Only Bob's row is the open one, though Alice's has the same uid.
-    expect(within(list()).getAllByRole('button').map((b) => b.getAttribute('aria-current'))).toEqual(['true', null, null]);
+    expect(within(messageList()).getAllByRole('button').map((b) => b.getAttribute('aria-current'))).toEqual(['true', null, null]);
     const moveTo = within(reader).getByRole('combobox', { name: 'Move to' });
     expect(within(moveTo).getAllByRole('option').map((o) => o.textContent)).toEqual(['Deleted Items', 'Receipts']);
     fireEvent.click(within(reader).getByRole('button', { name: 'Delete' }));
@@ -112,8 +100,8 @@ describe('All inboxes', () => {
   it('acts on chosen rows of several accounts with a request per account', async () => {
     const { invoke } = app();
     fireEvent.click(await allInboxes());
-    await waitFor(() => expect(within(list()).getAllByRole('button')).toHaveLength(3));
-    const [first, , third] = within(list()).getAllByRole('button');
+    await waitFor(() => expect(within(messageList()).getAllByRole('button')).toHaveLength(3));
+    const [first, , third] = within(messageList()).getAllByRole('button');
     fireEvent.click(first!, { ctrlKey: true });
     fireEvent.click(third!, { ctrlKey: true });
     fireEvent.click(within(await screen.findByRole('toolbar', { name: 'Selected messages' })).getByRole('button', { name: 'Mark as read' }));
@@ -137,10 +125,10 @@ describe('All inboxes', () => {
   });
 
   it('redraws when mail arrives in any account’s Inbox, and not for another folder', async () => {
-    const { invoke, emit } = app();
+    const { callsOf, emit } = app();
     fireEvent.click(await allInboxes());
-    await waitFor(() => expect(within(list()).getAllByRole('button')).toHaveLength(3));
-    const asked = () => invoke.mock.calls.filter(([channel]) => channel === 'messages.listInboxes').length;
+    await waitFor(() => expect(within(messageList()).getAllByRole('button')).toHaveLength(3));
+    const asked = () => callsOf('messages.listInboxes').length;
     const before = asked();
     emit('messages.changed', { accountId: bob.id, folder: 'Receipts' });
     emit('mail.arrived', { accountId: bob.id, folder: 'INBOX', count: 1 });
@@ -152,7 +140,7 @@ describe('All inboxes', () => {
   it('Refresh checks every account’s Inbox; a failure names the account in an alert with Try again', async () => {
     const { invoke, emit } = app();
     fireEvent.click(await allInboxes());
-    await waitFor(() => expect(within(list()).getAllByRole('button')).toHaveLength(3));
+    await waitFor(() => expect(within(messageList()).getAllByRole('button')).toHaveLength(3));
     fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
     await waitFor(() => expect(invoke).toHaveBeenCalledWith('folder.sync', { accountId: bob.id, folder: 'INBOX' }));
     expect(invoke).toHaveBeenCalledWith('folder.sync', { accountId: alice.id, folder: 'INBOX' });
@@ -162,6 +150,6 @@ describe('All inboxes', () => {
     expect(alert.textContent).toContain('The Inbox of bob@example.test could not be brought up to date: The server refused the connection.');
     expect(within(alert).getByRole('button', { name: 'Try again' })).toBeTruthy();
     // The others' mail is still listed.
-    expect(within(list()).getAllByRole('button')).toHaveLength(3);
+    expect(within(messageList()).getAllByRole('button')).toHaveLength(3);
   });
 });

@@ -1,30 +1,18 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { OutboxItem } from '../../shared/outbox.js';
 import { Compose } from '../../renderer/features/compose/Compose.js';
 import { lastPart, withChosen } from '../../renderer/features/compose/AddressField.js';
 import { formatSize, mentionsAttachment, readAttachments, toBase64 } from '../../renderer/features/compose/attachments.js';
 import { EMPTY_DRAFT, type Draft } from '../../renderer/features/compose/reply-draft.js';
 import { testAccount } from '../support/test-account.js';
 import { fakeClient, type ScriptedReply } from './fake-client.js';
+import { composerReplies } from './mail-fixtures.js';
 
 afterEach(cleanup);
 
 const account = testAccount();
 const MB = 1024 * 1024;
-
-const queued: OutboxItem = {
-  id: '6f1c4a52-2f0e-4a8e-9d55-0c2b7c1f3a10',
-  accountId: account.id,
-  messageId: '<1@example.test>',
-  subject: 'Hi',
-  recipients: ['bob@example.test'],
-  state: 'scheduled',
-  sendAt: new Date().toISOString(),
-  attempts: 0,
-  sentCopy: 'pending',
-};
 
 const SUGGESTIONS = [
   { name: 'Alice Smith', address: 'alice@example.test', count: 5, lastSeen: 1 },
@@ -32,13 +20,7 @@ const SUGGESTIONS = [
 ];
 
 function compose(replies: Record<string, ScriptedReply> = {}, initial: Draft = EMPTY_DRAFT, autosaveDelayMs = 60_000) {
-  const fake = fakeClient({
-    'mail.send': { ok: true, value: queued },
-    'addresses.suggest': { ok: true, value: SUGGESTIONS },
-    'drafts.save': { ok: true, value: { draftId: 'draft00001', folder: 'Drafts', uid: 7 } },
-    'drafts.discard': { ok: true, value: { discarded: true } },
-    ...replies,
-  });
+  const fake = fakeClient({ ...composerReplies(account.id, SUGGESTIONS), ...replies });
   const onQueued = vi.fn();
   const onDiscard = vi.fn();
   const view = render(
@@ -46,9 +28,6 @@ function compose(replies: Record<string, ScriptedReply> = {}, initial: Draft = E
   );
   return { ...fake, onQueued, onDiscard, view };
 }
-
-const callsOf = (invoke: ReturnType<typeof fakeClient>['invoke'], channel: string) =>
-  invoke.mock.calls.filter(([c]) => c === channel).map(([, input]) => input as Record<string, unknown>);
 
 function file(name: string, content: string, type = 'text/plain'): File {
   return new File([content], name, { type });
@@ -66,7 +45,7 @@ describe('To, Cc and Bcc: an ARIA combobox with addresses seen', () => {
   });
 
   it('asks addresses.suggest as the person types, and takes one with the keyboard', async () => {
-    const { invoke } = compose();
+    const { callsOf } = compose();
     const to = screen.getByRole('combobox', { name: 'To' });
     expect(to.getAttribute('aria-expanded')).toBe('false');
     expect(to.getAttribute('aria-autocomplete')).toBe('list');
@@ -75,7 +54,7 @@ describe('To, Cc and Bcc: an ARIA combobox with addresses seen', () => {
     const list = await screen.findByRole('listbox', { name: 'To suggestions' });
     expect(to.getAttribute('aria-expanded')).toBe('true');
     expect(to.getAttribute('aria-controls')).toBe(list.id);
-    expect(callsOf(invoke, 'addresses.suggest').at(-1)).toEqual({ query: 'al', limit: 8, exclude: ['bob@example.test'] });
+    expect(callsOf('addresses.suggest').at(-1)).toEqual({ query: 'al', limit: 8, exclude: ['bob@example.test'] });
     const options = within(list).getAllByRole('option');
     expect(options.map((o) => o.textContent)).toEqual(['Alice Smith <alice@example.test>', 'alan@example.test']);
 
@@ -124,7 +103,7 @@ describe('attachments', () => {
   });
 
   it('attaches by the picker and by drag and drop, lists name and size with Remove, and sends them', async () => {
-    const { invoke, onQueued } = compose({}, { ...EMPTY_DRAFT, to: 'bob@example.test', subject: 'Files' });
+    const { onQueued, callsOf } = compose({}, { ...EMPTY_DRAFT, to: 'bob@example.test', subject: 'Files' });
     expect(screen.getByRole('button', { name: 'Attach files' })).toBeTruthy();
     const input = document.querySelector('input[type=file]') as HTMLInputElement;
     fireEvent.change(input, { target: { files: [file('notes.txt', 'hello')] } });
@@ -144,7 +123,7 @@ describe('attachments', () => {
 
     fireEvent.click(screen.getByRole('button', { name: 'Send', exact: true } as never));
     await waitFor(() => expect(onQueued).toHaveBeenCalled());
-    expect(callsOf(invoke, 'mail.send')[0]!.attachments).toEqual([{ filename: 'photo.png', contentType: 'image/png', contentBase64: 'UE5H' }]);
+    expect(callsOf('mail.send')[0]!.attachments).toEqual([{ filename: 'photo.png', contentType: 'image/png', contentBase64: 'UE5H' }]);
   });
 });
 
@@ -157,26 +136,26 @@ describe('the attachment reminder', () => {
   });
 
   it('asks before sending a message that mentions an attachment without one: Send anyway sends', async () => {
-    const { invoke, onQueued } = compose({}, { ...EMPTY_DRAFT, to: 'bob@example.test', subject: 'Report', text: 'The report is attached.' });
+    const { onQueued, callsOf } = compose({}, { ...EMPTY_DRAFT, to: 'bob@example.test', subject: 'Report', text: 'The report is attached.' });
     fireEvent.click(screen.getByRole('button', { name: 'Send' }));
     const dialog = await screen.findByRole('dialog', { name: 'Forgot the attachment?' });
-    expect(callsOf(invoke, 'mail.send')).toEqual([]);
+    expect(callsOf('mail.send')).toEqual([]);
     expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Attach a file' }));
     fireEvent.click(within(dialog).getByRole('button', { name: 'Send anyway' }));
     await waitFor(() => expect(onQueued).toHaveBeenCalled());
-    expect(callsOf(invoke, 'mail.send')).toHaveLength(1);
+    expect(callsOf('mail.send')).toHaveLength(1);
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
   it('Attach a file opens the picker and sends nothing; with a file attached it does not ask', async () => {
-    const { invoke, onQueued } = compose({}, { ...EMPTY_DRAFT, to: 'bob@example.test', text: 'See the attachment.' });
+    const { onQueued, callsOf } = compose({}, { ...EMPTY_DRAFT, to: 'bob@example.test', text: 'See the attachment.' });
     const input = document.querySelector('input[type=file]') as HTMLInputElement;
     const picker = vi.spyOn(input, 'click');
     fireEvent.click(screen.getByRole('button', { name: 'Send' }));
     fireEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Attach a file' }));
     expect(picker).toHaveBeenCalled();
     expect(screen.queryByRole('dialog')).toBeNull();
-    expect(callsOf(invoke, 'mail.send')).toEqual([]);
+    expect(callsOf('mail.send')).toEqual([]);
     fireEvent.change(input, { target: { files: [file('report.pdf', '%PDF', 'application/pdf')] } });
     await screen.findByRole('list', { name: 'Attachments' });
     fireEvent.click(screen.getByRole('button', { name: 'Send' }));
@@ -187,54 +166,54 @@ describe('the attachment reminder', () => {
 
 describe('drafts saved automatically', () => {
   it('saves once typing pauses, again with the draft id after more typing, and discards the draft once sent', async () => {
-    const { invoke, onQueued } = compose({}, EMPTY_DRAFT, 40);
+    const { onQueued, callsOf } = compose({}, EMPTY_DRAFT, 40);
     fireEvent.change(screen.getByLabelText('Subject'), { target: { value: 'Plans' } });
     fireEvent.change(screen.getByLabelText('Message'), { target: { value: 'First' } });
-    await waitFor(() => expect(callsOf(invoke, 'drafts.save')).toHaveLength(1));
-    expect(callsOf(invoke, 'drafts.save')[0]).toEqual({
+    await waitFor(() => expect(callsOf('drafts.save')).toHaveLength(1));
+    expect(callsOf('drafts.save')[0]).toEqual({
       draftId: undefined,
       message: expect.objectContaining({ accountId: account.id, subject: 'Plans', text: 'First', to: [], attachments: [] }),
     });
     await screen.findByText(/^Draft saved at/);
     fireEvent.change(screen.getByLabelText('To'), { target: { value: 'Bob <bob@example.test>, half' } });
-    await waitFor(() => expect(callsOf(invoke, 'drafts.save')).toHaveLength(2));
-    expect(callsOf(invoke, 'drafts.save')[1]).toMatchObject({ draftId: 'draft00001', message: { to: ['Bob <bob@example.test>', 'half'] } });
+    await waitFor(() => expect(callsOf('drafts.save')).toHaveLength(2));
+    expect(callsOf('drafts.save')[1]).toMatchObject({ draftId: 'draft00001', message: { to: ['Bob <bob@example.test>', 'half'] } });
     fireEvent.change(screen.getByLabelText('To'), { target: { value: 'bob@example.test' } });
     fireEvent.click(screen.getByRole('button', { name: 'Send' }));
     await waitFor(() => expect(onQueued).toHaveBeenCalled());
-    await waitFor(() => expect(callsOf(invoke, 'drafts.discard')).toEqual([{ draftId: 'draft00001', accountId: account.id }]));
+    await waitFor(() => expect(callsOf('drafts.discard')).toEqual([{ draftId: 'draft00001', accountId: account.id }]));
     // Sent: no later save brings it back.
     await new Promise((r) => setTimeout(r, 100));
-    expect(callsOf(invoke, 'drafts.save')).toHaveLength(2);
+    expect(callsOf('drafts.save')).toHaveLength(2);
   });
 
   it('saves when the composer closes with unsaved changes, not before the pause otherwise', async () => {
-    const { invoke, view } = compose({}, EMPTY_DRAFT, 60_000);
+    const { view, callsOf } = compose({}, EMPTY_DRAFT, 60_000);
     fireEvent.change(screen.getByLabelText('Message'), { target: { value: 'Half a thought' } });
     await new Promise((r) => setTimeout(r, 50));
-    expect(callsOf(invoke, 'drafts.save')).toEqual([]);
+    expect(callsOf('drafts.save')).toEqual([]);
     view.unmount();
-    await waitFor(() => expect(callsOf(invoke, 'drafts.save')).toHaveLength(1));
-    expect(callsOf(invoke, 'drafts.save')[0]!.message).toMatchObject({ text: 'Half a thought' });
+    await waitFor(() => expect(callsOf('drafts.save')).toHaveLength(1));
+    expect(callsOf('drafts.save')[0]!.message).toMatchObject({ text: 'Half a thought' });
   });
 
   it('continues a reopened draft under its id, and Discard deletes it without saving', async () => {
-    const { invoke, onDiscard } = compose({}, { ...EMPTY_DRAFT, subject: 'Old', draftId: 'reopened01' }, 30);
+    const { onDiscard, callsOf } = compose({}, { ...EMPTY_DRAFT, subject: 'Old', draftId: 'reopened01' }, 30);
     // Opening it changes nothing: no save.
     await new Promise((r) => setTimeout(r, 60));
-    expect(callsOf(invoke, 'drafts.save')).toEqual([]);
+    expect(callsOf('drafts.save')).toEqual([]);
     fireEvent.change(screen.getByLabelText('Subject'), { target: { value: 'Old, edited' } });
-    await waitFor(() => expect(callsOf(invoke, 'drafts.save')).toHaveLength(1));
-    expect(callsOf(invoke, 'drafts.save')[0]!.draftId).toBe('reopened01');
+    await waitFor(() => expect(callsOf('drafts.save')).toHaveLength(1));
+    expect(callsOf('drafts.save')[0]!.draftId).toBe('reopened01');
     fireEvent.click(screen.getByRole('button', { name: 'Discard' }));
     expect(onDiscard).toHaveBeenCalled();
-    await waitFor(() => expect(callsOf(invoke, 'drafts.discard')).toHaveLength(1));
+    await waitFor(() => expect(callsOf('drafts.discard')).toHaveLength(1));
   });
 });
 
 describe('send later', () => {
   it('offers a date and time, and sends with sendAt', async () => {
-    const { invoke, onQueued } = compose({}, { ...EMPTY_DRAFT, to: 'bob@example.test', subject: 'Later' });
+    const { onQueued, callsOf } = compose({}, { ...EMPTY_DRAFT, to: 'bob@example.test', subject: 'Later' });
     fireEvent.click(screen.getByRole('button', { name: 'Send later' }));
     const at = screen.getByLabelText('Send at') as HTMLInputElement;
     expect(at.type).toBe('datetime-local');
@@ -248,6 +227,6 @@ describe('send later', () => {
     fireEvent.change(at, { target: { value: local } });
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Schedule send' })));
     await waitFor(() => expect(onQueued).toHaveBeenCalled());
-    expect(callsOf(invoke, 'mail.send')[0]!.sendAt).toBe(next.toISOString());
+    expect(callsOf('mail.send')[0]!.sendAt).toBe(next.toISOString());
   });
 });

@@ -3,13 +3,13 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import type { Editor } from '@tiptap/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MessageDetail } from '../../shared/schemas.js';
-import type { OutboxItem } from '../../shared/outbox.js';
 import { plainTextOf } from '../../shared/plain-text.js';
 import { Compose } from '../../renderer/features/compose/Compose.js';
 import { linkAddress, quotableHtml, textToHtml } from '../../renderer/features/compose/rich-text.js';
 import { draftFromSaved, EMPTY_DRAFT, forwardDraft, replyAllDraft, replyDraft, type Draft } from '../../renderer/features/compose/reply-draft.js';
 import { testAccount } from '../support/test-account.js';
 import { fakeClient, type ScriptedReply } from './fake-client.js';
+import { composerReplies } from './mail-fixtures.js';
 
 /*
  * The composer's rich text (TipTap) beside plain text: the toolbar and the switch, what goes to
@@ -34,26 +34,8 @@ beforeAll(() => {
 beforeEach(() => localStorage.clear());
 afterEach(cleanup);
 
-const queued: OutboxItem = {
-  id: '6f1c4a52-2f0e-4a8e-9d55-0c2b7c1f3a10',
-  accountId: account.id,
-  messageId: '<1@example.test>',
-  subject: 'Hi',
-  recipients: ['bob@example.test'],
-  state: 'scheduled',
-  sendAt: new Date().toISOString(),
-  attempts: 0,
-  sentCopy: 'pending',
-};
-
 function compose(initial: Draft = { ...EMPTY_DRAFT, to: 'bob@example.test' }, replies: Record<string, ScriptedReply> = {}, autosaveDelayMs = 60_000) {
-  const fake = fakeClient({
-    'mail.send': { ok: true, value: queued },
-    'addresses.suggest': { ok: true, value: [] },
-    'drafts.save': { ok: true, value: { draftId: 'draft00001', folder: 'Drafts', uid: 7 } },
-    'drafts.discard': { ok: true, value: { discarded: true } },
-    ...replies,
-  });
+  const fake = fakeClient({ ...composerReplies(account.id), ...replies });
   let editor: Editor | undefined;
   const onQueued = vi.fn();
   render(
@@ -71,16 +53,13 @@ function compose(initial: Draft = { ...EMPTY_DRAFT, to: 'bob@example.test' }, re
     await waitFor(() => expect(editor).toBeDefined());
     return editor!;
   };
-  return { ...fake, onQueued, editorReady };
-}
-
-const callsOf = (invoke: ReturnType<typeof fakeClient>['invoke'], channel: string) =>
-  invoke.mock.calls.filter(([c]) => c === channel).map(([, input]) => input as Record<string, unknown>);
-
-async function send(invoke: ReturnType<typeof fakeClient>['invoke'], onQueued: ReturnType<typeof vi.fn>) {
-  fireEvent.click(screen.getByRole('button', { name: 'Send' }));
-  await waitFor(() => expect(onQueued).toHaveBeenCalled());
-  return callsOf(invoke, 'mail.send')[0]!;
+  /** Presses Send; answers what went to mail.send once the message is queued. */
+  const send = async () => {
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    await waitFor(() => expect(onQueued).toHaveBeenCalled());
+    return fake.callsOf('mail.send')[0]!;
+  };
+  return { ...fake, onQueued, editorReady, send };
 }
 
 const original: MessageDetail = {
@@ -123,7 +102,7 @@ describe('the switch between rich and plain text, and the toolbar', () => {
   });
 
   it('sends rich text as HTML with the plain text derived from it: bold made with the Bold button', async () => {
-    const { invoke, onQueued, editorReady } = compose();
+    const { editorReady, send } = compose();
     fireEvent.click(screen.getByLabelText('Rich text'));
     const editor = await editorReady();
     act(() => {
@@ -133,13 +112,13 @@ describe('the switch between rich and plain text, and the toolbar', () => {
     });
     fireEvent.click(screen.getByRole('button', { name: 'Bold' }));
     expect(screen.getByRole('button', { name: 'Bold' }).getAttribute('aria-pressed')).toBe('true');
-    const sent = await send(invoke, onQueued);
+    const sent = await send();
     expect(sent.html).toBe('<p>Hello <strong>bold</strong> world</p>');
     expect(sent.text).toBe('Hello bold world');
   });
 
   it('makes italic, bulleted and numbered lists with the toolbar', async () => {
-    const { invoke, onQueued, editorReady } = compose();
+    const { editorReady, send } = compose();
     fireEvent.click(screen.getByLabelText('Rich text'));
     const editor = await editorReady();
     act(() => {
@@ -155,13 +134,13 @@ describe('the switch between rich and plain text, and the toolbar', () => {
       editor.commands.setTextSelection(editor.state.doc.content.size - 2);
     });
     fireEvent.click(screen.getByRole('button', { name: 'Numbered list' }));
-    const sent = await send(invoke, onQueued);
+    const sent = await send();
     expect(sent.html).toBe('<p><em>slanted</em></p><ul><li><p>one</p></li></ul><ol><li><p>two</p></li></ol>');
     expect(sent.text).toBe('slanted\n- one\n\n 1. two');
   });
 
   it('links the selected text to an address typed in Link address, and refuses a javascript: one', async () => {
-    const { invoke, onQueued, editorReady } = compose();
+    const { editorReady, send } = compose();
     fireEvent.click(screen.getByLabelText('Rich text'));
     const editor = await editorReady();
     act(() => {
@@ -177,13 +156,13 @@ describe('the switch between rich and plain text, and the toolbar', () => {
     fireEvent.change(screen.getByLabelText('Link address'), { target: { value: 'example.test/about' } });
     fireEvent.click(screen.getByRole('button', { name: 'Apply link' }));
     expect(screen.queryByLabelText('Link address')).toBeNull();
-    const sent = await send(invoke, onQueued);
+    const sent = await send();
     expect(sent.html).toBe('<p>See our <a href="https://example.test/about">site</a></p>');
     expect(sent.text).toBe('See our site <https://example.test/about>');
   });
 
   it('turns plain text into paragraphs and quotes on the way to rich text, and back into "> " lines', async () => {
-    const { invoke, onQueued, editorReady } = compose({ ...EMPTY_DRAFT, to: 'bob@example.test', text: 'Yes.\n\nOn Monday, Bob wrote:\n> Shall we?\n> > Earlier' });
+    const { editorReady, send } = compose({ ...EMPTY_DRAFT, to: 'bob@example.test', text: 'Yes.\n\nOn Monday, Bob wrote:\n> Shall we?\n> > Earlier' });
     fireEvent.click(screen.getByLabelText('Rich text'));
     const editor = await editorReady();
     expect(editor.getHTML()).toBe('<p>Yes.</p><p></p><p>On Monday, Bob wrote:</p><blockquote><p>Shall we?</p><blockquote><p>Earlier</p></blockquote></blockquote>');
@@ -194,7 +173,7 @@ describe('the switch between rich and plain text, and the toolbar', () => {
       return found;
     })) as HTMLTextAreaElement;
     expect(area.value).toBe('Yes.\n\nOn Monday, Bob wrote:\n> Shall we?\n> > Earlier');
-    const sent = await send(invoke, onQueued);
+    const sent = await send();
     expect(sent.html).toBeUndefined();
     expect(sent.text).toBe(area.value);
   });
@@ -214,14 +193,14 @@ describe('the switch between rich and plain text, and the toolbar', () => {
 
 describe('drafts in rich text', () => {
   it('saves the HTML with the derived text, and a reopened draft with HTML opens as rich text', async () => {
-    const { invoke, editorReady } = compose(undefined, {}, 20);
+    const { editorReady, callsOf } = compose(undefined, {}, 20);
     fireEvent.click(screen.getByLabelText('Rich text'));
     const editor = await editorReady();
     act(() => {
       editor.commands.insertContent('<p>Draft with <strong>weight</strong></p>');
     });
     const saved = await waitFor(() => {
-      const last = callsOf(invoke, 'drafts.save').at(-1)?.message as Record<string, unknown> | undefined;
+      const last = callsOf('drafts.save').at(-1)?.message as Record<string, unknown> | undefined;
       expect(last?.html).toBe('<p>Draft with <strong>weight</strong></p>');
       return last!;
     });
@@ -264,14 +243,14 @@ describe('replies and forwards quote the original', () => {
     expect(draft.html).toMatch(/^<p><\/p><p>On .+, Bob &lt;bob@example\.test&gt; wrote:<\/p><blockquote>/);
     expect(draft.html).toContain('<p>Shall <b>we</b>?</p>');
     expect(draft.html).not.toMatch(/script|onclick|tracker|<img/);
-    const { invoke, onQueued, editorReady } = compose(draft);
+    const { editorReady, send } = compose(draft);
     expect((screen.getByLabelText('Rich text') as HTMLInputElement).checked).toBe(true);
     const editor = await editorReady();
     act(() => {
       editor.commands.setTextSelection(1);
       editor.commands.insertContent('Sounds good.');
     });
-    const sent = await send(invoke, onQueued);
+    const sent = await send();
     expect(sent.html).toMatch(/^<p>Sounds good\.<\/p><p>On .+ wrote:<\/p><blockquote><p>Shall <strong>we<\/strong>\?<\/p><p>Tomorrow<\/p><\/blockquote>$/);
     expect(sent.text).toMatch(/^Sounds good\.\nOn .+ wrote:\n> Shall we\?\n> Tomorrow$/);
     expect(sent.inReplyTo).toBe('<orig@example.test>');
@@ -294,31 +273,31 @@ describe('replies and forwards quote the original', () => {
 describe('a forward’s attachments', () => {
   it('lists the original’s attachments, lets one be removed, and sends the rest by reference, not as bytes', async () => {
     const draft = forwardDraft({ ...original, html: undefined }, 'Archive/2024');
-    const { invoke, onQueued } = compose({ ...draft, to: 'dave@example.test' });
+    const { send } = compose({ ...draft, to: 'dave@example.test' });
     const list = screen.getByRole('list', { name: 'Attachments' });
     expect(list.textContent).toContain('menu.pdf');
     expect(list.textContent).toContain('2.0 KB');
     expect(list.textContent).toContain('map.png');
     fireEvent.click(screen.getByRole('button', { name: 'Remove map.png' }));
     expect(screen.getByRole('list', { name: 'Attachments' }).textContent).not.toContain('map.png');
-    const sent = await send(invoke, onQueued);
+    const sent = await send();
     expect(sent.forwarded).toEqual([{ folder: 'Archive/2024', uid: 4, index: 0, filename: 'menu.pdf' }]);
     expect(sent.attachments).toBeUndefined();
   });
 
   it('counts a forwarded attachment as attached: no reminder for "see the attached menu"', async () => {
     const draft = forwardDraft({ ...original, html: undefined }, 'INBOX');
-    const { invoke, onQueued } = compose({ ...draft, to: 'dave@example.test', text: 'See the attached menu.' });
-    await send(invoke, onQueued);
+    const { send } = compose({ ...draft, to: 'dave@example.test', text: 'See the attached menu.' });
+    await send();
     expect(screen.queryByRole('dialog', { name: 'Forgot the attachment?' })).toBeNull();
   });
 
   it('saves the references in the draft as well', async () => {
     const draft = forwardDraft({ ...original, html: undefined }, 'INBOX');
-    const { invoke } = compose({ ...draft, to: 'dave@example.test' }, {}, 20);
+    const { callsOf } = compose({ ...draft, to: 'dave@example.test' }, {}, 20);
     fireEvent.change(screen.getByLabelText('Subject'), { target: { value: 'Fwd: Lunch, for you' } });
-    await waitFor(() => expect(callsOf(invoke, 'drafts.save').length).toBeGreaterThan(0));
-    const saved = callsOf(invoke, 'drafts.save').at(-1)!.message as Record<string, unknown>;
+    await waitFor(() => expect(callsOf('drafts.save').length).toBeGreaterThan(0));
+    const saved = callsOf('drafts.save').at(-1)!.message as Record<string, unknown>;
     expect(saved.forwarded).toEqual([
       { folder: 'INBOX', uid: 4, index: 0, filename: 'menu.pdf' },
       { folder: 'INBOX', uid: 4, index: 1, filename: 'map.png' },

@@ -7,6 +7,7 @@ import { EMPTY_DRAFT, replyDraft } from '../../renderer/features/compose/reply-d
 import { splitAddresses } from '../../renderer/format.js';
 import { testAccount } from '../support/test-account.js';
 import { fakeClient } from './fake-client.js';
+import { queuedItem } from './mail-fixtures.js';
 
 afterEach(cleanup);
 
@@ -21,22 +22,7 @@ describe('compose', () => {
   });
 
   it('sends To, Cc, Bcc, Subject and Message through mail.send', async () => {
-    const { client, invoke } = fakeClient({
-      'mail.send': {
-        ok: true,
-        value: {
-          id: '6f1c4a52-2f0e-4a8e-9d55-0c2b7c1f3a10',
-          accountId: account.id,
-          messageId: '<1@example.test>',
-          subject: 'Hi',
-          recipients: ['bob@example.test'],
-          state: 'scheduled',
-          sendAt: new Date().toISOString(),
-          attempts: 0,
-          sentCopy: 'pending',
-        },
-      },
-    });
+    const { client, invoke } = fakeClient({ 'mail.send': { ok: true, value: queuedItem(account.id) } });
     const onSent = vi.fn();
     render(<Compose client={client} account={account} initial={EMPTY_DRAFT} onQueued={onSent} onDiscard={() => {}} />);
     fireEvent.change(screen.getByLabelText('To'), { target: { value: 'Bob <bob@example.test>' } });

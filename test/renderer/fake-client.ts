@@ -22,5 +22,7 @@ export function fakeClient(replies: Record<string, ScriptedReply>) {
   const emit = (event: string, payload: unknown) => {
     for (const listener of listeners.get(event) ?? []) listener(payload);
   };
-  return { client, invoke, emit, replies };
+  /** The input of every call on that channel, in order. */
+  const callsOf = (channel: string) => invoke.mock.calls.filter(([c]) => c === channel).map(([, input]) => input as Record<string, unknown>);
+  return { client, invoke, emit, replies, callsOf };
 }

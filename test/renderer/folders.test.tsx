@@ -1,35 +1,18 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Folder } from '../../shared/schemas.js';
-import { App } from '../../renderer/App.js';
 import { testAccount } from '../support/test-account.js';
-import { fakeClient } from './fake-client.js';
+import { folder } from './mail-fixtures.js';
+import { renderApp } from './render-app.js';
 
 afterEach(cleanup);
 
 const account = testAccount();
-const folder = (path: string, role: Folder['role'], total: number, unread: number): Folder => ({
-  path,
-  name: path === 'INBOX' ? 'Inbox' : path.split('/').pop()!,
-  role,
-  delimiter: '/',
-  total,
-  unread,
-  selectable: true,
-});
 
 function app() {
-  const fake = fakeClient({
-    'accounts.list': { ok: true, value: [account] },
-    'folders.list': {
-      ok: true,
-      value: [folder('INBOX', 'inbox', 5, 2), folder('Sent', 'sent', 3, 0), folder('Projects/Mua', null, 7, 1)],
-    },
-    'messages.list': { ok: true, value: [] },
+  return renderApp({
+    folders: [folder('INBOX', 'inbox', { total: 5, unread: 2 }), folder('Sent', 'sent', { total: 3 }), folder('Projects/Mua', null, { total: 7, unread: 1 })],
   });
-  render(<App client={fake.client} />);
-  return fake;
 }
 
 describe('the folder list', () => {

@@ -1,10 +1,9 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { MessageSummary } from '../../shared/schemas.js';
-import { App } from '../../renderer/App.js';
 import { testAccount } from '../support/test-account.js';
-import { fakeClient } from './fake-client.js';
+import { summary } from './mail-fixtures.js';
+import { renderApp } from './render-app.js';
 
 /**
  * New-mail notifications in a browser tab: the page's own Web Notification, only once the person
@@ -13,17 +12,7 @@ import { fakeClient } from './fake-client.js';
  * shows its own.
  */
 const account = testAccount();
-const NEWEST: MessageSummary = {
-  uid: 9,
-  from: { name: 'Bob Sender', address: 'bob@example.test' },
-  subject: 'Secret plans for Friday',
-  date: '2026-03-02T12:00:00.000Z',
-  unread: true,
-  size: 100,
-  flagged: false,
-  hasAttachments: false,
-  receivedAt: 9,
-};
+const NEWEST = summary(9, 'Secret plans for Friday', { from: { name: 'Bob Sender', address: 'bob@example.test' }, unread: true });
 
 /** The browser's Notification, recording what the page shows; its permission as a test sets it. */
 class FakeNotification {
@@ -59,14 +48,7 @@ afterEach(() => {
 });
 
 function app(shell: 'web' | 'electron' = 'web') {
-  const fake = fakeClient({
-    'accounts.list': { ok: true, value: [account] },
-    'folders.list': { ok: true, value: [] },
-    'messages.list': { ok: true, value: [NEWEST] },
-    'app.status': { ok: true, value: { secretStorage: { kind: 'keychain' }, shell } },
-  });
-  render(<App client={fake.client} />);
-  return fake;
+  return renderApp({ folders: [], messages: [NEWEST] }, { 'app.status': { ok: true, value: { secretStorage: { kind: 'keychain' }, shell } } });
 }
 
 const arrive = (emit: (event: string, payload: unknown) => void, count = 2) => emit('mail.arrived', { accountId: account.id, folder: 'INBOX', count });

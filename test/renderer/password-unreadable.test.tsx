@@ -1,27 +1,16 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppErrorDto } from '../../shared/errors.js';
-import type { Folder, MessageSummary } from '../../shared/schemas.js';
-import { App } from '../../renderer/App.js';
 import { testAccount } from '../support/test-account.js';
-import { fakeClient } from './fake-client.js';
+import { folder, summary } from './mail-fixtures.js';
+import { renderApp } from './render-app.js';
 
 afterEach(cleanup);
 
 const account = testAccount();
-const inbox: Folder = { path: 'INBOX', name: 'Inbox', role: 'inbox', delimiter: '/', total: 1, unread: 0, selectable: true };
-const message: MessageSummary = {
-  uid: 1,
-  subject: 'Waiting behind the password',
-  from: { name: 'Bob', address: 'bob@example.test' },
-  date: '2026-01-01T10:00:00.000Z',
-  unread: false,
-  size: 100,
-  flagged: false,
-  hasAttachments: false,
-  receivedAt: 1,
-};
+const inbox = folder('INBOX', 'inbox');
+const message = summary(1, 'Waiting behind the password');
 
 /** What main says when the stored password cannot be decrypted (account-service.ts passwordUnreadable). */
 const unreadable: AppErrorDto = {
@@ -35,16 +24,17 @@ const unreadable: AppErrorDto = {
 describe('a stored password that can no longer be decrypted', () => {
   it('opens the password prompt with the plain explanation, and the mailbox loads once the password is saved', async () => {
     let kept = false;
-    const fake = fakeClient({
-      'accounts.list': { ok: true, value: [account] },
-      'folders.list': () => (kept ? { ok: true, value: [inbox] } : { ok: false, error: unreadable }),
-      'messages.list': () => (kept ? { ok: true, value: [message] } : { ok: false, error: unreadable }),
-      'accounts.setPassword': () => {
-        kept = true;
-        return { ok: true, value: { saved: true } };
+    const fake = renderApp(
+      {},
+      {
+        'folders.list': () => (kept ? { ok: true, value: [inbox] } : { ok: false, error: unreadable }),
+        'messages.list': () => (kept ? { ok: true, value: [message] } : { ok: false, error: unreadable }),
+        'accounts.setPassword': () => {
+          kept = true;
+          return { ok: true, value: { saved: true } };
+        },
       },
-    });
-    render(<App client={fake.client} />);
+    );
 
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('can no longer be read: it was encrypted with a key this computer no longer has');

@@ -1,37 +1,14 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Folder, MessageSummary } from '../../shared/schemas.js';
-import { App, SEARCH_DELAY_MS } from '../../renderer/App.js';
+import { SEARCH_DELAY_MS } from '../../renderer/features/mailbox/use-search.js';
 import { testAccount } from '../support/test-account.js';
-import { fakeClient } from './fake-client.js';
+import { detail, folder, summary } from './mail-fixtures.js';
+import { messageList, renderApp } from './render-app.js';
 
 afterEach(cleanup);
 
 const account = testAccount();
-const folder = (path: string, role: Folder['role']): Folder => ({
-  path,
-  name: path === 'INBOX' ? 'Inbox' : path.split('/').pop()!,
-  role,
-  delimiter: '/',
-  total: 2,
-  unread: 0,
-  selectable: true,
-});
-
-const summary = (uid: number, subject: string, more: Partial<MessageSummary> = {}): MessageSummary => ({
-  uid,
-  from: { name: 'Bob', address: 'bob@example.test' },
-  subject,
-  date: '2026-03-02T12:00:00.000Z',
-  unread: false,
-  size: 900,
-  flagged: false,
-  hasAttachments: false,
-  receivedAt: 0,
-  ...more,
-});
-
 const INBOX = [summary(8, 'Weekly report'), summary(7, 'Holiday plans')];
 const FOUND = [
   { ...summary(31, 'Re: Lunch on Friday?'), folder: 'Sent' },
@@ -39,26 +16,23 @@ const FOUND = [
 ];
 
 function app() {
-  const fake = fakeClient({
-    'accounts.list': { ok: true, value: [account] },
-    'folders.list': { ok: true, value: [folder('INBOX', 'inbox'), folder('Sent', 'sent'), folder('Projects/Mua', null)] },
-    'messages.list': { ok: true, value: INBOX },
-    'messages.search': ({ query }: { query: string }) => ({
-      ok: true,
-      value: { messages: FOUND.filter((m) => m.subject.toLowerCase().includes(query.toLowerCase())), serverChecked: false },
-    }),
-    'message.open': ({ uid, folder: path }: { uid: number; folder: string }) => {
-      const m = FOUND.find((f) => f.uid === uid && f.folder === path) ?? INBOX.find((i) => i.uid === uid)!;
-      return { ok: true, value: { ...m, to: [], cc: [], replyTo: [], references: [], text: `Text of ${m.subject}`, attachments: [] } };
+  return renderApp(
+    { folders: [folder('INBOX', 'inbox'), folder('Sent', 'sent'), folder('Projects/Mua', null)], messages: INBOX },
+    {
+      'messages.search': ({ query }: { query: string }) => ({
+        ok: true,
+        value: { messages: FOUND.filter((m) => m.subject.toLowerCase().includes(query.toLowerCase())), serverChecked: false },
+      }),
+      'message.open': ({ uid, folder: path }: { uid: number; folder: string }) => ({
+        ok: true,
+        value: detail(FOUND.find((f) => f.uid === uid && f.folder === path) ?? INBOX.find((i) => i.uid === uid)!),
+      }),
     },
-  });
-  render(<App client={fake.client} />);
-  return fake;
+  );
 }
 
 const box = () => screen.getByRole('searchbox', { name: 'Search' });
-const rows = () => within(screen.getByRole('list', { name: 'Messages' })).getAllByRole('button');
-const searches = (invoke: ReturnType<typeof fakeClient>['invoke']) => invoke.mock.calls.filter(([channel]) => channel === 'messages.search');
+const rows = () => within(messageList()).getAllByRole('button');
 
 async function folderShown() {
   await waitFor(() => expect(rows().map((r) => r.textContent)).toEqual([expect.stringContaining('Weekly report'), expect.stringContaining('Holiday plans')]));
@@ -76,15 +50,15 @@ describe('the search box', () => {
   });
 
   it('asks messages.search for the account, all folders, once typing pauses, and lists what it finds with their folders', async () => {
-    const { invoke } = app();
+    const { callsOf } = app();
     await folderShown();
     fireEvent.change(box(), { target: { value: 'l' } });
     fireEvent.change(box(), { target: { value: 'lu' } });
     fireEvent.change(box(), { target: { value: 'lunch' } });
-    expect(searches(invoke)).toHaveLength(0);
+    expect(callsOf('messages.search')).toHaveLength(0);
     await waitFor(() => expect(rows().map((r) => r.textContent)).toEqual([expect.stringContaining('Re: Lunch on Friday?'), expect.stringContaining('Lunch menu')]));
     // One request for what was typed, not one per keystroke; no folder: every folder of the account.
-    expect(searches(invoke)).toEqual([['messages.search', { accountId: account.id, query: 'lunch', limit: 100 }]]);
+    expect(callsOf('messages.search')).toEqual([{ accountId: account.id, query: 'lunch', limit: 100 }]);
     // Each result says which folder it is in, by the folder's name.
     expect(screen.getByRole('button', { name: /Re: Lunch on Friday\?.*, in Sent$/ })).toBeTruthy();
     expect(screen.getByRole('button', { name: /Lunch menu.*, has attachment, in Mua$/ })).toBeTruthy();
@@ -92,12 +66,12 @@ describe('the search box', () => {
   });
 
   it('waits about 150 ms after the last key', async () => {
-    const { invoke } = app();
+    const { callsOf } = app();
     await folderShown();
     fireEvent.change(box(), { target: { value: 'lunch' } });
     await new Promise((resolve) => setTimeout(resolve, SEARCH_DELAY_MS - 60));
-    expect(searches(invoke)).toHaveLength(0);
-    await waitFor(() => expect(searches(invoke)).toHaveLength(1));
+    expect(callsOf('messages.search')).toHaveLength(0);
+    await waitFor(() => expect(callsOf('messages.search')).toHaveLength(1));
   });
 
   it('says so when nothing is found', async () => {
@@ -138,12 +112,12 @@ describe('the search box', () => {
   });
 
   it('asks again when the store changes under the results', async () => {
-    const { invoke, emit } = app();
+    const { callsOf, emit } = app();
     await folderShown();
     fireEvent.change(box(), { target: { value: 'lunch' } });
-    await waitFor(() => expect(searches(invoke)).toHaveLength(1));
+    await waitFor(() => expect(callsOf('messages.search')).toHaveLength(1));
     emit('messages.changed', { accountId: account.id, folder: 'Sent' });
-    await waitFor(() => expect(searches(invoke)).toHaveLength(2));
+    await waitFor(() => expect(callsOf('messages.search')).toHaveLength(2));
   });
 
   it('is emptied when another folder is chosen', async () => {

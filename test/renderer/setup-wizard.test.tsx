@@ -7,6 +7,7 @@ import type { DiscoveredServer, DiscoveryResult, ServerCheck } from '../../share
 import { SetupWizard } from '../../renderer/features/accounts/SetupWizard.js';
 import { testAccount } from '../support/test-account.js';
 import { fakeClient, type ScriptedReply } from './fake-client.js';
+import { fill, valueOf } from './form.js';
 
 afterEach(cleanup);
 
@@ -38,14 +39,6 @@ function result(more: Partial<DiscoveryResult> = {}): DiscoveryResult {
     verification: { incoming: [ok(IMAP)], outgoing: [ok(SMTP)] },
     ...more,
   };
-}
-
-function fill(label: string, value: string) {
-  fireEvent.change(screen.getByLabelText(label), { target: { value } });
-}
-
-function value(label: string): string {
-  return (screen.getByLabelText(label) as HTMLInputElement).value;
 }
 
 /** Renders the wizard, types the first step and presses Continue. */
@@ -93,7 +86,7 @@ describe('the setup wizard’s first step', () => {
     fill('Email address', 'alice@example.test');
     fireEvent.click(screen.getByRole('button', { name: 'Set up manually' }));
     expect(screen.getByRole('heading', { name: 'Add account' })).toBeTruthy();
-    expect([value('Name'), value('Email address'), value('IMAP server'), value('SMTP server')]).toEqual(['Alice', 'alice@example.test', '', '']);
+    expect([valueOf('Name'), valueOf('Email address'), valueOf('IMAP server'), valueOf('SMTP server')]).toEqual(['Alice', 'alice@example.test', '', '']);
     expect(screen.getByLabelText('Incoming protocol')).toBeTruthy();
   });
 });
@@ -106,10 +99,10 @@ describe('the review of found settings', () => {
   it('prefills the form with what was found, says where from and what worked, and saves it', async () => {
     const { invoke, onSaved } = start({ 'accounts.discover': { ok: true, value: result() } });
     await screen.findByRole('heading', { name: 'Review your settings' });
-    expect([value('IMAP server'), value('IMAP port'), value('IMAP security')]).toEqual(['imap.example.test', '993', 'tls']);
-    expect([value('SMTP server'), value('SMTP port'), value('SMTP security')]).toEqual(['smtp.example.test', '587', 'starttls']);
-    expect(value('User name')).toBe('alice');
-    expect([value('Name'), value('Email address'), value('Password')]).toEqual(['Alice', 'alice@example.test', 'pw']);
+    expect([valueOf('IMAP server'), valueOf('IMAP port'), valueOf('IMAP security')]).toEqual(['imap.example.test', '993', 'tls']);
+    expect([valueOf('SMTP server'), valueOf('SMTP port'), valueOf('SMTP security')]).toEqual(['smtp.example.test', '587', 'starttls']);
+    expect(valueOf('User name')).toBe('alice');
+    expect([valueOf('Name'), valueOf('Email address'), valueOf('Password')]).toEqual(['Alice', 'alice@example.test', 'pw']);
     const found = screen.getByRole('region', { name: 'What was found' });
     expect(found.textContent).toContain('Found settings for Example Mail in the Thunderbird ISPDB (https://ispdb.test/v1.1/example.test)');
     const rows = within(screen.getByRole('list', { name: 'Servers found' })).getAllByRole('listitem').map((li) => li.textContent);
@@ -137,7 +130,7 @@ describe('the review of found settings', () => {
       'accounts.discover': { ok: true, value: result({ incoming: [{ ...IMAP, username: 'alice@example.test' }], outgoing: [{ ...SMTP, username: 'alice@example.test' }] }) },
     });
     await screen.findByRole('heading', { name: 'Review your settings' });
-    expect(value('User name')).toBe('');
+    expect(valueOf('User name')).toBe('');
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(onSaved).toHaveBeenCalled());
     expect(invoke.mock.calls.find(([channel]) => channel === 'accounts.add')?.[1]).not.toHaveProperty('username');
@@ -149,10 +142,10 @@ describe('the review of found settings', () => {
       'accounts.discover': { ok: true, value: result({ incoming: [pop3], verification: { incoming: [ok(pop3)], outgoing: [ok(SMTP)] } }) },
     });
     await screen.findByRole('heading', { name: 'Review your settings' });
-    expect(value('Incoming protocol')).toBe('pop3');
-    expect([value('POP3 server'), value('POP3 port'), value('POP3 security')]).toEqual(['pop.example.test', '995', 'tls']);
+    expect(valueOf('Incoming protocol')).toBe('pop3');
+    expect([valueOf('POP3 server'), valueOf('POP3 port'), valueOf('POP3 security')]).toEqual(['pop.example.test', '995', 'tls']);
     expect((screen.getByRole('checkbox', { name: 'Leave messages on server' }) as HTMLInputElement).checked).toBe(true);
-    expect(value('Delete from server after (days)')).toBe('14');
+    expect(valueOf('Delete from server after (days)')).toBe('14');
     expect(screen.getAllByRole('note').map((n) => n.textContent)).toContain('The provider suggests leaving messages on the server for 14 days.');
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(onSaved).toHaveBeenCalled());
@@ -172,7 +165,7 @@ describe('the review of found settings', () => {
       'accounts.discover': { ok: true, value: result({ incoming: [plain, IMAP], verification: { incoming: [failed(plain, notFound), ok(IMAP)], outgoing: [ok(SMTP)] } }) },
     });
     await screen.findByRole('heading', { name: 'Review your settings' });
-    expect(value('IMAP server')).toBe('imap.example.test');
+    expect(valueOf('IMAP server')).toBe('imap.example.test');
     // A later server that worked makes the earlier failure no cause for alarm.
     expect(screen.queryByRole('alert')).toBeNull();
   });
@@ -182,7 +175,7 @@ describe('the review of found settings', () => {
     await screen.findByRole('heading', { name: 'Review your settings' });
     fireEvent.click(screen.getByRole('button', { name: 'Set up manually' }));
     expect(screen.getByRole('heading', { name: 'Add account' })).toBeTruthy();
-    expect([value('Name'), value('Password'), value('IMAP server'), value('SMTP server')]).toEqual(['Alice', 'pw', '', '']);
+    expect([valueOf('Name'), valueOf('Password'), valueOf('IMAP server'), valueOf('SMTP server')]).toEqual(['Alice', 'pw', '', '']);
   });
 });
 
@@ -195,8 +188,8 @@ describe('the setup wizard’s errors', () => {
     expect(screen.getByText('Places asked')).toBeTruthy();
     expect(screen.queryByLabelText('IMAP server')).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Set up manually' }));
-    expect(value('IMAP server')).toBe('');
-    expect(value('Email address')).toBe('alice@example.test');
+    expect(valueOf('IMAP server')).toBe('');
+    expect(valueOf('Email address')).toBe('alice@example.test');
   });
 
   it('shows a refused lookup in an alert on the first step', async () => {
@@ -220,7 +213,7 @@ describe('the setup wizard’s errors', () => {
     expect(alert.textContent).toContain('Server said: NO [AUTHENTICATIONFAILED] Authentication failed.');
     expect(alert.textContent).toContain('Server said: 535 5.7.8');
     // The settings are still there to correct.
-    expect(value('IMAP server')).toBe('imap.example.test');
+    expect(valueOf('IMAP server')).toBe('imap.example.test');
     expect(within(screen.getByRole('list', { name: 'Servers found' })).getAllByRole('listitem')[0]!.textContent).toContain('login failed');
   });
 
@@ -420,7 +413,7 @@ describe('an SMTP login name of its own', () => {
       'accounts.verify': { ok: true, value: { incoming: ok(IMAP), outgoing: ok(SMTP) } },
     });
     await screen.findByRole('heading', { name: 'Review your settings' });
-    expect([value('User name'), value('SMTP user name')]).toEqual(['alice', 'alice-send']);
+    expect([valueOf('User name'), valueOf('SMTP user name')]).toEqual(['alice', 'alice-send']);
     fireEvent.click(screen.getByRole('button', { name: 'Check again' }));
     await screen.findByRole('list', { name: 'Checked again' });
     expect(invoke).toHaveBeenCalledWith(
@@ -435,7 +428,7 @@ describe('an SMTP login name of its own', () => {
   it('is left empty (the incoming login) where the provider names the same one', async () => {
     start({ 'accounts.discover': { ok: true, value: result() } });
     await screen.findByRole('heading', { name: 'Review your settings' });
-    expect(value('SMTP user name')).toBe('');
+    expect(valueOf('SMTP user name')).toBe('');
     expect((screen.getByLabelText('SMTP user name') as HTMLInputElement).placeholder).toBe('alice');
   });
 });

@@ -1,61 +1,41 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Folder, MessageDetail, MessageSummary } from '../../shared/schemas.js';
-import { App } from '../../renderer/App.js';
 import { isTyping, shortcutFor } from '../../renderer/features/shortcuts/shortcuts.js';
 import { testAccount } from '../support/test-account.js';
-import { fakeClient } from './fake-client.js';
+import { folder, opensListed, summary } from './mail-fixtures.js';
+import { messageList, reader, renderApp } from './render-app.js';
 
 afterEach(cleanup);
 beforeEach(() => localStorage.clear());
 
 const account = testAccount();
 // With a Trash, Delete moves there (and offers Undo); without one it would ask first (delete for good).
-const FOLDERS: Folder[] = [
-  { path: 'INBOX', name: 'Inbox', role: 'inbox', delimiter: '/', total: 3, unread: 1, selectable: true },
-  { path: 'Trash', name: 'Trash', role: 'trash', delimiter: '/', total: 0, unread: 0, selectable: true },
-];
-const summary = (uid: number, subject: string, more: Partial<MessageSummary> = {}): MessageSummary => ({
-  uid,
-  messageId: `<m${uid}@example.test>`,
-  from: { name: 'Bob', address: 'bob@example.test' },
-  subject,
-  date: '2026-03-02T12:00:00.000Z',
-  unread: false,
-  size: 1200,
-  flagged: false,
-  hasAttachments: false,
-  receivedAt: uid,
-  ...more,
-});
+const FOLDERS = [folder('INBOX', 'inbox'), folder('Trash', 'trash')];
 const INBOX = [summary(3, 'Third'), summary(2, 'Second', { unread: true }), summary(1, 'First')];
-const detail = (m: MessageSummary): MessageDetail => ({
-  ...m,
-  to: [{ name: 'Alice', address: account.email }, { name: 'Carol', address: 'carol@example.test' }],
+/** Sent to the account's own address and Carol, copied to Dave: a reply to all goes to everyone but oneself. */
+const RECIPIENTS = {
+  to: [
+    { name: 'Alice', address: account.email },
+    { name: 'Carol', address: 'carol@example.test' },
+  ],
   cc: [{ name: 'Dave', address: 'dave@example.test' }],
-  replyTo: [],
-  references: ['<root@example.test>'],
-  text: `About ${m.subject}`,
-  attachments: [],
-});
+};
 
 function app() {
-  const fake = fakeClient({
-    'accounts.list': { ok: true, value: [account] },
-    'folders.list': { ok: true, value: FOLDERS },
-    'messages.list': { ok: true, value: INBOX },
-    'message.open': ({ uid }: { uid: number }) => ({ ok: true, value: detail({ ...INBOX.find((m) => m.uid === uid)!, unread: false }) }),
-    'messages.setFlags': { ok: true, value: { actionId: 1 } },
-    'messages.delete': { ok: true, value: { actionId: 2 } },
-  });
-  render(<App client={fake.client} />);
-  return fake;
+  return renderApp(
+    { folders: FOLDERS, messages: INBOX },
+    {
+      'message.open': opensListed(() => INBOX, RECIPIENTS),
+      'messages.setFlags': { ok: true, value: { actionId: 1 } },
+      'messages.delete': { ok: true, value: { actionId: 2 } },
+    },
+  );
 }
 
 const press = (key: string, target: Element = document.body) => fireEvent.keyDown(target, { key });
-const heading = () => within(screen.getByRole('article', { name: 'Message' })).getByRole('heading');
-const listButton = (name: string) => within(screen.getByRole('list', { name: 'Messages' })).getByRole('button', { name: new RegExp(name) });
+const heading = () => within(reader()).getByRole('heading');
+const listButton = (name: string) => within(messageList()).getByRole('button', { name: new RegExp(name) });
 
 async function ready() {
   await waitFor(() => listButton('Third'));

@@ -1,32 +1,23 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Reply } from '../../shared/contract.js';
 import type { AppErrorDto } from '../../shared/errors.js';
-import type { Folder } from '../../shared/schemas.js';
-import { App } from '../../renderer/App.js';
 import { testAccount } from '../support/test-account.js';
-import { fakeClient } from './fake-client.js';
+import { folder } from './mail-fixtures.js';
+import { renderApp } from './render-app.js';
 
 /** What the mailbox says about its syncing (progress while it works, an alert a person can act on when it fails), and that every failed request is an alert. */
 afterEach(cleanup);
 
 const account = testAccount();
-const FOLDERS: Folder[] = [
-  { path: 'INBOX', name: 'Inbox', role: 'inbox', delimiter: '/', total: 1, unread: 0, selectable: true },
-  { path: 'Sent', name: 'Sent', role: 'sent', delimiter: '/', total: 1, unread: 0, selectable: true },
-];
+const FOLDERS = [folder('INBOX', 'inbox'), folder('Sent', 'sent')];
 const REFUSED = { code: 'CONNECTION_REFUSED', message: 'The server refused the connection. Check the server name and port, or try again later.' } as const;
 
+/** The app with a Refresh (folder.sync) that answers only when the test says. */
 function app() {
   let answerSync: (reply: Reply<unknown>) => void = () => {};
-  const fake = fakeClient({
-    'accounts.list': { ok: true, value: [account] },
-    'folders.list': { ok: true, value: FOLDERS },
-    'messages.list': { ok: true, value: [] },
-    'folder.sync': () => new Promise<Reply<unknown>>((resolve) => (answerSync = resolve)) as never,
-  });
-  render(<App client={fake.client} />);
+  const fake = renderApp({ folders: FOLDERS }, { 'folder.sync': () => new Promise<Reply<unknown>>((resolve) => (answerSync = resolve)) as never });
   return { ...fake, answerSync: (reply: Reply<unknown>) => answerSync(reply) };
 }
 
@@ -93,13 +84,8 @@ describe('Refresh', () => {
 describe('every request of the mailbox that fails', () => {
   const failing = (channel: string) => {
     const error: AppErrorDto = { code: 'CONNECTION_LOST', message: `The connection was lost while asking ${channel}. Check your network and try again.` };
-    const fake = fakeClient({
-      'accounts.list': { ok: true, value: [account] },
-      'folders.list': channel === 'folders.list' ? { ok: false, error } : { ok: true, value: FOLDERS },
-      'messages.list': channel === 'messages.list' ? { ok: false, error } : { ok: true, value: [] },
-      'messages.search': { ok: false, error },
-    });
-    render(<App client={fake.client} />);
+    const fails = { ok: false, error } as const;
+    renderApp({ folders: FOLDERS }, { [channel]: fails, 'messages.search': fails });
     return error;
   };
 

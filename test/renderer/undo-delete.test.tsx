@@ -1,12 +1,11 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Reply } from '../../shared/contract.js';
-import type { Folder, MessageDetail, MessageSummary } from '../../shared/schemas.js';
-import { App } from '../../renderer/App.js';
 import { UNDO_SECONDS } from '../../renderer/features/mailbox/removal-undo.js';
 import { testAccount } from '../support/test-account.js';
-import { fakeClient } from './fake-client.js';
+import { folder, opensListed, summary } from './mail-fixtures.js';
+import { messageList, openMessage, reader, renderApp } from './render-app.js';
 
 afterEach(() => {
   cleanup();
@@ -15,45 +14,23 @@ afterEach(() => {
 beforeEach(() => localStorage.clear());
 
 const account = testAccount();
-const folder = (path: string, role: Folder['role']): Folder => ({ path, name: path === 'INBOX' ? 'Inbox' : path, role, delimiter: '/', total: 3, unread: 0, selectable: true });
 const FOLDERS = [folder('INBOX', 'inbox'), folder('Sent', 'sent'), folder('Trash', 'trash')];
-const summary = (uid: number, subject: string): MessageSummary => ({
-  uid,
-  from: { name: 'Bob', address: 'bob@example.test' },
-  subject,
-  date: '2026-03-02T12:00:00.000Z',
-  unread: false,
-  size: 1200,
-  flagged: false,
-  hasAttachments: false,
-  receivedAt: uid,
-});
-const detail = (m: MessageSummary): MessageDetail => ({ ...m, to: [], cc: [], replyTo: [], references: [], text: `About ${m.subject}`, attachments: [] });
 const MESSAGES = [summary(3, 'Lunch'), summary(2, 'Dinner'), summary(1, 'Breakfast')];
 
 function app({ folders = FOLDERS, undo = { ok: true, value: { undone: true, actionId: 40 } } as Reply<unknown> } = {}) {
   let deletes = 0;
-  const fake = fakeClient({
-    'accounts.list': { ok: true, value: [account] },
-    'folders.list': { ok: true, value: folders },
-    'messages.list': { ok: true, value: MESSAGES },
-    'message.open': ({ uid }: { uid: number }) => ({ ok: true, value: detail(MESSAGES.find((m) => m.uid === uid)!) }),
-    'messages.delete': () => ({ ok: true, value: { actionId: 20 + deletes++ } }),
-    'messages.move': { ok: true, value: { actionId: 30 } },
-    'messages.undo': undo,
-  });
-  render(<App client={fake.client} />);
-  return fake;
+  return renderApp(
+    { folders, messages: MESSAGES },
+    {
+      'message.open': opensListed(() => MESSAGES),
+      'messages.delete': () => ({ ok: true, value: { actionId: 20 + deletes++ } }),
+      'messages.move': { ok: true, value: { actionId: 30 } },
+      'messages.undo': undo,
+    },
+  );
 }
 
-const list = () => screen.getByRole('list', { name: 'Messages' });
-const reader = () => screen.getByRole('article', { name: 'Message' });
 const undoButton = () => screen.queryByRole('button', { name: 'Undo' });
-
-async function openMessage(subject: string) {
-  fireEvent.click(await waitFor(() => within(list()).getByRole('button', { name: new RegExp(subject) })));
-  await waitFor(() => expect(within(reader()).getByRole('heading').textContent).toBe(subject));
-}
 
 async function chooseFolder(name: string) {
   const nav = await screen.findByRole('navigation', { name: 'Folders' });
@@ -94,7 +71,7 @@ describe('Undo after Delete', () => {
     fireEvent.click(undoButton()!);
     await waitFor(() => expect(invoke).toHaveBeenCalledWith('messages.undo', { accountId: account.id, actionId: 30 }));
 
-    const [, second, third] = within(list()).getAllByRole('button');
+    const [, second, third] = within(messageList()).getAllByRole('button');
     fireEvent.click(second!);
     fireEvent.click(third!, { ctrlKey: true });
     fireEvent.click(within(await screen.findByRole('toolbar', { name: 'Selected messages' })).getByRole('button', { name: 'Delete' }));
@@ -113,7 +90,7 @@ describe('Undo after Delete', () => {
   });
 
   it('is for the latest Delete: a second one takes the status, and Undo undoes that one only', async () => {
-    const { invoke } = app();
+    const { invoke, callsOf } = app();
     await openMessage('Lunch');
     fireEvent.click(within(reader()).getByRole('button', { name: 'Delete' }));
     await waitFor(() => expect(undoButton()).not.toBeNull());
@@ -123,13 +100,13 @@ describe('Undo after Delete', () => {
     await waitFor(() => expect(screen.getAllByRole('button', { name: 'Undo' })).toHaveLength(1));
     fireEvent.click(undoButton()!);
     await waitFor(() => expect(invoke).toHaveBeenCalledWith('messages.undo', { accountId: account.id, actionId: 21 }));
-    expect(invoke.mock.calls.filter(([channel]) => channel === 'messages.undo')).toHaveLength(1);
+    expect(callsOf('messages.undo')).toHaveLength(1);
   });
 });
 
 describe('Delete inside Trash', () => {
   it('asks before deleting for good, and Cancel deletes nothing', async () => {
-    const { invoke } = app();
+    const { callsOf } = app();
     await chooseFolder('Trash');
     await openMessage('Lunch');
     fireEvent.click(within(reader()).getByRole('button', { name: 'Delete' }));
@@ -138,7 +115,7 @@ describe('Delete inside Trash', () => {
     expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Cancel' }));
     fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect(screen.queryByRole('alertdialog')).toBeNull();
-    expect(invoke.mock.calls.some(([channel]) => channel === 'messages.delete')).toBe(false);
+    expect(callsOf('messages.delete')).toEqual([]);
     expect(within(reader()).getByRole('heading').textContent).toBe('Lunch');
   });
 
@@ -154,12 +131,12 @@ describe('Delete inside Trash', () => {
   });
 
   it('asks for the Delete key too, and Escape cancels; in an account without Trash every delete asks', async () => {
-    const { invoke } = app({ folders: [folder('INBOX', 'inbox'), folder('Sent', 'sent')] });
+    const { callsOf } = app({ folders: [folder('INBOX', 'inbox'), folder('Sent', 'sent')] });
     await openMessage('Lunch');
     fireEvent.keyDown(document.body, { key: 'Delete' });
     const dialog = await screen.findByRole('alertdialog', { name: 'Delete for good?' });
     fireEvent.keyDown(dialog, { key: 'Escape' });
     expect(screen.queryByRole('alertdialog')).toBeNull();
-    expect(invoke.mock.calls.some(([channel]) => channel === 'messages.delete')).toBe(false);
+    expect(callsOf('messages.delete')).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import type { Account, IncomingProtocol, Pop3Security, Security, SmtpSecurity } 
 import { ErrorAlert } from '../../components/ErrorAlert.js';
 import { CheckboxField, Field, SelectField } from '../../components/Field.js';
 import { accountSettingsOf, EMPTY_ACCOUNT_FORM, type AccountFormValues } from './account-form-values.js';
+import { NameEmailPasswordFields } from './NameEmailPasswordFields.js';
 import { defaultPort, isDefaultPort } from './default-ports.js';
 
 type Props = {
@@ -93,24 +94,7 @@ export function AccountForm({ client, onSaved, onCancel, initial, title = 'Add a
     <form className="account-form" aria-label="Account settings" onSubmit={submit}>
       <h2>{title}</h2>
       {typeof children === 'function' ? children(values) : children}
-      <Field label="Name" {...text('name')} autoComplete="name" required />
-      <Field
-        label="Email address"
-        type="email"
-        {...text('email')}
-        autoComplete="email"
-        required
-      />
-      {editing ? null : (
-        <Field
-          ref={passwordField}
-          label="Password"
-          type="password"
-          {...text('password')}
-          autoComplete="current-password"
-          aria-required={!passwordOptional}
-        />
-      )}
+      <NameEmailPasswordFields values={values} onChange={set} withoutPassword={editing !== undefined} passwordRef={passwordField} passwordRequired={!passwordOptional} />
       <Field
         label="User name"
         {...text('username')}

@@ -3,8 +3,8 @@ import type { ContractClient, Reply } from '../../../shared/contract.js';
 import type { AppErrorDto } from '../../../shared/errors.js';
 import type { Account, DiscoveryAttempt, DiscoveryResult, ServerCheck } from '../../../shared/schemas.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { Field } from '../../components/Field.js';
 import { AccountForm } from './AccountForm.js';
+import { NameEmailPasswordFields, type NameEmailPassword } from './NameEmailPasswordFields.js';
 import { accountSettingsOf, loginNamesOf, type AccountFormValues } from './account-form-values.js';
 import {
   checkOf,
@@ -61,9 +61,8 @@ type Recheck = { checking: true } | { checks: ServerCheck[] } | { error: AppErro
  */
 export function SetupWizard({ client, onSaved, onCancel }: Props) {
   const [step, setStep] = useState<Step>({ kind: 'start' });
-  const [name, setName] = useState('');
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
+  const [typed, setTyped] = useState<NameEmailPassword>({ name: '', email: '', password: '' });
+  const { email, password } = typed;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppErrorDto>();
   const [nothingFound, setNothingFound] = useState<DiscoveryAttempt[]>();
@@ -179,8 +178,6 @@ export function SetupWizard({ client, onSaved, onCancel }: Props) {
     onSaved(latestAccount);
   }
 
-  const typed = { name, email, password };
-
   if (step.kind === 'manual') {
     return <AccountForm key="manual" client={client} initial={typed} onSaved={(a) => void saved(a)} onCancel={onCancel} />;
   }
@@ -249,15 +246,7 @@ export function SetupWizard({ client, onSaved, onCancel }: Props) {
         Enter your address and password: the server settings are looked up for you. If your provider has you sign in with the
         browser, you may leave the password empty.
       </p>
-      <Field label="Name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" required />
-      <Field label="Email address" type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="email" required />
-      <Field
-        label="Password"
-        type="password"
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-        autoComplete="current-password"
-      />
+      <NameEmailPasswordFields values={typed} onChange={(field, value) => setTyped((now) => ({ ...now, [field]: value }))} />
       {busy ? (
         <p role="status" className="discovery-progress">
           Looking up the settings for {domainOf(email)}

@@ -96,7 +96,8 @@ describe('attachments in the reader', () => {
     reader({ 'attachments.save': { ok: true, value: { result: 'download', fileName: 'invoice.pdf' } } });
     fireEvent.click(screen.getByRole('button', { name: 'Save invoice.pdf' }));
     await waitFor(() => expect(clicked).toEqual([{ href: `/attachment/${KEY}/1`, download: 'invoice.pdf' }]));
-    expect(attachments().textContent).toContain('Downloading “invoice.pdf”.');
+    // The notice is set as the link is clicked, and drawn on React's next render: waited for, not raced.
+    await waitFor(() => expect(attachments().textContent).toContain('Downloading “invoice.pdf”.'));
     // The link was only a means: nothing is left in the page.
     expect(document.querySelectorAll('a[download]')).toHaveLength(0);
   });
