@@ -29,9 +29,8 @@ export class Pop3Incoming implements IncomingMail {
   private readonly checked = new Map<string, number>();
 
   constructor(private readonly options: Pop3IncomingOptions) {
-    const { store, bodiesDir, threads, credentials, emit } = options;
-    this.mail = new Pop3Mail({ store, bodiesDir, threads, credentials, emit, checkIntervalMs: options.checkIntervalMs, clientOptions: options.clientOptions });
-    this.local = new LocalActions({ store, bodiesDir, threads, emit });
+    this.mail = new Pop3Mail(options);
+    this.local = new LocalActions(options);
   }
 
   capabilities(): AccountCapabilities {
