@@ -20,7 +20,6 @@ import { EventBus } from './contract/event-bus.js';
 import { createInProcessClient } from './contract/in-process-client.js';
 import type { HandlerTable } from './contract/handler-table.js';
 import { join } from 'node:path';
-import { appendSentCopy } from './imap/append-sent-copy.js';
 import { pop3CredentialsOf, pop3SettingsOf } from './pop3/pop3-account.js';
 import { verifyPop3 } from './pop3/verify-pop3.js';
 import { MessageStore } from './store/message-store.js';
@@ -30,10 +29,6 @@ import { toSummary } from './sync/message-summary.js';
 import { searchMail } from './sync/search-mail.js';
 import { openThread, threadList } from './sync/threads.js';
 import { ThreadIndex } from './store/threading.js';
-import { createFolder } from './imap/create-folder.js';
-import { deleteFolder } from './imap/delete-folder.js';
-import { renameFolder } from './imap/rename-folder.js';
-import { subscribeFolder, unsubscribeFolder } from './imap/subscribe-folder.js';
 import { Outbox, type OutboxOptions } from './outbox/outbox.js';
 import { PooledSmtpSender } from './smtp/pooled-sender.js';
 import { smtpError } from './smtp/smtp-errors.js';
@@ -59,7 +54,7 @@ export type ServiceOptions = {
   storeWriterScript?: URL;
   sync?: Pick<
     MailSyncOptions,
-    'features' | 'idle' | 'pollIntervalMs' | 'staleAfterMs' | 'firstBatch' | 'batchSize' | 'actionRetry' | 'prefetchDays' | 'prefetchLimits' | 'syncAllFolders' | 'pop3'
+    'features' | 'idle' | 'pollIntervalMs' | 'inboxPollMs' | 'staleAfterMs' | 'firstBatch' | 'batchSize' | 'actionRetry' | 'prefetchDays' | 'prefetchLimits' | 'syncAllFolders' | 'pop3'
   >;
   /** Overrides for the outbox's timing (tests shorten the undo window and the retry delays). */
   outbox?: Pick<OutboxOptions, 'undoDelayMs' | 'retry' | 'fault'>;
@@ -137,11 +132,8 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
     send: (account, password, submission) =>
       oauthTokens.withAccessToken(account, password, (secret) => sender.send(account, secret, submission), (error) => smtpError(error, account.smtp.host, account.smtp.port)),
     preflight: (account, size) => sender.limits.checkMessageSize(account, size),
-    // Through the account's session: filing a copy never opens a third connection.
-    fileSentCopy: async (account, _password, raw) =>
-      incomingOf(account) === 'pop3'
-        ? mail.pop3.file(account.id, 'sent', raw).then(() => undefined)
-        : (await mail.session(account.id)).session.run((client) => appendSentCopy(client, raw)),
+    // In the account's Sent: on its server (through its session: never a third connection), or local for POP3.
+    fileSentCopy: async (account, _password, raw) => void (await mail.keep(account.id, 'sent', raw)),
     undoDelayMs: undoDelayFrom(settingsFile),
     ...outboxOptions,
     onChange: (change) => bus.emit('outbox.changed', change),
@@ -156,7 +148,6 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
   const keptSources: KeptSources = (accountId, folder, uid) => mail.keptSource(accountId, folder, uid);
   const drafts = new Drafts({
     mail,
-    store,
     sources: keptSources,
     account: (accountId) => {
       const account = accountSettings.get(accountId);
@@ -254,6 +245,11 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
       return account;
     },
 
+    'accounts.capabilities': async ({ accountId }) => {
+      if (!accountSettings.get(accountId)) throw new AppError('NOT_FOUND', { message: 'That account no longer exists.' });
+      return mail.capabilities(accountId);
+    },
+
     'folders.list': async ({ accountId }) => mail.folders(accountId),
 
     'messages.list': async ({ accountId, folder, limit, before, threads: threaded, sort }) => {
@@ -298,23 +294,17 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
 
     'compose.takeRequested': async () => ({ requests: takeComposeRequests?.() ?? [] }),
 
-    'folders.create': async ({ accountId, parent, name }) => mail.folderCommand(accountId, (client) => createFolder(client, parent, name)),
+    'folders.create': async ({ accountId, parent, name }) => mail.changeFolder(accountId, { kind: 'create', parent, name }),
 
-    'folders.rename': async ({ accountId, path, name }) => {
-      const renamed = await mail.folderCommand(accountId, (client) => renameFolder(client, path, name), (result) => {
-        const delimiter = store.folderByPath(accountId, path)?.delimiter ?? null;
-        store.renameFolderPath(accountId, path, result.path, delimiter);
-      });
-      return renamed;
-    },
+    'folders.rename': async ({ accountId, path, name }) => mail.changeFolder(accountId, { kind: 'rename', path, name }),
 
     'folders.delete': async ({ accountId, path }) => {
-      await mail.folderCommand(accountId, (client) => deleteFolder(client, path));
+      await mail.changeFolder(accountId, { kind: 'delete', path });
       return { deleted: true as const };
     },
 
     'folders.subscribe': async ({ accountId, path, subscribed }) => {
-      await mail.folderCommand(accountId, (client) => (subscribed ? subscribeFolder(client, path) : unsubscribeFolder(client, path)));
+      await mail.changeFolder(accountId, { kind: 'subscribe', path, subscribed });
       return { subscribed };
     },
 

@@ -5,6 +5,7 @@ import { outboxItemSchema } from './outbox.js';
 import { forwardedAttachmentsSchema } from './compose.js';
 import { addressSuggestionSchema, draftIdSchema, draftMessageSchema, savedDraftSchema } from './drafts.js';
 import {
+  accountCapabilitiesSchema,
   accountIdSchema,
   accountChangesSchema,
   accountInputSchema,
@@ -193,6 +194,15 @@ export const requests = {
       })
       .strict(),
     output: accountSchema,
+  },
+  /**
+   * What the account can do: folders, flags and search on its server, and push (new mail
+   * announced at once). Asked of its mail backend, so it follows what the server turned out to
+   * offer (an IMAP server without IDLE: no push; its Inbox is polled instead).
+   */
+  'accounts.capabilities': {
+    input: z.object({ accountId: accountIdSchema }).strict(),
+    output: accountCapabilitiesSchema,
   },
   /** The account's folders, Inbox first, with their roles and message counts. */
   'folders.list': {

@@ -318,6 +318,14 @@ export function capabilitiesOf(account: Pick<Account, 'incoming'>): AccountCapab
   return { serverFolders: imap, serverFlags: imap, serverSearch: imap, push: imap };
 }
 
+/** accounts.capabilities: what main's backend for the account knows (an IMAP server without IDLE has no push). */
+export const accountCapabilitiesSchema = z.object({
+  serverFolders: z.boolean(),
+  serverFlags: z.boolean(),
+  serverSearch: z.boolean(),
+  push: z.boolean(),
+}) satisfies z.ZodType<AccountCapabilities>;
+
 export const mailboxAddressSchema = z.object({ name: z.string(), address: z.string() });
 export type MailboxAddress = z.infer<typeof mailboxAddressSchema>;
 

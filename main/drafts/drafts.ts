@@ -5,23 +5,19 @@ import { simpleParser, type AddressObject } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { ParsedDraftMessage, SavedDraft } from '../../shared/drafts.js';
 import { AppError } from '../../shared/errors.js';
-import { identitiesOf, incomingOf, type Account, type Identity, type OutgoingAttachment } from '../../shared/schemas.js';
+import { identitiesOf, type Account, type Identity, type OutgoingAttachment } from '../../shared/schemas.js';
 import { sendAs } from '../accounts/send-as.js';
-import { appendDraft, findDraftCopies } from '../imap/append-draft.js';
 import { composeMessage, type ParsedOutgoing } from '../mime/compose-message.js';
 import type { KeptSources } from '../mime/forwarded-attachments.js';
 import { prepareComposed } from '../mime/prepare-composed.js';
 import { sanitizeComposedHtml } from '../mime/sanitize-composed-html.js';
-import type { MessageStore } from '../store/message-store.js';
 import type { MailSync } from '../sync/mail-sync.js';
 
 /** Where the saved copies of one composition lie: normally one UID; none when the server did not say; more after a crash between a save and the removal of the copy before. */
 type Location = { accountId: string; folder: string; uids: number[] };
 
 export type DraftsOptions = {
-  mail: Pick<MailSync, 'session' | 'perform' | 'syncFolder' | 'source' | 'pop3'>;
-  /** Where a POP3 account's local Drafts are looked through after a restart. */
-  store: Pick<MessageStore, 'db' | 'folders'>;
+  mail: Pick<MailSync, 'keep' | 'keptCopies' | 'perform' | 'syncFolder' | 'source'>;
   /** The kept copy of a message (a forward's original, whose attachments a draft carries). */
   sources: KeptSources;
   account: (accountId: string) => Account;
@@ -72,18 +68,12 @@ export class Drafts {
         if (!previous) throw new AppError('NOT_FOUND', { message: 'That draft is no longer kept; save it as a new one.' });
       }
       const raw = await this.build(account, id, message);
-      let location: Location;
-      if (incomingOf(account) === 'pop3') {
-        const { folder, uid } = await this.options.mail.pop3.file(account.id, 'drafts', () => Readable.from([raw.bytes]), { seen: true, draft: true });
-        location = { accountId: account.id, folder, uids: [uid] };
-      } else {
-        const { session } = await this.options.mail.session(account.id);
-        const { folder, uid } = await session.run((client) => appendDraft(client, raw.bytes, raw.messageId));
-        location = { accountId: account.id, folder, uids: uid === null ? [] : [uid] };
-      }
+      const { folder, uid } = await this.options.mail.keep(account.id, 'drafts', () => Readable.from([raw.bytes]), { seen: true, draft: true, messageId: raw.messageId });
+      const location: Location = { accountId: account.id, folder, uids: uid === null ? [] : [uid] };
       this.saved.set(id, location);
       if (previous) await this.remove({ ...previous, uids: previous.uids.filter((uid) => previous!.folder !== location.folder || !location.uids.includes(uid)) });
-      if (incomingOf(account) !== 'pop3') void this.options.mail.syncFolder(account.id, location.folder).catch(() => {});
+      // On a server, the new copy reaches the store with the folder's next sync: now.
+      void this.options.mail.syncFolder(account.id, location.folder).catch(() => {});
       return { draftId: id, folder: location.folder, uid: location.uids[0] ?? null };
     });
   }
@@ -145,18 +135,8 @@ export class Drafts {
 
   /** The composition's saved copies in the account's Drafts, found by its Message-ID (after a restart). */
   private async locate(account: Account, draftId: string): Promise<Location | undefined> {
-    if (incomingOf(account) === 'pop3') {
-      const folder = this.options.store.folders(account.id).find((f) => f.role === 'drafts');
-      if (!folder) return undefined;
-      const uids = this.options.store.db
-        .prepare('SELECT uid FROM messages WHERE folder_id = ? AND instr(message_id, ?) > 0 ORDER BY uid')
-        .pluck()
-        .all(folder.id, marker(draftId)) as number[];
-      return uids.length ? { accountId: account.id, folder: folder.path, uids } : undefined;
-    }
-    const { session } = await this.options.mail.session(account.id);
-    const { folder, uids } = await session.run((client) => findDraftCopies(client, marker(draftId)));
-    return uids.length ? { accountId: account.id, folder, uids } : undefined;
+    const found = await this.options.mail.keptCopies(account.id, 'drafts', marker(draftId));
+    return found?.uids.length ? { accountId: account.id, ...found } : undefined;
   }
 
   private async build(account: Account, draftId: string, draft: ParsedDraftMessage): Promise<{ bytes: Buffer; messageId: string }> {

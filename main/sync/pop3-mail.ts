@@ -1,25 +1,20 @@
 import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { EventName, EventPayload } from '../../shared/contract.js';
 import { AppError } from '../../shared/errors.js';
-import type { Account, FolderRole } from '../../shared/schemas.js';
+import type { FolderRole } from '../../shared/schemas.js';
 import { writeFileDurably } from '../outbox/durable-file.js';
 import { checkPop3, ensurePop3Folders, messageInput, type CheckPop3Summary } from '../pop3/download-loop.js';
 import { pop3CredentialsOf, pop3PolicyOf, pop3SettingsOf } from '../pop3/pop3-account.js';
 import type { Pop3ClientOptions } from '../pop3/pop3-client.js';
 import { LocalMessages } from '../store/local-messages.js';
-import type { MessageStore } from '../store/message-store.js';
 import { Pop3Uids } from '../store/pop3-uids.js';
 import type { ThreadIndex } from '../store/threading.js';
 import { log } from '../log.js';
+import type { IncomingContext } from './incoming/incoming-mail.js';
 
-export type Pop3MailOptions = {
-  store: MessageStore;
-  bodiesDir: string;
+export type Pop3MailOptions = Omit<IncomingContext, 'staleAfterMs'> & {
   threads: ThreadIndex;
-  credentials: (accountId: string) => Promise<{ account: Account; password: string }>;
-  emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
   /** How often every POP3 account that has been opened is checked (default 10 min). */
   checkIntervalMs?: number;
   clientOptions?: Pop3ClientOptions;

@@ -4,6 +4,7 @@ import type { MessageSummary } from '../../shared/schemas.js';
 import { HEADER_QUERY, toMessageInput, withReferences } from '../imap/message-headers.js';
 import { searchServer, type ServerQuery } from '../imap/search-server.js';
 import type { MessageStore } from '../store/message-store.js';
+import type { MailSync } from './mail-sync.js';
 import { dayStart, nextDayStart, tokenize } from '../store/search-query.js';
 
 export type FoundMessage = MessageSummary & { folder: string };
@@ -65,12 +66,7 @@ export type SearchInput = { accountId?: string; folder?: string; query: string; 
  * the local answer stands and says the server was not asked.
  */
 export async function searchMail(
-  mail: {
-    store: MessageStore;
-    session: (accountId: string) => Promise<{ session: { run<T>(job: (client: ImapFlow) => Promise<T>): Promise<T> } }>;
-    /** Writes the search entries a first sync left for later (see MessageStore.indexPending). */
-    catchUpIndex: () => Promise<void>;
-  },
+  mail: Pick<MailSync, 'store' | 'capabilities' | 'searchServer' | 'catchUpIndex'>,
   toSummary: (message: ReturnType<MessageStore['search']>[number]) => MessageSummary,
   { accountId, folder, query, limit }: SearchInput,
 ): Promise<{ messages: FoundMessage[]; serverChecked: boolean }> {
@@ -78,10 +74,9 @@ export async function searchMail(
   const target = accountId && folder ? store.folderByPath(accountId, folder) : undefined;
   if (folder && !target) throw new AppError('NOT_FOUND', { message: 'That folder does not exist.' });
   let serverChecked = false;
-  if (target && accountId && target.oldestUid !== 1) {
+  if (target && accountId && target.oldestUid !== 1 && mail.capabilities(accountId).serverSearch) {
     try {
-      const { session } = await mail.session(accountId);
-      await session.run((client) => searchOnServer(client, store, target.id, target.path, query, limit));
+      await mail.searchServer(accountId, target, query, limit);
       serverChecked = true;
     } catch (error) {
       if (!(error instanceof AppError) || !OFFLINE.has(error.code)) throw error;

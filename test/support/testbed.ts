@@ -31,8 +31,9 @@ export function testbed(): Testbed {
  * delivers to or reads their Inboxes (test files run side by side). frank logs in to SMTP as
  * "frank-smtp" only (test/main/accounts/smtp-username.test.ts); grace signs in with OAuth
  * (XOAUTH2) in the tests of that (oauth/xoauth2-testbed.test.ts, e2e/oauth-sign-in.test.ts).
+ * heidi's IMAP server announces no IDLE (test/main/imap/watch-inbox.test.ts, polling instead).
  */
-export type TestbedUserName = 'alice' | 'bob' | 'carol' | 'dave' | 'erin' | 'frank' | 'grace';
+export type TestbedUserName = 'alice' | 'bob' | 'carol' | 'dave' | 'erin' | 'frank' | 'grace' | 'heidi';
 
 export function user(local: TestbedUserName): TestbedUser {
   const found = testbed().users.find((u) => u.email.startsWith(`${local}@`));

@@ -40,11 +40,24 @@ USERS=(
   "erin@$DOMAIN:erin-Secret-5"
   "frank@$DOMAIN:frank-Secret-6"
   "grace@$DOMAIN:grace-Secret-7"
+  "heidi@$DOMAIN:heidi-Secret-8"
 )
 # Users whose SMTP login name is another than their IMAP/POP3 one (a relay with accounts of
 # its own): submission accepts only that name for them, IMAP and POP3 only the address.
 declare -A SMTP_LOGINS=(
   ["frank@$DOMAIN"]=frank-smtp
+)
+# Settings of one user's own, as userdb extra fields (Dovecot applies them over dovecot.conf
+# for that user's sessions only). heidi's IMAP server announces no IDLE after login: the
+# capabilities Dovecot 2.3 gives everyone else, IDLE taken out, so a client must poll her
+# Inbox. A passwd-file splits its extra fields at spaces, so the list (which has spaces)
+# reaches the auth process through its environment (import_environment) and %{env:...}.
+IMAP_CAPABILITY_WITHOUT_IDLE="IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE SORT SORT=DISPLAY THREAD=REFERENCES \
+THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL CATENATE UNSELECT CHILDREN NAMESPACE UIDPLUS \
+LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY \
+MOVE SNIPPET=FUZZY PREVIEW=FUZZY PREVIEW STATUS=SIZE SAVEDATE LITERAL+ NOTIFY SPECIAL-USE"
+declare -A USERDB_FIELDS=(
+  ["heidi@$DOMAIN"]="userdb_imap_capability=%{env:MUA_TESTBED_IMAP_CAPABILITY_WITHOUT_IDLE}"
 )
 PACKAGES=(dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd postfix openssl)
 
@@ -230,7 +243,7 @@ write_dovecot_conf() {
   local u
   # {PLAIN} so that CRAM-MD5 works (it needs the cleartext or a CRAM-MD5 hash).
   put "$DV/users" 0640 < <(for u in "${USERS[@]}"; do
-    [[ -v SMTP_LOGINS[${u%%:*}] ]] || printf '%s:{PLAIN}%s::::::\n' "${u%%:*}" "${u#*:}"
+    [[ -v SMTP_LOGINS[${u%%:*}] ]] || printf '%s:{PLAIN}%s::::::%s\n' "${u%%:*}" "${u#*:}" "${USERDB_FIELDS[${u%%:*}]:-}"
   done)
   # A user with an SMTP login of its own is looked up per service (%s/%u): imap/ and pop3/
   # under the address, smtp/ (Postfix's SASL) under the other name, so each name works only
@@ -267,6 +280,9 @@ listen = $IMAP_HOST
 hostname = localhost
 default_login_user = dovenull
 default_internal_user = dovecot
+# Dovecot's defaults, and the list heidi's sessions announce (see USERDB_FIELDS), whose
+# value is given when the master starts: $IMAP_CAPABILITY_WITHOUT_IDLE
+import_environment = TZ CORE_OUTOFMEM CORE_ERROR LISTEN_PID LISTEN_FDS NOTIFY_SOCKET MUA_TESTBED_IMAP_CAPABILITY_WITHOUT_IDLE
 
 ssl = required
 disable_plaintext_auth = yes
@@ -543,7 +559,7 @@ start_dovecot() {
   # Dovecot checks its pid file with kill(pid, 0), which succeeds on the zombie of a
   # killed master, and then refuses to start ("already running").
   dovecot_pid >/dev/null || rm -f "$DV_RUN/master.pid"
-  spawn "$LOGDIR/dovecot-start.out" dovecot -c "$DV_CONF" ||
+  spawn "$LOGDIR/dovecot-start.out" env MUA_TESTBED_IMAP_CAPABILITY_WITHOUT_IDLE="$IMAP_CAPABILITY_WITHOUT_IDLE" dovecot -c "$DV_CONF" ||
     { tail_logs; die "dovecot failed to start"; }
 }
 

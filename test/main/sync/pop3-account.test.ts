@@ -80,6 +80,8 @@ describe('a POP3 account', () => {
       ['Trash', 'trash'],
     ]);
     expect(capabilitiesOf(account)).toEqual({ serverFolders: false, serverFlags: false, serverSearch: false, push: false });
+    // And its backend in main, which the UI asks, says the same.
+    expect(value(await app.client.invoke('accounts.capabilities', { accountId: account.id }))).toEqual(capabilitiesOf(account));
     const refused = await app.client.invoke('folders.create', { accountId: account.id, name: 'Projects' });
     expect(refused.ok ? 'ok' : refused.error.code).toBe('INVALID_ARGUMENT');
   });

@@ -16,7 +16,8 @@ it('never answers without the search entries a first sync left for later: the wr
   let caughtUp = 0;
   const mail = {
     store,
-    session: () => Promise.reject(new Error('the store holds the whole folder: no server is asked')),
+    capabilities: () => ({ serverFolders: true, serverFlags: true, serverSearch: true, push: true }),
+    searchServer: () => Promise.reject(new Error('the store holds the whole folder: no server is asked')),
     catchUpIndex: async () => {
       caughtUp++;
       indexAllPending(store);
