@@ -110,6 +110,9 @@ describe('the virtual message list', () => {
     expect(loadThread).toHaveBeenCalledWith(7);
     // The thread's own newest message is not listed twice; the others show their folder.
     expect(items()[2]!.textContent).toContain('Sent');
+    // The Inbox by its name, not by its path ("INBOX").
+    expect(items()[1]!.textContent).toContain(', in Inbox');
+    expect(items()[1]!.textContent).not.toContain('INBOX');
     fireEvent.click(screen.getByRole('button', { name: 'Fold conversation, 3 messages' }));
     await waitFor(() => expect(items()).toHaveLength(1));
   });

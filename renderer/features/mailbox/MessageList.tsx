@@ -46,6 +46,9 @@ type Props = {
 
 type Row = { message: ListedMessage; path: string; key: string; child: boolean };
 
+/** A folder shown by its path where no name is given (a conversation's rows), the Inbox by its name, not "INBOX". */
+const inboxByName = (path: string) => (path === 'INBOX' ? 'Inbox' : path);
+
 /**
  * How many messages a conversation has in every folder (a reply in the Inbox to one's own message
  * in Sent is a conversation of two): what unfolding it shows, since thread.open lists them all.
@@ -325,7 +328,7 @@ function MessageRow({ row, index, setSize, top, height, current, chosen, tabStop
   const m = row.message;
   const sender = m.from ? m.from.name || m.from.address : '(no sender)';
   const shownAccount = accountName && m.accountId !== undefined ? accountName(m.accountId) : undefined;
-  const shownFolder = m.folder === undefined || shownAccount !== undefined ? undefined : folderName ? folderName(m.folder) : m.folder;
+  const shownFolder = m.folder === undefined || shownAccount !== undefined ? undefined : (folderName ?? inboxByName)(m.folder);
   const threadCount = !row.child && conversationSize(m) > 1 ? conversationSize(m) : 0;
   const states = [
     m.unread && 'unread',
