@@ -28,7 +28,7 @@ import { startWebApp, type WebApp } from '../support/web-app.js';
  */
 
 const NO_UNDO_WINDOW = { undoSendSeconds: 0 };
-const alice = browserJourney('mua-e2e-conversation-alice-', { settings: NO_UNDO_WINDOW });
+const alice = browserJourney('mua-e2e-conversation-alice-', { prepare: (dataDir) => writeSettings(dataDir, NO_UNDO_WINDOW) });
 const tag = randomUUID().slice(0, 8);
 const subject = `Contract to sign ${tag}`;
 const reply = `Re: ${subject}`;

@@ -25,15 +25,15 @@ export type BrowserJourneyOptions = {
   viewport?: { width: number; height: number };
   /** More environment for the web app, worked out once the profile folder exists (servers a test starts first, say). */
   env?: (dataDir: string) => NodeJS.ProcessEnv | Promise<NodeJS.ProcessEnv>;
-  /** Entries of the profile's settings.json, written before the app starts (`undoSendSeconds`, say). */
-  settings?: Record<string, unknown>;
+  /** Fills the profile folder before the app starts (settings such as `undoSendSeconds`, a seeded store). */
+  prepare?: (dataDir: string) => void | Promise<void>;
 };
 
 /**
  * A browser journey's fixture, registered for the calling test file: a fresh profile folder, the
  * built web app serving it (`npm run web`), Chromium with one page on it; all gone after the file.
  */
-export function browserJourney(profilePrefix: string, { viewport = { width: 1280, height: 800 }, env, settings = {} }: BrowserJourneyOptions = {}): BrowserJourney {
+export function browserJourney(profilePrefix: string, { viewport = { width: 1280, height: 800 }, env, prepare }: BrowserJourneyOptions = {}): BrowserJourney {
   let app: WebApp | undefined;
   let browser: Browser | undefined;
   let page: Page | undefined;
@@ -42,7 +42,7 @@ export function browserJourney(profilePrefix: string, { viewport = { width: 1280
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), profilePrefix));
-    writeSettings(dataDir, settings);
+    await prepare?.(dataDir);
     const started = await startWebApp(dataDir, await env?.(dataDir));
     app = started;
     browser = await launchChromium();
