@@ -6,9 +6,10 @@ import { createServer as createTlsServer, type Server as TlsServer } from 'node:
 import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeScan, type AxeFinding } from '../support/axe-scan.js';
-import { ARTIFACTS } from '../support/browser-journey.js';
+import { ARTIFACTS, writeSettings } from '../support/browser-journey.js';
 import { selfSignedCertificate } from '../support/certificates.js';
 import { discoveryJourney } from '../support/discovery-journey.js';
+import { reply, startFakeSmtp, type FakeSmtp } from '../support/fake-smtp.js';
 import { PNG_1X1_BYTES } from '../support/reader-messages.js';
 import { testbed } from '../support/testbed.js';
 import { seedTourProfile, TOUR } from '../support/tour-profile.js';
@@ -25,14 +26,17 @@ import { seedTourProfile, TOUR } from '../support/tour-profile.js';
  * screens and no mail server is touched: its accounts have no password kept, which is how the
  * password prompt is reached. The setup wizard finds its settings in an ISPDB on loopback
  * (discovery-journey.ts), held back once so the lookup in progress can be looked at; the
- * certificate prompt comes from a TLS listener on loopback with a self-signed certificate; the
- * newsletter's picture is served on loopback, and no request ever reaches it.
+ * certificate prompt comes from a TLS listener on loopback with a self-signed certificate, for an
+ * account added (and removed again) in each variant, whose mail goes to a fake SMTP server that
+ * refuses the recipient (a failed message, in the status line and the outbox); the newsletter's
+ * picture is served on loopback, and no request ever reaches it.
  */
 
 let images: Server | undefined;
 const imageHits: string[] = [];
 let untrusted: TlsServer | undefined;
 let untrustedPort = 0;
+let refusingSmtp: FakeSmtp | undefined;
 /** Requests the tour's pages made anywhere but the app's own origin. */
 const foreignRequests: string[] = [];
 
@@ -50,6 +54,8 @@ async function startImageServer(): Promise<string> {
 const tour = discoveryJourney('mua-e2e-tour-', '127.66.0.12', {
   prepare: async (dataDir) => {
     const bed = testbed();
+    // A message sent goes to the server at once (the undo window is journey.test.ts's to show).
+    writeSettings(dataDir, { undoSendSeconds: 0 });
     await seedTourProfile(dataDir, {
       imageOrigin: await startImageServer(),
       imap: { host: bed.imap.host, port: bed.imap.tlsPort, security: 'tls' },
@@ -69,6 +75,7 @@ beforeAll(async () => {
   untrusted.on('tlsClientError', () => {});
   await new Promise<void>((resolve) => untrusted!.listen(0, '127.0.0.1', resolve));
   untrustedPort = (untrusted.address() as AddressInfo).port;
+  refusingSmtp = await startFakeSmtp({ onRcpt: (address) => reply(550, `5.1.1 <${address}>: Recipient address rejected: User unknown`) });
 });
 
 /**
@@ -88,6 +95,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise((resolve) => (images ? images.close(resolve) : resolve(undefined)));
   await new Promise((resolve) => (untrusted ? untrusted.close(resolve) : resolve(undefined)));
+  await refusingSmtp?.close();
 });
 
 const VARIANTS: { name: string; options: BrowserContextOptions }[] = [
@@ -218,12 +226,28 @@ describe.each(VARIANTS)('every screen, $name', ({ name: variant, options }) => {
     await page.getByRole('button', { name: 'Discard', exact: true }).click();
   });
 
+  it('Send without a password: the composer asks for it', async () => {
+    await page.getByRole('button', { name: 'Compose', exact: true }).click();
+    await page.getByLabel('To', { exact: true }).fill('grace@navy.example');
+    await page.getByLabel('Subject', { exact: true }).fill('Slides for Thursday');
+    await page.getByLabel('Message', { exact: true }).fill('Grace, the slides follow tomorrow.');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const composer = page.getByRole('form', { name: 'New message' });
+    await composer.getByRole('group', { name: 'Enter the password again' }).waitFor();
+    expect(await composer.getByRole('alert').textContent()).toContain(`No password is stored for ${TOUR.alice.email}`);
+    // The draft is saved once typing pauses, and says it could not be: waited for, so every variant shows it.
+    await composer.getByText(/^The draft could not be saved/).waitFor();
+    expect(await screen('11-compose-password')).toEqual([]);
+    await page.getByRole('button', { name: 'Discard', exact: true }).click();
+    await heading('Inbox').waitFor();
+  });
+
   it('the keyboard shortcuts', async () => {
     await heading('Inbox').focus();
     await page.keyboard.press('?');
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await help.waitFor();
-    expect(await screen('11-shortcuts', { dialog: true })).toEqual([]);
+    expect(await screen('12-shortcuts', { dialog: true })).toEqual([]);
     await page.keyboard.press('Escape');
     await expect.poll(() => help.count()).toBe(0);
   });
@@ -232,13 +256,13 @@ describe.each(VARIANTS)('every screen, $name', ({ name: variant, options }) => {
     await page.getByRole('searchbox', { name: 'Search' }).fill(TOUR.conversationWord);
     await page.getByText('3 messages found in all folders.', { exact: true }).waitFor();
     expect(await list().getByRole('button', { name: /, in Sent$/ }).count()).toBe(1);
-    expect(await screen('12-search')).toEqual([]);
+    expect(await screen('13-search')).toEqual([]);
   });
 
   it('a search that finds nothing', async () => {
     await page.getByRole('searchbox', { name: 'Search' }).fill('xylophone');
     await page.getByText('No messages found in any folder.', { exact: true }).waitFor();
-    expect(await screen('13-search-nothing')).toEqual([]);
+    expect(await screen('14-search-nothing')).toEqual([]);
     await page.getByRole('searchbox', { name: 'Search' }).press('Escape');
   });
 
@@ -246,14 +270,14 @@ describe.each(VARIANTS)('every screen, $name', ({ name: variant, options }) => {
     await folders().getByRole('button', { name: /^Drafts\b/ }).click();
     await heading('Drafts').waitFor();
     await page.getByText('No messages.', { exact: true }).waitFor();
-    expect(await screen('14-empty-folder')).toEqual([]);
+    expect(await screen('15-empty-folder')).toEqual([]);
   });
 
   it('All inboxes', async () => {
     await page.getByRole('button', { name: /^All inboxes\b/ }).click();
     await heading('All inboxes').waitFor();
     await row('Team outing in June').waitFor();
-    expect(await screen('15-all-inboxes')).toEqual([]);
+    expect(await screen('16-all-inboxes')).toEqual([]);
     await page.getByRole('button', { name: TOUR.alice.email, exact: true }).click();
     await folders().getByRole('button', { name: /^Inbox\b/ }).click();
     await heading('Inbox').waitFor();
@@ -262,19 +286,19 @@ describe.each(VARIANTS)('every screen, $name', ({ name: variant, options }) => {
   it('the outbox, empty', async () => {
     await page.getByRole('button', { name: 'Outbox', exact: true }).click();
     await page.getByText('The outbox is empty: nothing is waiting to be sent.', { exact: true }).waitFor();
-    expect(await screen('16-outbox')).toEqual([]);
+    expect(await screen('17-outbox-empty')).toEqual([]);
   });
 
   it('account settings', async () => {
     await page.getByRole('button', { name: 'Account settings', exact: true }).click();
     await heading(`Account settings: ${TOUR.alice.email}`).waitFor();
-    expect(await screen('17-account-settings')).toEqual([]);
+    expect(await screen('18-account-settings')).toEqual([]);
   });
 
   it('the identities editor', async () => {
     await page.getByRole('button', { name: 'Add identity', exact: true }).click();
     await page.getByRole('form', { name: 'New identity' }).scrollIntoViewIfNeeded();
-    expect(await screen('18-identity-editor')).toEqual([]);
+    expect(await screen('19-identity-editor')).toEqual([]);
     await page.getByRole('form', { name: 'New identity' }).getByRole('button', { name: 'Cancel', exact: true }).click();
     await page.getByRole('form', { name: 'Account settings' }).getByRole('button', { name: 'Cancel', exact: true }).click();
     await heading('Inbox').waitFor();
@@ -285,7 +309,7 @@ describe.each(VARIANTS)('every screen, $name', ({ name: variant, options }) => {
     const prompt = page.getByRole('group', { name: 'Enter the password again' });
     await prompt.waitFor();
     expect(await page.getByRole('alert').count()).toBe(1);
-    expect(await screen('19-password-prompt')).toEqual([]);
+    expect(await screen('20-password-prompt')).toEqual([]);
   });
 
   it('the setup wizard: name, address and password', async () => {
@@ -293,7 +317,7 @@ describe.each(VARIANTS)('every screen, $name', ({ name: variant, options }) => {
     await heading('Add account').waitFor();
     await page.getByLabel('Name', { exact: true }).fill('Carol Example');
     await page.getByLabel('Email address').fill(`carol@${testbed().domain}`);
-    expect(await screen('20-wizard')).toEqual([]);
+    expect(await screen('21-wizard')).toEqual([]);
   });
 
   it('the setup wizard: looking up the settings', async () => {
@@ -303,7 +327,7 @@ describe.each(VARIANTS)('every screen, $name', ({ name: variant, options }) => {
     try {
       await page.getByRole('button', { name: 'Continue', exact: true }).click();
       await page.getByRole('status').filter({ hasText: `Looking up the settings for ${testbed().domain}` }).waitFor();
-      expect(await screen('21-wizard-looking-up')).toEqual([]);
+      expect(await screen('22-wizard-looking-up')).toEqual([]);
     } finally {
       tour.ispdb.pages.set(`ispdb.test/v1.1/${testbed().domain}`, page_);
       release();
@@ -313,13 +337,13 @@ describe.each(VARIANTS)('every screen, $name', ({ name: variant, options }) => {
   it('the setup wizard: the settings found, to review', async () => {
     await heading('Review your settings').waitFor({ timeout: 20_000 });
     expect(await page.getByLabel('IMAP server').inputValue()).toBe(testbed().imap.host);
-    expect(await screen('22-wizard-review')).toEqual([]);
+    expect(await screen('23-wizard-review')).toEqual([]);
   });
 
   it('the manual form', async () => {
     await page.getByRole('button', { name: 'Set up manually', exact: true }).click();
     await page.getByLabel('IMAP server').waitFor();
-    expect(await screen('23-manual-form')).toEqual([]);
+    expect(await screen('24-manual-form')).toEqual([]);
   });
 
   it('the certificate prompt, for a server whose certificate no one vouches for', async () => {
@@ -327,22 +351,43 @@ describe.each(VARIANTS)('every screen, $name', ({ name: variant, options }) => {
     await page.getByLabel('IMAP server').fill('127.0.0.1');
     await page.getByLabel('IMAP security').selectOption('tls');
     await page.getByLabel('IMAP port').fill(String(untrustedPort));
+    // Sending goes to a server of the test's own that refuses the recipient (a later screen).
     await page.getByLabel('SMTP server').fill('127.0.0.1');
     await page.getByLabel('SMTP security').selectOption('tls');
-    await page.getByLabel('SMTP port').fill(String(untrustedPort));
+    await page.getByLabel('SMTP port').fill(String(refusingSmtp!.port));
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     // Kept, then stopped at the first connection: the mailbox shows the certificate to judge.
     const alert = page.getByRole('alert');
     await expect.poll(() => alert.textContent(), { timeout: 20_000 }).toContain('is not trusted');
     expect(await alert.getByRole('button', { name: 'Trust this certificate', exact: true }).count()).toBe(1);
-    expect(await screen('24-certificate')).toEqual([]);
+    expect(await screen('25-certificate')).toEqual([]);
+  });
+
+  it('a message the server refused, in the status line and in the outbox', async () => {
+    await page.getByRole('button', { name: 'Compose', exact: true }).click();
+    await page.getByLabel('To', { exact: true }).fill('grace@navy.example');
+    await page.getByLabel('Subject', { exact: true }).fill('Slides for Thursday');
+    await page.getByLabel('Message', { exact: true }).fill('Grace, the slides follow tomorrow.');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Message not sent.' }).waitFor({ timeout: 20_000 });
+    expect(await page.getByRole('alert').filter({ hasText: 'Recipient address rejected: User unknown' }).count()).toBe(1);
+    expect(await screen('26-send-failed')).toEqual([]);
+    await page.getByRole('button', { name: 'Outbox', exact: true }).click();
+    const item = page.getByRole('list', { name: 'Outbox messages' }).getByRole('listitem').filter({ hasText: 'Slides for Thursday' });
+    await item.getByRole('button', { name: 'Retry', exact: true }).waitFor();
+    expect(await screen('27-outbox-failed')).toEqual([]);
+    // Cancel takes it back to the composer, and Discard throws it away: the outbox is empty again.
+    await item.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await expect.poll(() => page.getByLabel('Subject', { exact: true }).inputValue()).toBe('Slides for Thursday');
+    await page.getByRole('button', { name: 'Discard', exact: true }).click();
+    await heading('Inbox').waitFor();
   });
 
   it('removing an account, asked first', async () => {
     await page.getByRole('button', { name: 'Remove account', exact: true }).click();
     const confirm = page.getByRole('group', { name: 'Confirm removing the account' });
     expect(await confirm.textContent()).toContain(`Remove carol@${testbed().domain}?`);
-    expect(await screen('25-remove-account')).toEqual([]);
+    expect(await screen('28-remove-account')).toEqual([]);
     await confirm.getByRole('button', { name: `Remove carol@${testbed().domain}`, exact: true }).click();
     await page.getByRole('status').filter({ hasText: `Removed carol@${testbed().domain} from this computer.` }).waitFor();
     expect(await page.getByRole('button', { name: /@/ }).allTextContents()).toEqual([TOUR.alice.email, TOUR.bob.email]);
