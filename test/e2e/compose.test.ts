@@ -257,7 +257,7 @@ describe('composing in Chromium through `npm run web`', () => {
     await page.keyboard.type(' news.');
     expect(await message.innerHTML()).toContain('<strong>very important</strong>');
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-compose-08-rich-text.png') });
-    // The rich composer, toolbar and all, passes an axe scan (as the plain one does in accessibility.test.ts).
+    // The rich composer, toolbar and all, passes an axe scan (as the plain one does in screen-tour.test.ts).
     const axe = await new AxeBuilder({ page, axeSource: AXE_SOURCE }).analyze();
     expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
     await page.getByRole('button', { name: 'Send', exact: true }).click();

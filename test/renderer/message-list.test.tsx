@@ -98,7 +98,8 @@ describe('the virtual message list', () => {
   });
 
   it('unfolds a conversation with its messages from thread.open, and folds it again', async () => {
-    const thread = { id: 7, count: 3, unread: 0, countAll: 4 };
+    // Two of its messages in this folder, the third in Sent: the conversation counts all three.
+    const thread = { id: 7, count: 2, unread: 0, countAll: 3 };
     const loadThread = vi.fn(async () => [summary(1, { folder: 'INBOX', subject: 'First' }), summary(2, { folder: 'Sent', subject: 'Second' }), summary(3, { folder: 'INBOX', thread })]);
     render(<MessageList messages={[summary(3, { thread })]} selected={undefined} folder="INBOX" onOpen={() => {}} loadThread={loadThread} />);
     expect(rowButton(3).textContent).toContain('3 messages in conversation');
@@ -109,7 +110,28 @@ describe('the virtual message list', () => {
     expect(loadThread).toHaveBeenCalledWith(7);
     // The thread's own newest message is not listed twice; the others show their folder.
     expect(items()[2]!.textContent).toContain('Sent');
+    // The Inbox by its name, not by its path ("INBOX").
+    expect(items()[1]!.textContent).toContain(', in Inbox');
+    expect(items()[1]!.textContent).not.toContain('INBOX');
     fireEvent.click(screen.getByRole('button', { name: 'Fold conversation, 3 messages' }));
     await waitFor(() => expect(items()).toHaveLength(1));
+  });
+
+  it('offers to unfold a reply whose conversation is elsewhere: the one message in the Inbox, the one it answers in Sent', async () => {
+    const thread = { id: 8, count: 1, unread: 1, countAll: 2 };
+    const loadThread = vi.fn(async () => [summary(1, { folder: 'Sent' }), summary(2, { folder: 'INBOX', thread })]);
+    render(<MessageList messages={[summary(2, { thread })]} selected={undefined} folder="INBOX" onOpen={() => {}} loadThread={loadThread} />);
+    expect(rowButton(2).textContent).toContain('2 messages in conversation');
+    fireEvent.click(screen.getByRole('button', { name: 'Unfold conversation, 2 messages' }));
+    await waitFor(() => expect(items()).toHaveLength(2));
+    expect(items()[1]!.textContent).toContain('Subject 1');
+    expect(items()[1]!.textContent).toContain('in Sent');
+  });
+
+  it('offers no unfolding for a message that is a conversation of its own', () => {
+    const thread = { id: 9, count: 1, unread: 0, countAll: 1 };
+    render(<MessageList messages={[summary(4, { thread })]} selected={undefined} folder="INBOX" onOpen={() => {}} loadThread={vi.fn()} />);
+    expect(screen.queryByRole('button', { name: /conversation/ })).toBeNull();
+    expect(rowButton(4).textContent).not.toContain('in conversation');
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { openSettingsFile } from '../../main/accounts/settings-store.js';
 import { launchChromium } from './chromium.js';
 import { testbed, user } from './testbed.js';
 import { startWebApp, type WebApp } from './web-app.js';
@@ -24,13 +25,15 @@ export type BrowserJourneyOptions = {
   viewport?: { width: number; height: number };
   /** More environment for the web app, worked out once the profile folder exists (servers a test starts first, say). */
   env?: (dataDir: string) => NodeJS.ProcessEnv | Promise<NodeJS.ProcessEnv>;
+  /** Fills the profile folder before the app starts (settings such as `undoSendSeconds`, a seeded store). */
+  prepare?: (dataDir: string) => void | Promise<void>;
 };
 
 /**
  * A browser journey's fixture, registered for the calling test file: a fresh profile folder, the
  * built web app serving it (`npm run web`), Chromium with one page on it; all gone after the file.
  */
-export function browserJourney(profilePrefix: string, { viewport = { width: 1280, height: 800 }, env }: BrowserJourneyOptions = {}): BrowserJourney {
+export function browserJourney(profilePrefix: string, { viewport = { width: 1280, height: 800 }, env, prepare }: BrowserJourneyOptions = {}): BrowserJourney {
   let app: WebApp | undefined;
   let browser: Browser | undefined;
   let page: Page | undefined;
@@ -39,6 +42,7 @@ export function browserJourney(profilePrefix: string, { viewport = { width: 1280
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), profilePrefix));
+    await prepare?.(dataDir);
     const started = await startWebApp(dataDir, await env?.(dataDir));
     app = started;
     browser = await launchChromium();
@@ -74,6 +78,13 @@ export function browserJourney(profilePrefix: string, { viewport = { width: 1280
   };
 }
 
+/** Writes entries to a profile's settings.json (before its app starts: the app reads them then). */
+export function writeSettings(dataDir: string, settings: Record<string, unknown>): void {
+  if (Object.keys(settings).length === 0) return;
+  const file = openSettingsFile(dataDir);
+  for (const [key, value] of Object.entries(settings)) file.set(key, value);
+}
+
 /**
  * Adds a test bed user's IMAP account through the manual form (from the wizard's first step, the
  * screen "Add account" opens on), and waits for the status that says it was added.
@@ -94,4 +105,29 @@ export async function addImapAccount(page: Page, who: 'alice' | 'bob', { name = 
   if (screenshot) await page.screenshot({ path: join(ARTIFACTS, screenshot) });
   await page.getByRole('button', { name: 'Save' }).click();
   await expect.poll(() => page.getByRole('status').textContent()).toContain(`Added ${u.email}`);
+}
+
+/**
+ * Adds a test bed user's POP3 account (over 995, TLS; messages left on the server) through the
+ * manual form, as addImapAccount does for IMAP, and waits for the status that says it was added.
+ */
+export async function addPop3Account(page: Page, who: 'bob' | 'erin', { name, screenshot }: { name: string; screenshot?: string }) {
+  const bed = testbed();
+  const u = user(who);
+  await page.getByRole('button', { name: 'Set up manually' }).click();
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Email address').fill(u.email);
+  await page.getByLabel('Password').fill(u.password);
+  await page.getByLabel('Incoming protocol').selectOption('pop3');
+  await page.getByLabel('POP3 server').fill(bed.pop3.host);
+  await page.getByLabel('POP3 security').selectOption('tls');
+  await page.getByLabel('POP3 port').fill(String(bed.pop3.tlsPort));
+  // Other test files read this user's mail over IMAP at the same time: nothing may leave the server.
+  expect(await page.getByRole('checkbox', { name: 'Leave messages on server' }).isChecked()).toBe(true);
+  await page.getByLabel('SMTP server').fill(bed.smtp.host);
+  await page.getByLabel('SMTP security').selectOption('starttls');
+  await page.getByLabel('SMTP port').fill(String(bed.smtp.submissionPort));
+  if (screenshot) await page.screenshot({ path: join(ARTIFACTS, screenshot) });
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect.poll(() => page.getByRole('status').textContent(), { timeout: 20_000 }).toContain(`Added ${u.email}`);
 }

@@ -27,8 +27,11 @@ export function discoveryJourney(
   {
     env = () => ({}),
     zone = () => ({}),
+    prepare,
   }: {
     env?: (dataDir: string) => NodeJS.ProcessEnv | Promise<NodeJS.ProcessEnv>;
+    /** Fills the profile folder before the app starts (browser-journey.ts). */
+    prepare?: (dataDir: string) => void | Promise<void>;
     /** More names for the loopback DNS server (discovery's login checks resolve through it). */
     zone?: () => Record<string, ZoneEntry>;
   } = {},
@@ -38,6 +41,7 @@ export function discoveryJourney(
   let dns: LoopbackDns | undefined;
   const base = browserJourney(profilePrefix, {
     viewport: { width: 1280, height: 900 },
+    prepare,
     env: async (dataDir) => {
       ispdb = await startLoopbackHttps(ispdbAddress, ca.issue('ispdb.test'), 0);
       dns = await startLoopbackDns({ 'ispdb.test': { a: [ispdbAddress] }, ...zone() });

@@ -46,6 +46,15 @@ type Props = {
 
 type Row = { message: ListedMessage; path: string; key: string; child: boolean };
 
+/** A folder shown by its path where no name is given (a conversation's rows), the Inbox by its name, not "INBOX". */
+const inboxByName = (path: string) => (path === 'INBOX' ? 'Inbox' : path);
+
+/**
+ * How many messages a conversation has in every folder (a reply in the Inbox to one's own message
+ * in Sent is a conversation of two): what unfolding it shows, since thread.open lists them all.
+ */
+const conversationSize = (m: ListedMessage) => (m.thread ? Math.max(m.thread.count, m.thread.countAll) : 0);
+
 /** Rows stand this many root font sizes tall: fixed, so the list never measures a row. */
 const ROW_EMS = 4;
 /** Rows drawn beyond the visible ones, each side. */
@@ -241,7 +250,7 @@ export function MessageList({
       PageUp: at - page,
     };
     const row = rows[at];
-    if ((event.key === 'ArrowRight' || event.key === 'ArrowLeft') && row && !row.child && (row.message.thread?.count ?? 0) > 1) {
+    if ((event.key === 'ArrowRight' || event.key === 'ArrowLeft') && row && !row.child && conversationSize(row.message) > 1) {
       event.preventDefault();
       void toggleThread(row.message, event.key === 'ArrowRight');
       return;
@@ -319,8 +328,8 @@ function MessageRow({ row, index, setSize, top, height, current, chosen, tabStop
   const m = row.message;
   const sender = m.from ? m.from.name || m.from.address : '(no sender)';
   const shownAccount = accountName && m.accountId !== undefined ? accountName(m.accountId) : undefined;
-  const shownFolder = m.folder === undefined || shownAccount !== undefined ? undefined : folderName ? folderName(m.folder) : m.folder;
-  const threadCount = !row.child && m.thread && m.thread.count > 1 ? m.thread.count : 0;
+  const shownFolder = m.folder === undefined || shownAccount !== undefined ? undefined : (folderName ?? inboxByName)(m.folder);
+  const threadCount = !row.child && conversationSize(m) > 1 ? conversationSize(m) : 0;
   const states = [
     m.unread && 'unread',
     m.flagged && 'flagged',

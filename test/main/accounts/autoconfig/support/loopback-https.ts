@@ -3,8 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { TestCertificate } from '../../../../support/certificates.js';
 
-/** What one URL answers: a body (200 unless `status`), after `delayMs`; `hang` never answers. */
-export type Page = { status?: number; body?: string; delayMs?: number; hang?: boolean; headers?: Record<string, string> };
+/**
+ * What one URL answers: a body (200 unless `status`), after `delayMs`, or once `until` settles
+ * (a test that holds the answer to look at what waits for it); `hang` never answers.
+ */
+export type Page = { status?: number; body?: string; delayMs?: number; until?: Promise<unknown>; hang?: boolean; headers?: Record<string, string> };
 
 export type LoopbackHttps = {
   address: string;
@@ -35,10 +38,12 @@ export async function startLoopbackHttps(address: string, certificate: TestCerti
       return;
     }
     if (page.hang) return;
-    setTimeout(() => {
+    const answer = () => {
       response.writeHead(page.status ?? 200, { 'content-type': 'application/xml', ...page.headers });
       response.end(page.body ?? '');
-    }, page.delayMs ?? 0);
+    };
+    if (page.until) void page.until.then(answer, answer);
+    else setTimeout(answer, page.delayMs ?? 0);
   });
   server.on('secureConnection', (socket: TLSSocket) => {
     sockets.add(socket);
