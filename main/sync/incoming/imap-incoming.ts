@@ -68,6 +68,8 @@ const syncKey = (accountId: string, path: string) => `${accountId}\u0000${path}`
  * in step. Per account one ImapSession (its jobs run one at a time) and one Inbox watcher;
  * never more than two connections.
  */
+const NOT_NEW_MAIL: ReadonlySet<string> = new Set(['sent', 'drafts', 'trash', 'junk']);
+
 export class ImapIncoming implements IncomingMail {
   private readonly sessions = new Map<string, { key: string; session: ImapSession; password: string; watcher?: InboxWatcher }>();
   private readonly running = new Map<string, Running>();
@@ -215,7 +217,10 @@ export class ImapIncoming implements IncomingMail {
     for await (const chunk of raw()) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
     const flags = [...(draft ? ['\\Draft'] : []), ...(seen ? ['\\Seen'] : [])];
     const { session } = await this.session(accountId);
-    return session.run((client) => appendToRole(client, role, Buffer.concat(chunks), flags, messageId));
+    const kept = await session.run((client) => appendToRole(client, role, Buffer.concat(chunks), flags, messageId));
+    // The sent copy joins its conversation and search now, not at the next check of every folder.
+    if (role === 'sent') void this.syncAfter(accountId, kept.folder).catch(() => {});
+    return kept;
   }
 
   async keptCopies(accountId: string, role: KeptRole, marker: string): Promise<{ folder: string; uids: number[] }> {
@@ -296,7 +301,9 @@ export class ImapIncoming implements IncomingMail {
         emit('messages.changed', { accountId, folder: path });
         emit('folders.changed', { accountId });
       }
-      if (result.arrived > 0) emit('mail.arrived', { accountId, folder: path, count: result.arrived });
+      // What appears in Sent, Drafts, Trash or Junk is no new mail for the person (their own sent
+      // copy, a draft saved elsewhere): it is listed, never announced.
+      if (result.arrived > 0 && !NOT_NEW_MAIL.has(folder.role ?? '')) emit('mail.arrived', { accountId, folder: path, count: result.arrived });
       if (!this.stopping) this.prefetcher.after(accountId, folder, session);
       return result;
     })();

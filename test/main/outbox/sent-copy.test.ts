@@ -34,6 +34,25 @@ describe('the copy in Sent', () => {
     expect(copy[0]).toMatchObject({ unread: false, messageId: sent.messageId });
   });
 
+  it('joins the local copy of Sent at once, for search and conversations, and is announced as no new mail', async () => {
+    const app = inMemoryService();
+    stops.push(() => app.stop());
+    const alice = value(await app.client.invoke('accounts.add', testbedAccount('alice')));
+    // Sent synced once already: the copy then arrives in a resync, as new UIDs do.
+    value(await app.client.invoke('messages.list', { accountId: alice.id, folder: 'Sent' }));
+    const arrivals: { folder: string }[] = [];
+    app.client.on('mail.arrived', (arrival) => arrivals.push(arrival));
+    const subject = `Findable ${randomUUID().slice(0, 8)}`;
+    await sendAndSettle(app, { accountId: alice.id, to: [user('bob').email], subject, text: 'copy me' });
+    // Nobody opens Sent: a search over the store alone finds the copy there.
+    const found = await waitFor(async () => {
+      const reply = value(await app.client.invoke('messages.search', { accountId: alice.id, query: `subject:${subject.split(' ')[1]}`, limit: 10 }));
+      return reply.messages.find((m) => m.folder === 'Sent');
+    }, 'the sent copy in the local store', 10_000);
+    expect(found.subject).toBe(subject);
+    expect(arrivals.filter((a) => a.folder === 'Sent')).toEqual([]);
+  });
+
   it('is not filed when the account says its provider files sent mail itself', async () => {
     const app = inMemoryService();
     stops.push(() => app.stop());
