@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { MessageStore } from './message-store.js';
-import { applyStep, indexAllPending, type WorkerReply, type WorkerRequest } from './store-writer.js';
+import { applyStep, indexAllPending, type WorkerNotice, type WorkerReply, type WorkerRequest } from './store-writer.js';
 import { ThreadIndex } from './threading.js';
 
 /**
@@ -19,14 +19,23 @@ const IDLE_MS = 1_000;
 const THREAD_CHUNK = 500;
 const INDEX_CHUNK = 2_000;
 let idleWork: NodeJS.Timeout | undefined;
+/** Folders whose messages got their conversations in this quiet spell: said once it is over. */
+const threadedFolders = new Set<number>();
 /**
  * Once the syncs have gone quiet: the search entries left for later, then conversations, a chunk
- * at a time so a step that arrives meanwhile waits for one chunk at most.
+ * at a time so a step that arrives meanwhile waits for one chunk at most. When all is done, main
+ * hears which folders' conversations changed (a list drawn before shows them apart until then).
  */
 function workWhenIdle(): void {
   clearTimeout(idleWork);
   idleWork = setTimeout(function someMore() {
-    if (store.indexPending(INDEX_CHUNK) > 0 || threads.backfill(THREAD_CHUNK) > 0) idleWork = setTimeout(someMore, 0);
+    if (store.indexPending(INDEX_CHUNK) > 0 || threads.backfill(THREAD_CHUNK, threadedFolders) > 0) {
+      idleWork = setTimeout(someMore, 0);
+      return;
+    }
+    if (threadedFolders.size === 0) return;
+    parentPort!.postMessage({ threaded: [...threadedFolders] } satisfies WorkerNotice);
+    threadedFolders.clear();
   }, IDLE_MS);
 }
 

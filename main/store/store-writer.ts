@@ -13,6 +13,12 @@ export interface StoreWriter {
   apply(folderId: number, batch: SyncBatch): Promise<void>;
   /** Writes every search entry left for later (SyncBatch.indexLater): a search awaits it first. */
   catchUpIndex(): Promise<void>;
+  /**
+   * Calls `listener` with the folders whose messages got their conversations after their steps
+   * were applied (a writer that threads later, when quiet). A writer that threads each step at
+   * once has nothing to say.
+   */
+  onThreaded(listener: (folderIds: number[]) => void): void;
   close(): Promise<void>;
 }
 
@@ -50,6 +56,8 @@ export class InlineStoreWriter implements StoreWriter {
     indexAllPending(this.store);
   }
 
+  onThreaded(): void {}
+
   async close(): Promise<void> {}
 }
 
@@ -61,6 +69,8 @@ function tsxApi(): string {
 
 export type WorkerRequest = { id: number; folderId: number; batch: SyncBatch } | { id: number; catchUpIndex: true };
 export type WorkerReply = { id: number; ok: true } | { id: number; ok: false; message: string };
+/** Said by the writer thread unasked: these folders' messages got their conversations. */
+export type WorkerNotice = { threaded: number[] };
 
 /**
  * Writes on a worker thread with its own connection to the same database (WAL lets the main
@@ -72,6 +82,7 @@ export class WorkerStoreWriter implements StoreWriter {
   private readonly waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
   private next = 1;
   private failed: Error | undefined;
+  private readonly threadedListeners: ((folderIds: number[]) => void)[] = [];
 
   /** `script`: the built worker (store-writer-worker.js), or its source (.ts, run through tsx). */
   constructor(storeDir: string, script: URL) {
@@ -84,7 +95,11 @@ export class WorkerStoreWriter implements StoreWriter {
         )
       : new Worker(script, { workerData: { storeDir } });
     this.worker.unref();
-    this.worker.on('message', (reply: WorkerReply) => {
+    this.worker.on('message', (reply: WorkerReply | WorkerNotice) => {
+      if ('threaded' in reply) {
+        for (const listener of this.threadedListeners) listener(reply.threaded);
+        return;
+      }
       const waiter = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
       if (reply.ok) waiter?.resolve();
@@ -105,6 +120,10 @@ export class WorkerStoreWriter implements StoreWriter {
 
   catchUpIndex(): Promise<void> {
     return this.request((id) => ({ id, catchUpIndex: true }));
+  }
+
+  onThreaded(listener: (folderIds: number[]) => void): void {
+    this.threadedListeners.push(listener);
   }
 
   private request(make: (id: number) => WorkerRequest): Promise<void> {

@@ -188,7 +188,7 @@ export class ThreadIndex {
         WHERE m.folder_id = ? AND m.uid IN (SELECT value FROM json_each(?)) AND m.thread_id IS NOT NULL
         ORDER BY sort_date, m.id`),
       // By rowid from where the last call stopped: one pass over the table, no index needed.
-      unthreaded: prepare('SELECT id FROM messages WHERE id > ? AND thread_id IS NULL ORDER BY id LIMIT ?').pluck(),
+      unthreaded: prepare('SELECT id, folder_id FROM messages WHERE id > ? AND thread_id IS NULL ORDER BY id LIMIT ?'),
       // Walks the folder newest first (messages_by_folder_newest) and keeps each thread's newest
       // message (one probe of messages_by_folder_thread), so a page costs about its own size.
       summariesFirst: prepare(`SELECT ${summaryColumns} FROM messages m
@@ -233,9 +233,12 @@ export class ThreadIndex {
   /**
    * Threads up to `limit` messages stored without a thread (e.g. before schema 3); returns how
    * many it found, 0 once there are none left. Call it again until then, between other work.
+   * The folders of the messages it threaded go into `touched`, if given.
    */
-  backfill(limit = 1000): number {
-    const ids = this.s.unthreaded.all(this.backfilledUpTo, limit) as number[];
+  backfill(limit = 1000, touched?: Set<number>): number {
+    const rows = this.s.unthreaded.all(this.backfilledUpTo, limit) as { id: number; folder_id: number }[];
+    const ids = rows.map((r) => r.id);
+    for (const row of rows) touched?.add(row.folder_id);
     this.assign(ids);
     this.backfilledUpTo = ids.at(-1) ?? this.backfilledUpTo;
     return ids.length;

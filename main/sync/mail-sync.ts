@@ -69,6 +69,12 @@ export class MailSync {
     const context = { store, bodiesDir, credentials, emit, staleAfterMs: options.staleAfterMs ?? 15_000 };
     this.imap = new ImapIncoming({ ...options, ...context, writer: this.writer, lastUse: (accountId) => this.lastUse.get(accountId) ?? 0 });
     this.backends = { imap: this.imap, pop3: new Pop3Incoming({ ...context, ...options.pop3, threads }) };
+    // Conversations worked out after the sync went quiet: a list drawn before shows them apart.
+    this.writer.onThreaded((folderIds) => {
+      for (const folder of folderIds.map((id) => store.folder(id))) {
+        if (folder) emit('messages.changed', { accountId: folder.accountId, folder: folder.path });
+      }
+    });
   }
 
   /** The account's backend: the same one until its settings change (disconnect) or it is removed. */

@@ -180,6 +180,7 @@ describe('References of replies that stream in with the history', () => {
     const cutAtReferences: StoreWriter = {
       apply: (id, batch) => (batch.references ? Promise.reject(new Error('cut')) : inline.apply(id, batch)),
       catchUpIndex: () => inline.catchUpIndex(),
+      onThreaded: () => {},
       close: async () => {},
     };
     await expect(sync(store, folderId, path, { ...historyOptions, writer: cutAtReferences })).rejects.toThrow('cut');

@@ -47,14 +47,19 @@ describe('the store writer thread', () => {
     expect(store.uids(folderId)).toEqual([1, 3]);
   });
 
-  it('threads the stored messages once the syncs go quiet', async () => {
+  it('threads the stored messages once the syncs go quiet, and says in which folders', async () => {
     await writer.apply(folderId, {
       upsert: [message(1, { messageId: '<a@t>', subject: 'Plan' }), message(2, { messageId: '<b@t>', inReplyTo: '<a@t>', references: ['<a@t>'], subject: 'Re: Plan' })],
     });
     const threadOf = (uid: number) => store.db.prepare('SELECT thread_id FROM messages WHERE folder_id = ? AND uid = ?').pluck().get(folderId, uid) as number | null;
     expect(threadOf(1)).toBeNull();
+    const told: number[][] = [];
+    writer.onThreaded((folderIds) => told.push(folderIds));
     const thread = await waitFor(async () => threadOf(1) ?? undefined, 'threads', 5_000);
     expect(threadOf(2)).toBe(thread);
+    // Main hears it once the quiet spell's work is done, so a list drawn before can be redrawn.
+    await waitFor(async () => (told.length ? true : undefined), 'the threaded notice', 5_000);
+    expect(told).toEqual([[folderId]]);
   });
 
   it('writes the search entries of a history step once the syncs go quiet, or at once when a search asks', async () => {
