@@ -11,8 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withImap } from '../../main/imap/connect.js';
 import type { Account } from '../../shared/schemas.js';
 import { inMemoryService, sendAndSettle, testbedAccount, value } from '../support/accounts.js';
+import { addImapAccount } from '../support/browser-journey.js';
 import { launchChromium } from '../support/chromium.js';
-import { testbed, user } from '../support/testbed.js';
+import { user } from '../support/testbed.js';
 import { waitFor } from '../support/wait-for.js';
 import { startWebApp, type WebApp } from '../support/web-app.js';
 
@@ -108,21 +109,8 @@ async function waitForRow(subject: string) {
 
 describe('composing in Chromium through `npm run web`', () => {
   it('adds Alice’s account and sees Carol’s message', async () => {
-    const bed = testbed();
-    const alice = user('alice');
     await page.goto(app.url);
-    await page.getByRole('button', { name: 'Set up manually' }).click();
-    await page.getByLabel('Name', { exact: true }).fill('Alice Example');
-    await page.getByLabel('Email address').fill(alice.email);
-    await page.getByLabel('Password').fill(alice.password);
-    await page.getByLabel('IMAP server').fill(bed.imap.host);
-    await page.getByLabel('IMAP security').selectOption('tls');
-    await page.getByLabel('IMAP port').fill(String(bed.imap.tlsPort));
-    await page.getByLabel('SMTP server').fill(bed.smtp.host);
-    await page.getByLabel('SMTP security').selectOption('starttls');
-    await page.getByLabel('SMTP port').fill(String(bed.smtp.submissionPort));
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toContain(`Added ${alice.email}`);
+    await addImapAccount(page, 'alice');
     await waitForRow(subjects.hello);
   });
 

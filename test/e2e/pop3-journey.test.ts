@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ARTIFACTS, browserJourney } from '../support/browser-journey.js';
-import { testbed, user } from '../support/testbed.js';
+import { addPop3Account, ARTIFACTS, browserJourney } from '../support/browser-journey.js';
+import { user } from '../support/testbed.js';
 import { deliver } from '../main/pop3/dovecot-support.js';
 
 /*
@@ -26,22 +26,8 @@ describe('a POP3 account in Chromium', () => {
     );
     deliver('erin', file);
 
-    const bed = testbed();
     await page.goto(app.url);
-    await page.getByRole('button', { name: 'Set up manually' }).click();
-    await page.getByLabel('Name', { exact: true }).fill('Erin Example');
-    await page.getByLabel('Email address').fill(user('erin').email);
-    await page.getByLabel('Password').fill(user('erin').password);
-    await page.getByLabel('Incoming protocol').selectOption('pop3');
-    await page.getByLabel('POP3 server').fill(bed.pop3.host);
-    await page.getByLabel('POP3 security').selectOption('starttls');
-    await page.getByLabel('POP3 port').fill(String(bed.pop3.starttlsPort));
-    expect(await page.getByRole('checkbox', { name: 'Leave messages on server' }).isChecked()).toBe(true);
-    await page.getByLabel('SMTP server').fill(bed.smtp.host);
-    await page.getByLabel('SMTP port').fill(String(bed.smtp.submissionPort));
-    await page.screenshot({ path: join(ARTIFACTS, 'e2e-pop3-01-account-form.png') });
-    await page.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 20_000 }).toContain(`Added ${user('erin').email}`);
+    await addPop3Account(page, 'erin', { name: 'Erin Example', security: 'starttls', screenshot: 'e2e-pop3-01-account-form.png' });
 
     const row = page.getByRole('list', { name: 'Messages' }).getByRole('listitem').filter({ hasText: subject });
     await expect.poll(() => row.count(), { timeout: 20_000 }).toBe(1);

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { openSettingsFile } from '../../main/accounts/settings-store.js';
 import { launchChromium } from './chromium.js';
-import { testbed, user } from './testbed.js';
+import { testbed, user, type TestbedUserName } from './testbed.js';
 import { startWebApp, type WebApp } from './web-app.js';
 
 /** Where browser tests put their screenshots. */
@@ -86,48 +86,48 @@ export function writeSettings(dataDir: string, settings: Record<string, unknown>
 }
 
 /**
- * Adds a test bed user's IMAP account through the manual form (from the wizard's first step, the
- * screen "Add account" opens on), and waits for the status that says it was added.
+ * Adds a test bed user's account through the manual form (from the wizard's first step, the
+ * screen "Add account" opens on): name, address, password, the incoming server `incoming` fills
+ * in, SMTP with STARTTLS on 587; waits for the status that says it was added.
  */
-export async function addImapAccount(page: Page, who: 'alice' | 'bob', { name = who === 'alice' ? 'Alice Example' : 'Bob Example', screenshot }: { name?: string; screenshot?: string } = {}) {
+async function addThroughManualForm(page: Page, who: TestbedUserName, name: string, incoming: () => Promise<void>, screenshot?: string) {
   const bed = testbed();
   const u = user(who);
   await page.getByRole('button', { name: 'Set up manually' }).click();
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('Email address').fill(u.email);
   await page.getByLabel('Password').fill(u.password);
-  await page.getByLabel('IMAP server').fill(bed.imap.host);
-  await page.getByLabel('IMAP security').selectOption('tls');
-  await page.getByLabel('IMAP port').fill(String(bed.imap.tlsPort));
+  await incoming();
   await page.getByLabel('SMTP server').fill(bed.smtp.host);
   await page.getByLabel('SMTP security').selectOption('starttls');
   await page.getByLabel('SMTP port').fill(String(bed.smtp.submissionPort));
   if (screenshot) await page.screenshot({ path: join(ARTIFACTS, screenshot) });
-  await page.getByRole('button', { name: 'Save' }).click();
-  await expect.poll(() => page.getByRole('status').textContent()).toContain(`Added ${u.email}`);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect.poll(() => page.getByRole('status').textContent(), { timeout: 20_000 }).toContain(`Added ${u.email}`);
+}
+
+/** Adds a test bed user's IMAP account (993, TLS) through the manual form. */
+export async function addImapAccount(page: Page, who: 'alice' | 'bob', { name = who === 'alice' ? 'Alice Example' : 'Bob Example', screenshot }: { name?: string; screenshot?: string } = {}) {
+  const bed = testbed();
+  await addThroughManualForm(page, who, name, async () => {
+    await page.getByLabel('IMAP server').fill(bed.imap.host);
+    await page.getByLabel('IMAP security').selectOption('tls');
+    await page.getByLabel('IMAP port').fill(String(bed.imap.tlsPort));
+  }, screenshot);
 }
 
 /**
- * Adds a test bed user's POP3 account (over 995, TLS; messages left on the server) through the
- * manual form, as addImapAccount does for IMAP, and waits for the status that says it was added.
+ * Adds a test bed user's POP3 account (995 with TLS, or 110 with STLS; messages left on the
+ * server) through the manual form.
  */
-export async function addPop3Account(page: Page, who: 'bob' | 'erin', { name, screenshot }: { name: string; screenshot?: string }) {
+export async function addPop3Account(page: Page, who: 'bob' | 'erin', { name, screenshot, security = 'tls' }: { name: string; screenshot?: string; security?: 'tls' | 'starttls' }) {
   const bed = testbed();
-  const u = user(who);
-  await page.getByRole('button', { name: 'Set up manually' }).click();
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByLabel('Email address').fill(u.email);
-  await page.getByLabel('Password').fill(u.password);
-  await page.getByLabel('Incoming protocol').selectOption('pop3');
-  await page.getByLabel('POP3 server').fill(bed.pop3.host);
-  await page.getByLabel('POP3 security').selectOption('tls');
-  await page.getByLabel('POP3 port').fill(String(bed.pop3.tlsPort));
-  // Other test files read this user's mail over IMAP at the same time: nothing may leave the server.
-  expect(await page.getByRole('checkbox', { name: 'Leave messages on server' }).isChecked()).toBe(true);
-  await page.getByLabel('SMTP server').fill(bed.smtp.host);
-  await page.getByLabel('SMTP security').selectOption('starttls');
-  await page.getByLabel('SMTP port').fill(String(bed.smtp.submissionPort));
-  if (screenshot) await page.screenshot({ path: join(ARTIFACTS, screenshot) });
-  await page.getByRole('button', { name: 'Save' }).click();
-  await expect.poll(() => page.getByRole('status').textContent(), { timeout: 20_000 }).toContain(`Added ${u.email}`);
+  await addThroughManualForm(page, who, name, async () => {
+    await page.getByLabel('Incoming protocol').selectOption('pop3');
+    await page.getByLabel('POP3 server').fill(bed.pop3.host);
+    await page.getByLabel('POP3 security').selectOption(security);
+    await page.getByLabel('POP3 port').fill(String(security === 'tls' ? bed.pop3.tlsPort : bed.pop3.starttlsPort));
+    // Other test files read this user's mail over IMAP at the same time: nothing may leave the server.
+    expect(await page.getByRole('checkbox', { name: 'Leave messages on server' }).isChecked()).toBe(true);
+  }, screenshot);
 }
