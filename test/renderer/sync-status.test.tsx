@@ -79,6 +79,16 @@ describe('Refresh', () => {
     emit('sync.progressed', { accountId: account.id, folder: 'INBOX', done: 5000, total: 5000 });
     await waitFor(() => expect(screen.getAllByRole('status').map((s) => s.textContent)).not.toContain('Fetching messages: 1,200 of 5,000'));
   });
+  it('of a folder not on screen is shown as soon as that folder is chosen', async () => {
+    const { emit } = app();
+    await screen.findByRole('heading', { name: 'Inbox' });
+    emit('sync.progressed', { accountId: account.id, folder: 'Sent', done: 300, total: 900 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(screen.getAllByRole('status').map((s) => s.textContent)).not.toContain('Fetching messages: 300 of 900');
+    fireEvent.click(within(screen.getByRole('navigation', { name: 'Folders' })).getByRole('button', { name: 'Sent' }));
+    await screen.findByRole('heading', { name: 'Sent' });
+    expect(screen.getAllByRole('status').map((s) => s.textContent)).toContain('Fetching messages: 300 of 900');
+  });
 });
 
 describe('every request of the mailbox that fails', () => {

@@ -22,27 +22,39 @@ type Context = {
 export function useSyncStatus(client: ContractClient, { accountIds, accountId, folders, reload, onError }: Context) {
   const { folderPath, allInboxes, shown } = folders;
   const [checking, setChecking] = useState(false);
-  const [progress, setProgress] = useState<{ done: number; total: number } | undefined>();
-  const [failure, setFailure] = useState<{ accountId: string; error: AppErrorDto }>();
+  // Kept per folder and picked for what is on screen, rather than reset when the screen changes:
+  // an event that came while the screen was being drawn (before its listener was renewed) was
+  // lost, and a folder chosen again mid-sync showed no progress until the next batch.
+  const [progressOf, setProgressOf] = useState<ReadonlyMap<string, FolderProgress>>(new Map());
+  const [failures, setFailures] = useState<ReadonlyMap<string, FolderFailure>>(new Map());
+
+  // Failures go when another folder is put on screen (coming back, the list says what it has).
+  // Done while drawing it, not in an effect after: that could wipe a failure that came meanwhile.
+  const view = `${accountId}\n${folderPath}\n${allInboxes}`;
+  const [failureView, setFailureView] = useState(view);
+  if (failureView !== view) {
+    setFailureView(view);
+    setFailures(new Map());
+  }
 
   useEffect(() => {
-    setFailure(undefined);
-  }, [accountId, folderPath, allInboxes]);
-
-  useEffect(() => {
-    setProgress(undefined);
-    const offProgress = client.on('sync.progressed', (p) => {
-      if (!shown(p.accountId, p.folder)) return;
-      setProgress(p.done < p.total ? { done: p.done, total: p.total } : undefined);
-    });
-    const offFailed = client.on('sync.failed', (f) => {
-      if (shown(f.accountId, f.folder)) setFailure({ accountId: f.accountId, error: f.error });
-    });
+    const offProgress = client.on('sync.progressed', (p) =>
+      setProgressOf((now) => {
+        const next = new Map(now);
+        if (p.done < p.total) next.set(keyOf(p.accountId, p.folder), p);
+        else next.delete(keyOf(p.accountId, p.folder));
+        return next;
+      }),
+    );
+    const offFailed = client.on('sync.failed', (f) => setFailures((now) => new Map(now).set(keyOf(f.accountId, f.folder), f)));
     return () => {
       offProgress();
       offFailed();
     };
-  }, [client, shown]);
+  }, [client]);
+
+  const progress = [...progressOf.values()].find((p) => shown(p.accountId, p.folder));
+  const failure = [...failures.values()].find((f) => shown(f.accountId, f.folder));
 
   async function checkNow() {
     if (!accountId) return;
@@ -57,11 +69,20 @@ export function useSyncStatus(client: ContractClient, { accountIds, accountId, f
     // An error with its own way out (trust the certificate, type the password, sign in) is shown
     // with it; any other as a failed sync, with Try again.
     if (error && (error.code === 'TLS_UNTRUSTED' || isPasswordMissing(error) || isSignInRequired(error))) return onError(error);
-    setFailure(error && { accountId: targets[failed]!, error });
+    const folder = allInboxes ? 'INBOX' : folderPath;
+    setFailures((now) => {
+      const next = new Map(now);
+      targets.forEach((id) => next.delete(keyOf(id, folder)));
+      return error ? next.set(keyOf(targets[failed]!, folder), { accountId: targets[failed]!, folder, error }) : next;
+    });
     await reload();
   }
 
-  return { checking, progress, failure, checkNow };
+  return { checking, progress: progress && { done: progress.done, total: progress.total }, failure: failure && { accountId: failure.accountId, error: failure.error }, checkNow };
 }
+
+type FolderProgress = { accountId: string; folder: string; done: number; total: number };
+type FolderFailure = { accountId: string; folder: string; error: AppErrorDto };
+const keyOf = (accountId: string, folder: string) => `${accountId}\n${folder}`;
 
 export type SyncStatus = ReturnType<typeof useSyncStatus>;
