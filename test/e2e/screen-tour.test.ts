@@ -295,11 +295,16 @@ describe.each(VARIANTS)('every screen, $name', ({ name: variant, options }) => {
     expect(await screen('18-account-settings')).toEqual([]);
   });
 
-  it('the identities editor', async () => {
+  it('the identities editor, inside the one settings form', async () => {
     await page.getByRole('button', { name: 'Add identity', exact: true }).click();
-    await page.getByRole('form', { name: 'New identity' }).scrollIntoViewIfNeeded();
+    const identity = page.getByRole('form', { name: 'Account settings' }).getByRole('group', { name: 'New identity' });
+    await identity.getByRole('heading', { name: 'New identity', exact: true }).waitFor();
+    // One Save and one Cancel on the page, at the end of the form (the identity is kept by that Save).
+    expect(await page.getByRole('button', { name: 'Save', exact: true }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Cancel', exact: true }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Save', exact: true }).scrollIntoViewIfNeeded();
     expect(await screen('19-identity-editor')).toEqual([]);
-    await page.getByRole('form', { name: 'New identity' }).getByRole('button', { name: 'Cancel', exact: true }).click();
+    await identity.getByRole('button', { name: 'Discard new identity', exact: true }).click();
     await page.getByRole('form', { name: 'Account settings' }).getByRole('button', { name: 'Cancel', exact: true }).click();
     await heading('Inbox').waitFor();
   });
