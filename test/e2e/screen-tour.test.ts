@@ -123,6 +123,11 @@ describe.each(VARIANTS)('every screen, $name', ({ name: variant, options }) => {
   const reader = () => page.getByRole('article', { name: 'Message' });
   const folders = () => page.getByRole('navigation', { name: 'Folders' });
   const heading = (text: string) => page.getByRole('heading', { name: text, exact: true });
+  const foldersToggle = () => page.getByRole('button', { name: 'Folders', exact: true });
+  /** The sidebar's accounts and folders: where the panes stack (200%), unfolded first with the "Folders" button. */
+  async function sidebar() {
+    if ((await foldersToggle().count()) > 0 && (await foldersToggle().getAttribute('aria-expanded')) === 'false') await foldersToggle().click();
+  }
 
   async function open(subject: string) {
     await row(subject).first().click();
@@ -148,6 +153,22 @@ describe.each(VARIANTS)('every screen, $name', ({ name: variant, options }) => {
   it('the inbox with messages', async () => {
     await row(TOUR.subjects.newsletter).waitFor();
     expect(await screen('01-inbox')).toEqual([]);
+    if (variant !== 'zoom200') {
+      // Side by side, the folder tree is always there, with no button to fold it.
+      expect(await foldersToggle().count()).toBe(0);
+      expect(await folders().isVisible()).toBe(true);
+      return;
+    }
+    // Stacked, the accounts and folders are folded away: the mail starts on the first screen.
+    expect(await foldersToggle().getAttribute('aria-expanded')).toBe('false');
+    expect(await folders().count()).toBe(0);
+    expect((await row(TOUR.subjects.newsletter).boundingBox())!.y + 20).toBeLessThan(options.viewport!.height);
+    await foldersToggle().click();
+    await folders().waitFor();
+    expect(await foldersToggle().getAttribute('aria-expanded')).toBe('true');
+    expect(await screen('01b-folders-unfolded')).toEqual([]);
+    await foldersToggle().click();
+    await expect.poll(() => folders().count()).toBe(0);
   });
 
   it('conversations, one of them unfolded with the reply in Sent', async () => {
@@ -267,6 +288,7 @@ describe.each(VARIANTS)('every screen, $name', ({ name: variant, options }) => {
   });
 
   it('an empty folder', async () => {
+    await sidebar();
     await folders().getByRole('button', { name: /^Drafts\b/ }).click();
     await heading('Drafts').waitFor();
     await page.getByText('No messages.', { exact: true }).waitFor();
@@ -274,10 +296,12 @@ describe.each(VARIANTS)('every screen, $name', ({ name: variant, options }) => {
   });
 
   it('All inboxes', async () => {
+    await sidebar();
     await page.getByRole('button', { name: /^All inboxes\b/ }).click();
     await heading('All inboxes').waitFor();
     await row('Team outing in June').waitFor();
     expect(await screen('16-all-inboxes')).toEqual([]);
+    await sidebar();
     await page.getByRole('button', { name: TOUR.alice.email, exact: true }).click();
     await folders().getByRole('button', { name: /^Inbox\b/ }).click();
     await heading('Inbox').waitFor();
@@ -290,16 +314,22 @@ describe.each(VARIANTS)('every screen, $name', ({ name: variant, options }) => {
   });
 
   it('account settings', async () => {
+    await sidebar();
     await page.getByRole('button', { name: 'Account settings', exact: true }).click();
     await heading(`Account settings: ${TOUR.alice.email}`).waitFor();
     expect(await screen('18-account-settings')).toEqual([]);
   });
 
-  it('the identities editor', async () => {
+  it('the identities editor, inside the one settings form', async () => {
     await page.getByRole('button', { name: 'Add identity', exact: true }).click();
-    await page.getByRole('form', { name: 'New identity' }).scrollIntoViewIfNeeded();
+    const identity = page.getByRole('form', { name: 'Account settings' }).getByRole('group', { name: 'New identity' });
+    await identity.getByRole('heading', { name: 'New identity', exact: true }).waitFor();
+    // One Save and one Cancel on the page, at the end of the form (the identity is kept by that Save).
+    expect(await page.getByRole('button', { name: 'Save', exact: true }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Cancel', exact: true }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Save', exact: true }).scrollIntoViewIfNeeded();
     expect(await screen('19-identity-editor')).toEqual([]);
-    await page.getByRole('form', { name: 'New identity' }).getByRole('button', { name: 'Cancel', exact: true }).click();
+    await identity.getByRole('button', { name: 'Discard new identity', exact: true }).click();
     await page.getByRole('form', { name: 'Account settings' }).getByRole('button', { name: 'Cancel', exact: true }).click();
     await heading('Inbox').waitFor();
   });
@@ -313,6 +343,7 @@ describe.each(VARIANTS)('every screen, $name', ({ name: variant, options }) => {
   });
 
   it('the setup wizard: name, address and password', async () => {
+    await sidebar();
     await page.getByRole('button', { name: 'Add account', exact: true }).click();
     await heading('Add account').waitFor();
     await page.getByLabel('Name', { exact: true }).fill('Carol Example');
@@ -384,12 +415,14 @@ describe.each(VARIANTS)('every screen, $name', ({ name: variant, options }) => {
   });
 
   it('removing an account, asked first', async () => {
+    await sidebar();
     await page.getByRole('button', { name: 'Remove account', exact: true }).click();
     const confirm = page.getByRole('group', { name: 'Confirm removing the account' });
     expect(await confirm.textContent()).toContain(`Remove carol@${testbed().domain}?`);
     expect(await screen('28-remove-account')).toEqual([]);
     await confirm.getByRole('button', { name: `Remove carol@${testbed().domain}`, exact: true }).click();
     await page.getByRole('status').filter({ hasText: `Removed carol@${testbed().domain} from this computer.` }).waitFor();
+    await sidebar();
     expect(await page.getByRole('button', { name: /@/ }).allTextContents()).toEqual([TOUR.alice.email, TOUR.bob.email]);
   });
 

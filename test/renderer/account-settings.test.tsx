@@ -60,7 +60,7 @@ describe('Account settings: the servers', () => {
   it('shows the account’s servers to edit, without a password field, and saves them with accounts.update', async () => {
     const { invoke, account, onSaved } = renderSettings();
     const form = settingsForm();
-    expect(within(form).getByRole('heading').textContent).toBe('Account settings: alice@example.test');
+    expect(within(form).getByRole('heading', { level: 2 }).textContent).toBe('Account settings: alice@example.test');
     expect((within(form).getByLabelText('IMAP server') as HTMLInputElement).value).toBe('imap.example.test');
     expect((within(form).getByLabelText('IMAP port') as HTMLInputElement).value).toBe('993');
     expect((within(form).getByLabelText('SMTP server') as HTMLInputElement).value).toBe('smtp.example.test');
@@ -117,62 +117,107 @@ describe('Account settings: the servers', () => {
   });
 });
 
+describe('Account settings: one form', () => {
+  const buttonNames = () => within(settingsForm()).getAllByRole('button').map((b) => b.textContent);
+  const count = (name: string) => screen.getAllByRole('button', { name }).length;
+
+  it('holds the servers and the identities, with one Save and one Cancel at its end', async () => {
+    renderSettings();
+    await identityList();
+    // The identities are a part of the same form, above its actions.
+    expect(within(settingsForm()).getByRole('region', { name: 'Identities' })).toBeTruthy();
+    expect(buttonNames().slice(-2)).toEqual(['Save', 'Cancel']);
+    expect([count('Save'), count('Cancel')]).toEqual([1, 1]);
+    // With an identity open too: still one Save and one Cancel in the whole page.
+    fireEvent.click(screen.getByRole('button', { name: 'Add identity' }));
+    expect(screen.getByRole('group', { name: 'New identity' })).toBeTruthy();
+    expect([count('Save'), count('Cancel')]).toEqual([1, 1]);
+    expect(buttonNames().slice(-2)).toEqual(['Save', 'Cancel']);
+    expect(document.querySelectorAll('form')).toHaveLength(1);
+  });
+});
+
 describe('Account settings: identities', () => {
+  /** The open identity's fields (a group in the settings form, headed as what it is). */
+  const identityGroup = (name: string) => screen.getByRole('group', { name });
+
   it('lists the identities, the default first', async () => {
     renderSettings();
     const items = within(await identityList()).getAllByRole('listitem');
     expect(items.map((li) => li.querySelector('span')!.textContent)).toEqual(['Alice <alice@example.test> (default)', 'Support <support@example.test>']);
   });
 
-  it('adds an identity with a name, an address, a Reply-To and a signature', async () => {
-    const { invoke, account } = renderSettings([MAIN]);
+  it('adds an identity with a name, an address, a Reply-To and a signature, kept by the form’s Save with the servers', async () => {
+    const { invoke, account, onSaved } = renderSettings([MAIN]);
     await identityList();
     fireEvent.click(screen.getByRole('button', { name: 'Add identity' }));
-    const form = screen.getByRole('form', { name: 'New identity' });
-    fireEvent.change(within(form).getByLabelText('Name'), { target: { value: 'Sales' } });
-    fireEvent.change(within(form).getByLabelText('Email address'), { target: { value: 'sales@example.test' } });
-    fireEvent.change(within(form).getByLabelText('Reply-To'), { target: { value: 'orders@example.test' } });
-    fireEvent.change(within(form).getByLabelText('Signature'), { target: { value: 'Sales team\nExample Ltd' } });
-    fireEvent.click(within(form).getByRole('button', { name: 'Save' }));
-    await waitFor(() => expect(within(screen.getByRole('list', { name: 'Identities of this account' })).getAllByRole('listitem')).toHaveLength(2));
+    const group = identityGroup('New identity');
+    expect(within(group).getByRole('heading', { name: 'New identity' })).toBeTruthy();
+    fireEvent.change(within(group).getByLabelText('Name'), { target: { value: 'Sales' } });
+    fireEvent.change(within(group).getByLabelText('Email address'), { target: { value: 'sales@example.test' } });
+    fireEvent.change(within(group).getByLabelText('Reply-To'), { target: { value: 'orders@example.test' } });
+    fireEvent.change(within(group).getByLabelText('Signature'), { target: { value: 'Sales team\nExample Ltd' } });
+    fireEvent.change(within(settingsForm()).getByLabelText('IMAP server'), { target: { value: 'mail.example.test' } });
+    expect(invoke).not.toHaveBeenCalledWith('identities.add', expect.anything());
+    fireEvent.click(within(settingsForm()).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalled());
+    const channels = invoke.mock.calls.map(([channel]) => channel);
+    // The identity first, then the servers.
+    expect(channels.indexOf('identities.add')).toBeLessThan(channels.indexOf('accounts.update'));
     expect(invoke).toHaveBeenCalledWith('identities.add', {
       accountId: account.id,
       identity: { name: 'Sales', email: 'sales@example.test', replyTo: 'orders@example.test', signature: 'Sales team\nExample Ltd' },
     });
-    expect(screen.queryByRole('form', { name: 'New identity' })).toBeNull();
+    expect(invoke).toHaveBeenCalledWith('accounts.update', expect.objectContaining({ changes: expect.objectContaining({ imap: { host: 'mail.example.test', port: 993, security: 'tls' } }) }));
   });
 
-  it('shows a refused identity in its form, and keeps the form open', async () => {
-    renderSettings([MAIN], {
+  it('shows a refused identity in its fields, keeps them open, and saves nothing else', async () => {
+    const { invoke, onSaved } = renderSettings([MAIN], {
       'identities.add': { ok: false, error: { code: 'INVALID_ARGUMENT', message: 'From: “nope” is not a valid email address.' } },
     });
     await identityList();
     fireEvent.click(screen.getByRole('button', { name: 'Add identity' }));
-    const form = screen.getByRole('form', { name: 'New identity' });
-    fireEvent.change(within(form).getByLabelText('Name'), { target: { value: 'X' } });
-    fireEvent.change(within(form).getByLabelText('Email address'), { target: { value: 'nope' } });
-    fireEvent.submit(form);
-    expect((await within(form).findByRole('alert')).textContent).toMatch(/not a valid email address/);
+    const group = identityGroup('New identity');
+    fireEvent.change(within(group).getByLabelText('Name'), { target: { value: 'X' } });
+    fireEvent.change(within(group).getByLabelText('Email address'), { target: { value: 'nope' } });
+    fireEvent.submit(settingsForm());
+    expect((await within(group).findByRole('alert')).textContent).toMatch(/not a valid email address/);
+    expect(identityGroup('New identity')).toBeTruthy();
+    expect(invoke).not.toHaveBeenCalledWith('accounts.update', expect.anything());
+    expect(onSaved).not.toHaveBeenCalled();
   });
 
   it('edits an identity, prefilled, and saves it with identities.update (an emptied Reply-To is left out)', async () => {
-    const { invoke, account } = renderSettings();
+    const { invoke, account, onSaved } = renderSettings();
     await identityList();
     fireEvent.click(screen.getByRole('button', { name: 'Edit support@example.test' }));
-    const form = screen.getByRole('form', { name: 'Identity support@example.test' });
-    expect((within(form).getByLabelText('Name') as HTMLInputElement).value).toBe('Support');
-    expect((within(form).getByLabelText('Reply-To') as HTMLInputElement).value).toBe('help@example.test');
-    expect((within(form).getByLabelText('Signature') as HTMLTextAreaElement).value).toBe('The team');
-    fireEvent.change(within(form).getByLabelText('Name'), { target: { value: 'Customer support' } });
-    fireEvent.change(within(form).getByLabelText('Reply-To'), { target: { value: '' } });
-    fireEvent.click(within(form).getByRole('button', { name: 'Save' }));
-    await waitFor(() => expect(screen.queryByRole('form', { name: 'Identity support@example.test' })).toBeNull());
+    const group = identityGroup('Identity support@example.test');
+    expect(within(group).getByRole('heading', { name: 'Identity support@example.test' })).toBeTruthy();
+    expect((within(group).getByLabelText('Name') as HTMLInputElement).value).toBe('Support');
+    expect((within(group).getByLabelText('Reply-To') as HTMLInputElement).value).toBe('help@example.test');
+    expect((within(group).getByLabelText('Signature') as HTMLTextAreaElement).value).toBe('The team');
+    fireEvent.change(within(group).getByLabelText('Name'), { target: { value: 'Customer support' } });
+    fireEvent.change(within(group).getByLabelText('Reply-To'), { target: { value: '' } });
+    fireEvent.click(within(settingsForm()).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalled());
     expect(invoke).toHaveBeenCalledWith('identities.update', {
       accountId: account.id,
       identityId: 'identity-support',
       identity: { name: 'Customer support', email: 'support@example.test', signature: 'The team' },
     });
+    expect(screen.queryByRole('group', { name: 'Identity support@example.test' })).toBeNull();
     expect(within(await identityList()).getByText(/Customer support/)).toBeTruthy();
+  });
+
+  it('closes an identity opened by mistake without keeping it; Save then saves the servers only', async () => {
+    const { invoke, onSaved } = renderSettings([MAIN]);
+    await identityList();
+    fireEvent.click(screen.getByRole('button', { name: 'Add identity' }));
+    fireEvent.click(within(identityGroup('New identity')).getByRole('button', { name: 'Discard new identity' }));
+    expect(screen.queryByRole('group', { name: 'New identity' })).toBeNull();
+    fireEvent.click(within(settingsForm()).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalled());
+    expect(invoke).not.toHaveBeenCalledWith('identities.add', expect.anything());
   });
 
   it('removes an identity only after the confirm step', async () => {

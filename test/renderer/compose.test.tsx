@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MessageDetail } from '../../shared/schemas.js';
 import { Compose } from '../../renderer/features/compose/Compose.js';
-import { EMPTY_DRAFT, replyDraft } from '../../renderer/features/compose/reply-draft.js';
+import { EMPTY_DRAFT, forwardDraft, replyAllDraft, replyDraft, type Draft } from '../../renderer/features/compose/reply-draft.js';
 import { splitAddresses } from '../../renderer/format.js';
 import { testAccount } from '../support/test-account.js';
 import { fakeClient } from './fake-client.js';
@@ -91,5 +91,45 @@ describe('a reply', () => {
     const draft = replyDraft({ ...original, subject: 'Re: Lunch', replyTo: [{ name: '', address: 'list@example.test' }] });
     expect(draft.to).toBe('list@example.test');
     expect(draft.subject).toBe('Re: Lunch');
+  });
+});
+
+describe('the composer’s heading', () => {
+  const original: MessageDetail = {
+    uid: 4,
+    messageId: '<orig@example.test>',
+    from: { name: 'Bob', address: 'bob@example.test' },
+    subject: 'Lunch',
+    flagged: false,
+    hasAttachments: false,
+    receivedAt: 0,
+    attachments: [],
+    date: '2026-11-20T12:00:00.000Z',
+    unread: false,
+    size: 100,
+    to: [{ name: '', address: 'alice@example.test' }],
+    cc: [],
+    replyTo: [],
+    references: [],
+    text: 'Friday?',
+  };
+
+  function headingFor(initial: Draft): string {
+    render(<Compose client={fakeClient({}).client} account={account} initial={initial} onQueued={() => {}} onDiscard={() => {}} />);
+    const heading = screen.getByRole('heading', { level: 2 });
+    // The form is named by its visible heading; the controls keep their names.
+    expect(screen.getByRole('form', { name: heading.textContent! })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Send' })).toBeTruthy();
+    cleanup();
+    return heading.textContent!;
+  }
+
+  it('says in plain words what is being written: a new message, a reply or a forward', () => {
+    expect(headingFor(EMPTY_DRAFT)).toBe('New message');
+    expect(headingFor(replyDraft(original))).toBe('Reply');
+    expect(headingFor(replyAllDraft(original, ['alice@example.test']))).toBe('Reply');
+    expect(headingFor(forwardDraft(original, 'INBOX'))).toBe('Forward');
+    // A reply reopened from Drafts (it has no purpose of its own, only what it answers).
+    expect(headingFor({ ...EMPTY_DRAFT, inReplyTo: '<orig@example.test>', draftId: 'd1' })).toBe('Reply');
   });
 });

@@ -170,12 +170,37 @@ describe('the review of found settings', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 
-  it('keeps “Set up manually” one click away', async () => {
-    start({ 'accounts.discover': { ok: true, value: result() } });
+  it('keeps “Set up manually” one click away, opening with the servers found and the edits made in the review', async () => {
+    const { invoke, onSaved } = start({ 'accounts.discover': { ok: true, value: result() } });
     await screen.findByRole('heading', { name: 'Review your settings' });
+    fill('SMTP port', '2587');
+    fill('Name', 'Alice Example');
     fireEvent.click(screen.getByRole('button', { name: 'Set up manually' }));
     expect(screen.getByRole('heading', { name: 'Add account' })).toBeTruthy();
-    expect([valueOf('Name'), valueOf('Password'), valueOf('IMAP server'), valueOf('SMTP server')]).toEqual(['Alice', 'pw', '', '']);
+    expect(screen.queryByRole('region', { name: 'What was found' })).toBeNull();
+    expect([valueOf('Name'), valueOf('Email address'), valueOf('Password'), valueOf('User name')]).toEqual(['Alice Example', 'alice@example.test', 'pw', 'alice']);
+    expect([valueOf('IMAP server'), valueOf('IMAP port'), valueOf('IMAP security')]).toEqual(['imap.example.test', '993', 'tls']);
+    expect([valueOf('SMTP server'), valueOf('SMTP port'), valueOf('SMTP security')]).toEqual(['smtp.example.test', '2587', 'starttls']);
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(onSaved).toHaveBeenCalledWith(SAVED));
+    expect(invoke).toHaveBeenCalledWith('accounts.add', {
+      name: 'Alice Example',
+      email: 'alice@example.test',
+      password: 'pw',
+      username: 'alice',
+      incoming: 'imap',
+      imap: { host: 'imap.example.test', port: 993, security: 'tls' },
+      smtp: { host: 'smtp.example.test', port: 2587, security: 'starttls' },
+    });
+  });
+
+  it('opens the manual form with a POP3 server found as POP3, its hints kept', async () => {
+    const pop3 = server('pop3', 'pop.example.test', 995, 'tls', { pop3: { leaveMessagesOnServer: true, daysToLeaveMessagesOnServer: 14 } });
+    start({ 'accounts.discover': { ok: true, value: result({ incoming: [pop3], verification: { incoming: [ok(pop3)], outgoing: [ok(SMTP)] } }) } });
+    await screen.findByRole('heading', { name: 'Review your settings' });
+    fireEvent.click(screen.getByRole('button', { name: 'Set up manually' }));
+    expect(valueOf('Incoming protocol')).toBe('pop3');
+    expect([valueOf('POP3 server'), valueOf('POP3 port'), valueOf('Delete from server after (days)')]).toEqual(['pop.example.test', '995', '14']);
   });
 });
 

@@ -35,10 +35,30 @@ type Props = {
   missingPassword?: string;
   /** The password may be left empty here (another way to sign in is offered): not marked as required. */
   passwordOptional?: boolean;
+  /** More of the same form under the servers, above Save (the settings page's identities): one form, one Save. */
+  more?: ReactNode;
+  /**
+   * Asked first when Save is pressed (the settings page keeps the identity being edited): false
+   * stops the save there, the reason shown where it arose.
+   */
+  beforeSave?: () => Promise<boolean>;
 };
 
 /** Account settings: who you are, where mail comes from and where it goes; blank (manual) or prefilled. */
-export function AccountForm({ client, onSaved, onCancel, initial, title = 'Add account', children, extraActions, editing, missingPassword, passwordOptional = false }: Props) {
+export function AccountForm({
+  client,
+  onSaved,
+  onCancel,
+  initial,
+  title = 'Add account',
+  children,
+  extraActions,
+  editing,
+  missingPassword,
+  passwordOptional = false,
+  more,
+  beforeSave,
+}: Props) {
   const [values, setValues] = useState<AccountFormValues>(() => ({ ...EMPTY_ACCOUNT_FORM, ...initial }));
   const [error, setError] = useState<AppErrorDto>();
   const [saving, setSaving] = useState(false);
@@ -65,6 +85,7 @@ export function AccountForm({ client, onSaved, onCancel, initial, title = 'Add a
     }
     setSaving(true);
     setError(undefined);
+    if (beforeSave && !(await beforeSave())) return setSaving(false);
     const settings = accountSettingsOf(values, editing?.smtp.authMethod);
     const reply = editing
       ? await client.invoke('accounts.update', { accountId: editing.id, changes: settings })
@@ -175,6 +196,7 @@ export function AccountForm({ client, onSaved, onCancel, initial, title = 'Add a
           spellCheck={false}
         />
       </fieldset>
+      {more}
       <ErrorAlert error={error} />
       <div className="actions">
         <button type="submit" disabled={saving}>

@@ -24,7 +24,8 @@ type Props = {
   onCancel?: () => void;
 };
 
-type Step = { kind: 'start' } | { kind: 'review'; result: DiscoveryResult; round: number } | { kind: 'manual' };
+/** The manual form opens with `values`: what the review showed, as the person left it (or only what was typed first). */
+type Step = { kind: 'start' } | { kind: 'review'; result: DiscoveryResult; round: number } | { kind: 'manual'; values?: AccountFormValues };
 
 /** A certificate the person chose to trust at setup: pinned for the new account once it is saved. */
 type TrustChoice = { protocol: 'imap' | 'pop3' | 'smtp'; host: string; port: number; fingerprint256: string };
@@ -102,12 +103,18 @@ export function SetupWizard({ client, onSaved, onCancel }: Props) {
     setStep({ kind: 'review', result, round });
   }
 
-  function manual() {
+  /**
+   * The full form without the lookup's account. From the review it keeps the servers found and
+   * every edit made there (`values`); from the first step, what was typed. A certificate trusted
+   * in the review is not carried over: the manual form does not show it, so it is not pinned
+   * unseen (the mailbox shows it at the first connection instead).
+   */
+  function manual(values?: AccountFormValues) {
     latest.current++;
     setBusy(false);
     setError(undefined);
     setTrusted([]);
-    setStep({ kind: 'manual' });
+    setStep({ kind: 'manual', values });
   }
 
   /** Logs in with the settings as edited (accounts.verify): nothing is sent, nothing saved. */
@@ -179,7 +186,7 @@ export function SetupWizard({ client, onSaved, onCancel }: Props) {
   }
 
   if (step.kind === 'manual') {
-    return <AccountForm key="manual" client={client} initial={typed} onSaved={(a) => void saved(a)} onCancel={onCancel} />;
+    return <AccountForm key="manual" client={client} initial={step.values ?? typed} onSaved={(a) => void saved(a)} onCancel={onCancel} />;
   }
 
   if (step.kind === 'review') {
@@ -208,7 +215,7 @@ export function SetupWizard({ client, onSaved, onCancel }: Props) {
             <button type="button" onClick={() => void checkAgain(values, step.result)} disabled={recheck !== undefined && 'checking' in recheck}>
               Check again
             </button>
-            <button type="button" onClick={manual}>
+            <button type="button" onClick={() => manual(values)}>
               Set up manually
             </button>
           </>
@@ -259,7 +266,7 @@ export function SetupWizard({ client, onSaved, onCancel }: Props) {
         <button type="submit" disabled={busy}>
           Continue
         </button>
-        <button type="button" onClick={manual}>
+        <button type="button" onClick={() => manual()}>
           Set up manually
         </button>
         {onCancel ? (

@@ -13,7 +13,7 @@ import { splitAddresses } from '../../format.js';
 import { AddressField } from './AddressField.js';
 import { AttachmentReminder } from './AttachmentReminder.js';
 import { forSending, formatSize, fromOutgoing, mentionsAttachment, readAttachments, type ComposerAttachment, type PickedFile } from './attachments.js';
-import type { Draft, ForwardedFile } from './reply-draft.js';
+import { composeTitle, type Draft, type ForwardedFile } from './reply-draft.js';
 import { textToHtml } from './rich-text.js';
 import { preferredFormat, rememberFormat, type Format } from './format-preference.js';
 
@@ -90,6 +90,9 @@ export function Compose({ client, account, initial, onQueued, onDiscard, autosav
   const formatName = useId();
   const formatLabelId = useId();
   const sendAtId = useId();
+  const headingId = useId();
+  // Read once: what the message answers does not change while it is written.
+  const [title] = useState(() => composeTitle(initial));
   const fileInput = useRef<HTMLInputElement>(null);
   const identities = identitiesOf(account);
   const [identityId, setIdentityId] = useState(
@@ -271,7 +274,7 @@ export function Compose({ client, account, initial, onQueued, onDiscard, autosav
   return (
     <form
       className={dragging ? 'compose dragging' : 'compose'}
-      aria-label="New message"
+      aria-labelledby={headingId}
       onSubmit={onSubmit}
       onDragOver={(event) => {
         if (!hasFiles(event)) return;
@@ -289,6 +292,7 @@ export function Compose({ client, account, initial, onQueued, onDiscard, autosav
         void attach(Array.from(event.dataTransfer.files));
       }}
     >
+      <h2 id={headingId}>{title}</h2>
       <SelectField
         label="From"
         value={identityId}

@@ -26,7 +26,17 @@ export type Draft = {
   draftId?: string;
   /** Who it was written as, when known. */
   identityId?: string;
+  /** What it answers: the composer's heading says "Reply" or "Forward" (else "New message"). */
+  purpose?: 'reply' | 'forward';
 };
+
+/** The composer's heading (and the name of its form), in plain words. */
+export function composeTitle(draft: Draft): 'New message' | 'Reply' | 'Forward' {
+  if (draft.purpose === 'forward') return 'Forward';
+  // A reply reopened from Drafts, or taken back from the outbox, still answers its message.
+  if (draft.purpose === 'reply' || draft.inReplyTo) return 'Reply';
+  return 'New message';
+}
 
 export const EMPTY_DRAFT: Draft = { to: '', cc: '', bcc: '', subject: '', text: '', references: [] };
 
@@ -59,6 +69,7 @@ export function replyDraft(message: MessageDetail): Draft {
     ...(message.html !== undefined ? { html: `<p></p><p>${escapeHtml(attribution)}</p><blockquote>${originalAsHtml(message)}</blockquote>` } : {}),
     inReplyTo: message.messageId,
     references: references.slice(-20),
+    purpose: 'reply',
   };
 }
 
@@ -116,6 +127,7 @@ export function forwardDraft(message: MessageDetail, folder?: string): Draft {
     ...(message.html !== undefined ? { html: `<p></p><p>${header.map(escapeHtml).join('<br>')}</p>${originalAsHtml(message)}` } : {}),
     references: references.slice(-20),
     ...(forwarded.length ? { forwarded } : {}),
+    purpose: 'forward',
   };
 }
 
