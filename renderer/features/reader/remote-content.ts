@@ -34,12 +34,41 @@ export function isImageDataUrl(value: string): boolean {
   return /^\s*data:image\/(?:png|gif|jpe?g|webp|bmp|svg\+xml)[;,]/i.test(value);
 }
 
-/** The URLs of a srcset attribute ("a.png 1x, b.png 2x"). */
-export function srcsetUrls(srcset: string): string[] {
-  return srcset
-    .split(/,(?=\s*\S)/)
-    .map((candidate) => candidate.trim().split(/\s+/)[0] ?? '')
-    .filter((url) => url.length > 0);
+/**
+ * The candidates of a srcset attribute ("a.png 1x, b.png 2x"): each URL, and its descriptors
+ * with the space before them (" 1x", or ""). Split as the HTML standard's "parse a srcset
+ * attribute" does, so we see the URLs the browser would load: a URL runs to the next white
+ * space (a data: URL keeps its commas), and a comma inside parentheses does not end the
+ * descriptors. By hand: the parsers on npm (srcset, parse-srcset) follow looser rules of their
+ * own, and a URL we split differently from the browser is one we would let through unseen.
+ */
+export function srcsetCandidates(srcset: string): { url: string; descriptor: string }[] {
+  const candidates: { url: string; descriptor: string }[] = [];
+  const space = /[\t\n\f\r ]/;
+  let i = 0;
+  while (i < srcset.length) {
+    while (i < srcset.length && (space.test(srcset[i]!) || srcset[i] === ',')) i++;
+    const urlStart = i;
+    while (i < srcset.length && !space.test(srcset[i]!)) i++;
+    let url = srcset.slice(urlStart, i);
+    if (!url) break;
+    let descriptor = '';
+    if (url.endsWith(',')) {
+      url = url.replace(/,+$/, '');
+    } else {
+      const descriptorStart = i;
+      let depth = 0;
+      while (i < srcset.length && !(srcset[i] === ',' && depth === 0)) {
+        if (srcset[i] === '(') depth++;
+        else if (srcset[i] === ')' && depth > 0) depth--;
+        i++;
+      }
+      const words = srcset.slice(descriptorStart, i).trim();
+      descriptor = words ? ` ${words.split(/\s+/).join(' ')}` : '';
+    }
+    if (url) candidates.push({ url, descriptor });
+  }
+  return candidates;
 }
 
 /** A URL a piece of CSS refers to, and the tokens (first and last) that make up the reference. */

@@ -7,7 +7,7 @@ import {
   isRemoteUrl,
   looksLikeTrackingPixel,
   remoteHost,
-  srcsetUrls,
+  srcsetCandidates,
   stripCssUrls,
   type RemoteReport,
 } from './remote-content.js';
@@ -133,11 +133,17 @@ export function sanitizeHtml(dirty: string, { allowRemote, inlineImages = new Ma
 
     const srcset = element.getAttribute('srcset');
     if (srcset !== null) {
-      const urls = srcsetUrls(srcset);
-      const remoteUrls = urls.filter(isRemoteUrl);
-      remoteUrls.forEach(remote);
-      const acceptable = urls.every((u) => isImageDataUrl(u) || (allowRemote && isRemoteUrl(u)));
-      if (!acceptable || tag !== 'img') element.removeAttribute('srcset');
+      // Candidate by candidate: the message's own images (cid:) point at their parts, data:
+      // images stay, remote ones only once allowed; any other candidate goes, the rest stay.
+      const kept: string[] = [];
+      for (const { url, descriptor } of srcsetCandidates(srcset)) {
+        if (isRemoteUrl(url)) remote(url);
+        const own = inlineUrl(url);
+        if (own) kept.push(`${own}${descriptor}`);
+        else if (isImageDataUrl(url) || (allowRemote && isRemoteUrl(url))) kept.push(`${url}${descriptor}`);
+      }
+      if (kept.length === 0 || tag !== 'img') element.removeAttribute('srcset');
+      else element.setAttribute('srcset', kept.join(', '));
     }
 
     for (const name of ['background', 'poster', 'lowsrc', 'dynsrc']) {

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { cssUrls, stripCssUrls } from '../../../renderer/features/reader/remote-content.js';
+import { cssUrls, srcsetCandidates, stripCssUrls } from '../../../renderer/features/reader/remote-content.js';
 import { sanitizeHtml } from '../../../renderer/features/reader/sanitize-html.js';
 import { mailFrameContentSecurityPolicy, mailFrameRequestOf, mailFrameUrl } from '../../../shared/mail-frame.js';
 
@@ -79,6 +79,24 @@ describe('inline images in CSS and attributes', () => {
     expect(d.querySelector('td')!.getAttribute('style')).toBe(`background:url("/mail-part/${KEY}/1")`);
     expect(d.querySelector('style')!.textContent).toBe(`.x{background:url("/mail-part/${KEY}/1")}`);
     expect(r.report.count).toBe(0);
+  });
+
+  it('cid: candidates of a srcset point at the message’s own part, keeping their descriptors; the others go unless allowed', () => {
+    const html = `<img alt="hi" src="cid:bg@x" srcset="cid:bg@x 1x, https://img.test/2x.png 2x, cid:other@x 3x, data:image/png;base64,AAAA 4x">`;
+    const blocked = parse(sanitizeHtml(html, { allowRemote: false, inlineImages: images }).html).querySelector('img')!;
+    expect(blocked.getAttribute('src')).toBe(`/mail-part/${KEY}/1`);
+    expect(blocked.getAttribute('srcset')).toBe(`/mail-part/${KEY}/1 1x, data:image/png;base64,AAAA 4x`);
+    const allowed = sanitizeHtml(html, { allowRemote: true, inlineImages: images });
+    expect(parse(allowed.html).querySelector('img')!.getAttribute('srcset')).toBe(`/mail-part/${KEY}/1 1x, https://img.test/2x.png 2x, data:image/png;base64,AAAA 4x`);
+    expect(allowed.report.hosts).toEqual(['img.test']);
+    // A comma inside a data: URL, or inside a descriptor's parentheses, does not start a candidate.
+    expect(srcsetCandidates(' data:image/png;base64,AA,BB 1x,https://a.test/b.png 2x (x, y) ,, cid:c@x,')).toEqual([
+      { url: 'data:image/png;base64,AA,BB', descriptor: ' 1x' },
+      { url: 'https://a.test/b.png', descriptor: ' 2x (x, y)' },
+      { url: 'cid:c@x', descriptor: '' },
+    ]);
+    const onlyRemote = parse(sanitizeHtml('<img srcset="https://img.test/a.png 1x">', { allowRemote: false, inlineImages: images }).html).querySelector('img')!;
+    expect(onlyRemote.hasAttribute('srcset')).toBe(false);
   });
 
   it('a message cannot name a part URL itself, nor an unknown cid:', () => {

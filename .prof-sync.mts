@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync, readFileSync } from 'node:fs';
+const mainCpu = () => { const f = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' '); return (Number(f[11]) + Number(f[12])) * 10; };
+const insp = new Session(); insp.connect(); await insp.post('Profiler.enable'); await insp.post('Profiler.setSamplingInterval', { interval: 200 });
+const profOut = process.env.PROF_OUT;
+import { ImapSession } from '/work/main/main/imap/imap-session.js';
+import { syncFolder } from '/work/main/main/imap/sync-folder.js';
+import { MessageStore } from '/work/main/main/store/message-store.js';
+import { WorkerStoreWriter } from '/work/main/main/store/store-writer.js';
+import { readTestbed, testbedImapAccount, bareFetch } from '/work/main/test/bench/imap-bare-fetch.js';
+const mailbox = process.argv[2]!;
+const mode = process.argv[3] ?? 'ours';
+const bed = readTestbed();
+const { account, password } = testbedImapAccount(bed, 'carol');
+if (mode === 'bare') {
+  if (profOut) await insp.post('Profiler.start');
+  const m0 = mainCpu();
+  const r = await bareFetch({ account, password, mailbox });
+  const m1 = mainCpu();
+  if (profOut) writeFileSync(profOut, JSON.stringify((await insp.post('Profiler.stop')).profile));
+  console.log(JSON.stringify({ mode, ms: Math.round(r.openMs + r.ms), cpu: Math.round(r.cpuMs), mainCpu: m1 - m0 }));
+} else {
+const dir = mkdtempSync(join(tmpdir(), 'mua-prof-'));
+const store = MessageStore.open(dir);
+const folderId = store.saveFolderList(account.id, [{ path: mailbox, name: mailbox, role: null, delimiter: '/', selectable: true, subscribed: true, total: null, unread: null }])[0]!.id;
+const writer = new WorkerStoreWriter(dir, new URL('/work/main/main/store/store-writer-worker.ts', import.meta.url));
+await writer.apply(folderId, {});
+if (profOut) await insp.post('Profiler.start');
+const cpu0 = process.cpuUsage(); const m0 = mainCpu();
+const t = performance.now();
+(globalThis as any).__start = t;
+const session = new ImapSession(account, password);
+await session.run((client) => syncFolder(client, store, folderId, mailbox, { writer, batchSize: Number(process.env.BENCH_BATCH ?? 2000) }));
+const ms = performance.now() - t;
+const cpu = process.cpuUsage(cpu0); const m1 = mainCpu();
+if (profOut) writeFileSync(profOut, JSON.stringify((await insp.post('Profiler.stop')).profile));
+await session.close();
+await writer.close();
+store.close();
+rmSync(dir, { recursive: true, force: true });
+console.log(JSON.stringify({ mode, ms: Math.round(ms), cpu: Math.round((cpu.user + cpu.system) / 1000), mainCpu: m1 - m0 }));
+}
+process.exit(0);
