@@ -137,7 +137,7 @@ describe('Account settings, reached through the app', () => {
     const grace = user('grace');
     await page.getByRole('button', { name: 'Account settings' }).click();
     const form = page.getByRole('form', { name: 'Account settings' });
-    await expect.poll(() => form.getByRole('heading').textContent()).toBe(`Account settings: ${grace.email}`);
+    await expect.poll(() => form.getByRole('heading', { level: 2 }).textContent()).toBe(`Account settings: ${grace.email}`);
     expect(await form.getByLabel('Name', { exact: true }).inputValue()).toBe('Grace');
     await form.getByLabel('Name', { exact: true }).fill('Grace Hopper');
     await page.screenshot({ path: join(ARTIFACTS, 'e2e-account-settings-01-edit.png'), fullPage: true });
