@@ -26,7 +26,7 @@ import { MessageStore } from './store/message-store.js';
 import { WorkerStoreWriter } from './store/store-writer.js';
 import { MailSync, type MailSyncOptions } from './sync/mail-sync.js';
 import { toSummary } from './sync/message-summary.js';
-import { searchMail } from './sync/search-mail.js';
+import { searchEveryAccount, searchMail } from './sync/search-mail.js';
 import { openThread, threadList } from './sync/threads.js';
 import { ThreadIndex } from './store/threading.js';
 import { Outbox, type OutboxOptions } from './outbox/outbox.js';
@@ -309,6 +309,8 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
     },
 
     'messages.search': async (input) => searchMail(mail, toSummary, input),
+
+    'messages.searchAll': async ({ query, limit }) => searchEveryAccount(mail, toSummary, accounts.list().map((a) => a.id), { query, limit }),
 
     'messages.setFlags': async ({ accountId, folder, uids, add, remove }) => ({
       actionId: await mail.perform(accountId, { kind: 'flags', folder, uids, add, remove }),

@@ -51,7 +51,7 @@ export const composeRequestSchema = z
   .strict();
 export type ComposeRequest = z.infer<typeof composeRequestSchema>;
 
-/** A row of All inboxes: a message of an account's Inbox, saying which account and folder. */
+/** A row of All inboxes (a message of an account's Inbox) or a result of searching them: saying which account and folder. */
 export const inboxMessageSchema = messageSummarySchema.extend({ accountId: accountIdSchema, folder: z.string() });
 export type InboxMessage = z.infer<typeof inboxMessageSchema>;
 
@@ -286,6 +286,14 @@ export const requests = {
       .strict()
       .refine((v) => v.folder === undefined || v.accountId !== undefined, 'A folder belongs to an account: give both.'),
     output: z.object({ messages: z.array(messageSummarySchema.extend({ folder: z.string() })), serverChecked: z.boolean() }),
+  },
+  /**
+   * The search box in All inboxes: messages.search's query in every folder of every account,
+   * from the store, newest first across them; each message says its account and folder.
+   */
+  'messages.searchAll': {
+    input: z.object({ query: z.string().max(1000), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    output: z.object({ messages: z.array(inboxMessageSchema) }),
   },
   /** Marks messages read or unread, flagged or not (shown at once, then done on the server). */
   'messages.setFlags': {

@@ -5,8 +5,8 @@ import { convert } from 'html-to-text';
  * a person switches from rich to plain text: the same function on both sides, so what the
  * composer shows is what goes out. html-to-text does the work (the library mailparser uses for
  * the same job when reading): paragraphs on lines of their own, quotes as "> " lines, lists as
- * "- " and "1. " items, links as "text <address>", images left out, no wrapping (the person's
- * lines stay as written).
+ * "- " and "1. " items, links as "text <address>", tables as columns, images left out, no
+ * wrapping (the person's lines stay as written).
  */
 export function plainTextOf(html: string): string {
   return convert(html, OPTIONS);
@@ -22,7 +22,8 @@ const OPTIONS = {
     { selector: 'img', format: 'skip' },
     { selector: 'ul', options: { itemPrefix: '- ' } },
     { selector: 'blockquote', options: { leadingLineBreaks: 1, trailingLineBreaks: 1, trimEmptyLines: false } },
-    { selector: 'table', format: 'dataTable' },
+    // Cells in columns, a header row as written (not in capitals, as html-to-text would).
+    { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
     ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map(keepCase),
   ],
 };

@@ -133,7 +133,13 @@ const SORT_KEYS: Record<Exclude<ListSort, 'date'>, string> = {
   subject: 'm.subject',
 };
 
-export type SearchOptions = SearchQueryOptions & { accountId?: string; folderId?: number; limit?: number };
+export type SearchOptions = SearchQueryOptions & {
+  accountId?: string;
+  /** Only these accounts' folders (All inboxes' search); none given, none found. */
+  accountIds?: readonly string[];
+  folderId?: number;
+  limit?: number;
+};
 
 /** A messages row as SQLite returns it (see MESSAGE_COLUMNS). */
 export type MessageRow = {
@@ -878,6 +884,11 @@ export class MessageStore {
     if (options.accountId !== undefined) {
       conditions.push('m.folder_id IN (SELECT id FROM folders WHERE account_id = ?)');
       params.push(options.accountId);
+    }
+    if (options.accountIds !== undefined) {
+      if (options.accountIds.length === 0) return [];
+      conditions.push(`m.folder_id IN (SELECT id FROM folders WHERE account_id IN (${options.accountIds.map(() => '?').join(', ')}))`);
+      params.push(...options.accountIds);
     }
     params.push(options.limit ?? 100);
     // The statement text is built only from the fixed fragments above; every value is bound.

@@ -93,4 +93,32 @@ export async function searchMail(
   return { messages: found.map((m) => ({ ...toSummary(m), folder: pathOf(m.folderId) })), serverChecked };
 }
 
+export type FoundInAccount = FoundMessage & { accountId: string };
+
+/**
+ * The search box in All inboxes: every folder of these accounts (the accounts set up now) from
+ * the local store, newest first across them, each message saying its account and folder. The
+ * servers are not asked: searchMail asks one only for a folder named, and here none is.
+ */
+export async function searchEveryAccount(
+  mail: Pick<MailSync, 'store' | 'catchUpIndex'>,
+  toSummary: (message: ReturnType<MessageStore['search']>[number]) => MessageSummary,
+  accountIds: readonly string[],
+  { query, limit }: { query: string; limit: number },
+): Promise<{ messages: FoundInAccount[] }> {
+  const { store } = mail;
+  const folders = new Map<number, { accountId: string; path: string } | undefined>();
+  const folderOf = (folderId: number) => {
+    if (!folders.has(folderId)) folders.set(folderId, store.folder(folderId));
+    return folders.get(folderId);
+  };
+  if (store.hasPendingIndex()) await mail.catchUpIndex();
+  const messages: FoundInAccount[] = [];
+  for (const m of store.search(query, { accountIds, limit })) {
+    const folder = folderOf(m.folderId);
+    if (folder) messages.push({ ...toSummary(m), accountId: folder.accountId, folder: folder.path });
+  }
+  return { messages };
+}
+
 const OFFLINE = new Set(['CONNECTION_LOST', 'CONNECTION_REFUSED', 'TIMEOUT', 'HOST_NOT_FOUND']);

@@ -23,7 +23,8 @@ import { startWebApp, type WebApp } from '../support/web-app.js';
  * attachment reminder; the message is read on Carol's side over IMAP. Then a draft saved by
  * itself and reopened from Drafts, and a message sent later, seen and cancelled in the outbox.
  * Then the report forwarded from Sent with its attachment (read by main from the kept copy), and
- * a message written in rich text with words made bold, which Carol receives bold.
+ * a message written in rich text with words made bold, which Carol receives bold, and one with a
+ * table, which she receives as a table (and as columns in the text part).
  * Subjects are the journey's own, so other tests' mail for alice and carol does not matter.
  */
 
@@ -37,6 +38,7 @@ const subjects = {
   draft: `Unfinished plan ${tag}`,
   later: `Send me later ${tag}`,
   bold: `In bold ${tag}`,
+  table: `A table ${tag}`,
 };
 
 let app: WebApp;
@@ -256,5 +258,45 @@ describe('composing in Chromium through `npm run web`', () => {
     expect(mail.html).toBe('<p>Dear Carol, this is <strong>very important</strong> news.</p>');
     expect(mail.text?.trim()).toBe('Dear Carol, this is very important news.');
     expect(source).toMatch(/Content-Type: multipart\/alternative/);
+  });
+
+  it('writes a table with Insert table, Tab and Remove column; Carol gets it as a table, and as columns of text', async () => {
+    await page.getByRole('button', { name: 'Compose', exact: true }).click();
+    await page.getByLabel('To', { exact: true }).fill(user('carol').email);
+    await page.getByLabel('Subject', { exact: true }).fill(subjects.table);
+    await page.getByRole('radio', { name: 'Rich text', exact: true }).check();
+    const message = page.getByRole('textbox', { name: 'Message', exact: true });
+    await message.click();
+    await page.keyboard.type('Menu:');
+    await page.getByRole('toolbar', { name: 'Formatting' }).getByRole('button', { name: 'Insert table', exact: true }).click();
+    const table = page.getByRole('toolbar', { name: 'Table' });
+    await page.keyboard.type('Day');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Dish');
+    await page.keyboard.press('Tab');
+    await table.getByRole('button', { name: 'Remove column', exact: true }).click();
+    await message.locator('td').first().click();
+    for (const [i, text] of ['Monday', 'Soup', 'Tuesday', 'Salad'].entries()) {
+      if (i > 0) await page.keyboard.press('Tab');
+      await page.keyboard.type(text);
+    }
+    expect(await message.locator('tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => `${c.localName}:${c.textContent}`)))).toEqual([
+      ['th:Day', 'th:Dish'],
+      ['td:Monday', 'td:Soup'],
+      ['td:Tuesday', 'td:Salad'],
+    ]);
+    await page.screenshot({ path: join(ARTIFACTS, 'e2e-compose-09-table.png') });
+    const axe = await new AxeBuilder({ page, axeSource: AXE_SOURCE }).analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(() => page.getByRole('status').textContent(), { timeout: 20_000 }).toContain('Message sent');
+
+    const source = await waitFor(() => inCarolsInbox(subjects.table), 'the table in Carol’s Inbox', 20_000);
+    const mail = await simpleParser(source);
+    // The table whole, without the editor's column widths (style, <colgroup>).
+    expect(mail.html).toMatch(
+      /^<p>Menu:<\/p><table><tbody><tr><th><p>Day<\/p><\/th><th><p>Dish<\/p><\/th><\/tr><tr><td><p>Monday<\/p><\/td><td><p>Soup<\/p><\/td><\/tr><tr><td><p>Tuesday<\/p><\/td><td><p>Salad<\/p><\/td><\/tr><\/tbody><\/table>(<p><\/p>)?$/,
+    );
+    expect(mail.text?.trim()).toMatch(/^Menu:\n+Day +Dish\nMonday +Soup\nTuesday +Salad$/);
   });
 });

@@ -153,3 +153,90 @@ describe('All inboxes', () => {
     expect(within(messageList()).getAllByRole('button')).toHaveLength(3);
   });
 });
+
+describe('searching in All inboxes', () => {
+  // As main answers messages.searchAll: newest first across the accounts, each with its account and folder.
+  const found = (accountId: string, uid: number, subject: string, path: string, receivedAt: number, unread = false): InboxMessage => ({
+    ...summary(uid, subject, { from: { name: 'Sender', address: 'sender@example.test' }, receivedAt, unread }),
+    accountId,
+    folder: path,
+  });
+  const FOUND = [
+    found(bob.id, 31, 'Lunch receipts', 'Receipts', 9_000),
+    found(alice.id, 7, 'Lunch with Bob', 'INBOX', 8_000, true),
+    found(bob.id, 7, 'Lunch menu', 'INBOX', 7_000, true),
+  ];
+
+  function searchApp() {
+    return renderApp(
+      { accounts: [alice, bob] },
+      {
+        'folders.list': ({ accountId }: { accountId: string }) => ({ ok: true, value: FOLDERS[accountId]! }),
+        'messages.listInboxes': ({ before }: { before?: unknown }) => ({ ok: true, value: before ? [] : ALL }),
+        'messages.searchAll': ({ query }: { query: string }) => ({ ok: true, value: { messages: FOUND.filter((m) => m.subject.toLowerCase().includes(query.toLowerCase())) } }),
+        'messages.search': { ok: true, value: { messages: [], serverChecked: false } },
+        'message.open': ({ accountId, folder: path, uid }: { accountId: string; folder: string; uid: number }) => ({
+          ok: true,
+          value: detail({ ...FOUND.find((m) => m.accountId === accountId && m.folder === path && m.uid === uid)!, unread: false }),
+        }),
+      },
+    );
+  }
+
+  async function searchAllInboxes(query: string) {
+    fireEvent.click(await allInboxes());
+    await waitFor(() => expect(within(messageList()).getAllByRole('button')).toHaveLength(3));
+    const box = screen.getByRole('searchbox', { name: 'Search' });
+    expect(box.getAttribute('placeholder')).toBe('Search all accounts');
+    fireEvent.change(box, { target: { value: query } });
+  }
+
+  it('asks every account (messages.searchAll), not the chosen one, and lists the results in main’s order, each saying its folder and account', async () => {
+    const { callsOf } = searchApp();
+    await searchAllInboxes('lunch');
+    await waitFor(() =>
+      expect(within(messageList()).getAllByRole('button').map((r) => r.textContent)).toEqual([
+        expect.stringMatching(/Lunch receipts.*, in Receipts, account bob@example\.test/),
+        expect.stringMatching(/Lunch with Bob.*, unread, in Inbox, account alice@example\.test/),
+        expect.stringMatching(/Lunch menu.*, unread, in Inbox, account bob@example\.test/),
+      ]),
+    );
+    expect(callsOf('messages.searchAll')).toEqual([{ query: 'lunch', limit: 100 }]);
+    expect(callsOf('messages.search')).toEqual([]);
+    expect(screen.getByText('3 messages found in all accounts.')).toBeTruthy();
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Search' }), { target: { value: 'nothing like it' } });
+    expect(await screen.findByText('No messages found in any account.')).toBeTruthy();
+  });
+
+  it('opens a result in its own account and shows it read there; the other account’s message of the same uid stays as it was', async () => {
+    const { invoke } = searchApp();
+    await searchAllInboxes('lunch');
+    fireEvent.click(await screen.findByRole('button', { name: /Lunch menu/ }));
+    await waitFor(() => expect(invoke).toHaveBeenCalledWith('message.open', { accountId: bob.id, folder: 'INBOX', uid: 7 }));
+    const reader = await screen.findByRole('article', { name: 'Message' });
+    await waitFor(() => expect(within(reader).getByRole('heading').textContent).toBe('Lunch menu'));
+    const rows = within(messageList()).getAllByRole('button');
+    // Only Bob's row is the open one, though Alice's Inbox has a uid 7 too.
+    expect(rows.map((b) => b.getAttribute('aria-current'))).toEqual([null, null, 'true']);
+    await waitFor(() => expect(rows[2]!.textContent).not.toContain('unread'));
+    expect(rows[1]!.textContent).toMatch(/Lunch with Bob.*, unread, in Inbox, account alice/);
+    // Its actions are Bob's: his folders to move it to.
+    const moveTo = within(reader).getByRole('combobox', { name: 'Move to' });
+    expect(within(moveTo).getAllByRole('option').map((o) => o.textContent)).toEqual(['Deleted Items', 'Receipts']);
+  });
+
+  it('asks again when any account’s messages change, and the chosen account’s search is its own again outside All inboxes', async () => {
+    const { callsOf, emit } = searchApp();
+    await searchAllInboxes('lunch');
+    await waitFor(() => expect(callsOf('messages.searchAll')).toHaveLength(1));
+    emit('messages.changed', { accountId: bob.id, folder: 'Receipts' });
+    await waitFor(() => expect(callsOf('messages.searchAll')).toHaveLength(2));
+
+    fireEvent.click(within(screen.getByRole('navigation', { name: 'Folders' })).getByRole('button', { name: /^Inbox\b/ }));
+    const box = screen.getByRole('searchbox', { name: 'Search' });
+    await waitFor(() => expect(box.getAttribute('placeholder')).toBe('Search all folders'));
+    fireEvent.change(box, { target: { value: 'lunch' } });
+    await waitFor(() => expect(callsOf('messages.search')).toEqual([{ accountId: alice.id, query: 'lunch', limit: 100 }]));
+    expect(callsOf('messages.searchAll')).toHaveLength(2);
+  });
+});

@@ -49,8 +49,9 @@ function compose(initial: Draft = { ...EMPTY_DRAFT, to: 'bob@example.test' }, re
       onEditorReady={(e) => (editor = e)}
     />,
   );
+  // The editor on the page: a first one may be made and dropped while the editor's code loads.
   const editorReady = async () => {
-    await waitFor(() => expect(editor).toBeDefined());
+    await waitFor(() => expect(editor && !editor.isDestroyed && editor.view.dom.isConnected).toBe(true));
     return editor!;
   };
   /** Presses Send; answers what went to mail.send once the message is queued. */
@@ -60,6 +61,38 @@ function compose(initial: Draft = { ...EMPTY_DRAFT, to: 'bob@example.test' }, re
     return fake.callsOf('mail.send')[0]!;
   };
   return { ...fake, onQueued, editorReady, send };
+}
+
+/** The first table's rows as their cells' kinds ("th td"), as the editor holds them. */
+function shapeOf(editor: Editor): string[] {
+  const rows: string[] = [];
+  editor.state.doc.descendants((node) => {
+    if (node.type.name === 'tableRow') rows.push(Array.from({ length: node.childCount }, (_, i) => (node.child(i).type.name === 'tableHeader' ? 'th' : 'td')).join(' '));
+    return true;
+  });
+  return rows;
+}
+
+/** Puts the caret at the end of a cell's text (row and column from 0), as a click there would. */
+function caretInCell(editor: Editor, row: number, col: number) {
+  let at: number | undefined;
+  let r = -1;
+  editor.state.doc.descendants((node, pos) => {
+    if (node.type.name === 'tableRow') {
+      r++;
+      if (r === row) {
+        let offset = pos + 1;
+        for (let i = 0; i < col; i++) offset += node.child(i).nodeSize;
+        // Into the cell, its paragraph, past its text.
+        at = offset + 1 + 1 + node.child(col).child(0).content.size;
+      }
+    }
+    return at === undefined;
+  });
+  if (at === undefined) throw new Error(`no cell at row ${row}, column ${col}`);
+  act(() => {
+    editor.commands.setTextSelection(at!);
+  });
 }
 
 const original: MessageDetail = {
@@ -94,7 +127,7 @@ describe('the switch between rich and plain text, and the toolbar', () => {
 
     fireEvent.click(screen.getByLabelText('Rich text'));
     const toolbar = await screen.findByRole('toolbar', { name: 'Formatting' });
-    for (const name of ['Bold', 'Italic', 'Link', 'Bulleted list', 'Numbered list']) {
+    for (const name of ['Bold', 'Italic', 'Link', 'Bulleted list', 'Numbered list', 'Insert table']) {
       expect(within(toolbar).getByRole('button', { name })).toBeTruthy();
     }
     const area = screen.getByRole('textbox', { name: 'Message' });
@@ -159,6 +192,68 @@ describe('the switch between rich and plain text, and the toolbar', () => {
     const sent = await send();
     expect(sent.html).toBe('<p>See our <a href="https://example.test/about">site</a></p>');
     expect(sent.text).toBe('See our site <https://example.test/about>');
+  });
+
+  it('inserts a table with Insert table, grows and shrinks it with the Table toolbar, and sends it as an HTML table', async () => {
+    const { editorReady, send } = compose();
+    fireEvent.click(screen.getByLabelText('Rich text'));
+    const editor = await editorReady();
+    act(() => {
+      editor.commands.insertContent('Menu:');
+    });
+    // The table's own controls show only while the caret is in a table.
+    expect(screen.queryByRole('toolbar', { name: 'Table' })).toBeNull();
+    fireEvent.click(within(screen.getByRole('toolbar', { name: 'Formatting' })).getByRole('button', { name: 'Insert table' }));
+    const table = await screen.findByRole('toolbar', { name: 'Table' });
+    expect(within(table).getAllByRole('button').map((b) => b.textContent)).toEqual(['Add row', 'Remove row', 'Add column', 'Remove column', 'Remove table']);
+    // Three by three, a header row; and no table inside a table.
+    expect(shapeOf(editor)).toEqual(['th th th', 'td td td', 'td td td']);
+    expect(screen.getByRole('button', { name: 'Insert table' }).hasAttribute('disabled')).toBe(true);
+
+    const press = (name: string) => fireEvent.click(within(table).getByRole('button', { name }));
+    // Rows go below the caret's row, columns to the right of its column.
+    press('Add row');
+    press('Add column');
+    expect(shapeOf(editor)).toEqual(['th th th th', 'td td td td', 'td td td td', 'td td td td']);
+    caretInCell(editor, 3, 0);
+    press('Remove row');
+    press('Remove column');
+    press('Remove column');
+    expect(shapeOf(editor)).toEqual(['th th', 'td td', 'td td']);
+
+    for (const [row, col, text] of [[0, 0, 'Day'], [0, 1, 'Dish'], [1, 0, 'Monday'], [1, 1, 'Soup'], [2, 0, 'Tuesday'], [2, 1, 'Salad']] as const) {
+      caretInCell(editor, row, col);
+      act(() => {
+        editor.commands.insertContent(text);
+      });
+    }
+    const sent = await send();
+    const doc = new DOMParser().parseFromString(String(sent.html), 'text/html');
+    expect(doc.body.firstElementChild?.textContent).toBe('Menu:');
+    expect([...doc.querySelectorAll('table tr')].map((tr) => [...tr.children].map((cell) => `${cell.localName}:${cell.textContent}`))).toEqual([
+      ['th:Day', 'th:Dish'],
+      ['td:Monday', 'td:Soup'],
+      ['td:Tuesday', 'td:Salad'],
+    ]);
+    // The text alternative lays the table out in columns, the header as written.
+    expect(sent.text).toMatch(/^Menu:\n+Day +Dish\nMonday +Soup\nTuesday +Salad$/);
+  });
+
+  it('offers no Remove row or Remove column for a table’s last one, and Remove table takes it all out', async () => {
+    const { editorReady, send } = compose();
+    fireEvent.click(screen.getByLabelText('Rich text'));
+    const editor = await editorReady();
+    act(() => {
+      editor.commands.setContent('<p>Intro</p><table><tbody><tr><td><p>only</p></td></tr></tbody></table><p>Outro</p>');
+    });
+    caretInCell(editor, 0, 0);
+    const table = await screen.findByRole('toolbar', { name: 'Table' });
+    expect(within(table).getByRole('button', { name: 'Remove row' }).hasAttribute('disabled')).toBe(true);
+    expect(within(table).getByRole('button', { name: 'Remove column' }).hasAttribute('disabled')).toBe(true);
+    fireEvent.click(within(table).getByRole('button', { name: 'Remove table' }));
+    expect(screen.queryByRole('toolbar', { name: 'Table' })).toBeNull();
+    const sent = await send();
+    expect(sent.html).toBe('<p>Intro</p><p>Outro</p>');
   });
 
   it('turns plain text into paragraphs and quotes on the way to rich text, and back into "> " lines', async () => {

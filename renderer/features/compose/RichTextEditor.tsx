@@ -1,3 +1,6 @@
+import { TableKit } from '@tiptap/extension-table';
+import type { EditorState } from '@tiptap/pm/state';
+import { isInTable, selectedRect } from '@tiptap/pm/tables';
 import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
@@ -18,10 +21,11 @@ const ALLOWED_LINK = /^(https?:\/\/|mailto:)/i;
 
 /**
  * The composer's rich text: TipTap (on ProseMirror) with its starter kit (paragraphs, bold,
- * italic, underline, strike, links, lists, quotes, headings, code) and a toolbar of the
- * commands people use in mail. TipTap's own style sheet is not injected (the app's CSP allows
- * no inline style); the few rules it needs are in styles.css. What it makes is sanitized again
- * in main before it goes anywhere.
+ * italic, underline, strike, links, lists, quotes, headings, code), its tables (a header row,
+ * rows and columns added and removed; cells spanning several, as pasted or quoted, kept) and a
+ * toolbar of the commands people use in mail. TipTap's own style sheet is not injected (the
+ * app's CSP allows no inline style); the few rules it needs are in styles.css. What it makes is
+ * sanitized again in main before it goes anywhere (the tables' widths, set as style, go there).
  */
 export function RichTextEditor({ initialHtml, onChange, labelledBy, onReady }: Props) {
   const editor = useEditor({
@@ -37,6 +41,8 @@ export function RichTextEditor({ initialHtml, onChange, labelledBy, onReady }: P
           shouldAutoLink: (url) => ALLOWED_LINK.test(url) || !/^[a-z][a-z0-9+.-]*:/i.test(url),
         },
       }),
+      // Columns keep their natural widths: dragging them would only set style, which mail drops.
+      TableKit.configure({ table: { resizable: false } }),
     ],
     content: initialHtml,
     injectCSS: false,
@@ -63,6 +69,8 @@ function Toolbar({ editor }: { editor: Editor }) {
       link: e.isActive('link'),
       bulletList: e.isActive('bulletList'),
       orderedList: e.isActive('orderedList'),
+      table: e.isActive('table'),
+      ...removable(e.state),
     }),
   });
   const [linking, setLinking] = useState(false);
@@ -85,7 +93,19 @@ function Toolbar({ editor }: { editor: Editor }) {
         <ToolButton label="Numbered list" pressed={state.orderedList} onClick={() => chain().toggleOrderedList().run()}>
           Numbered list
         </ToolButton>
+        {/* Three columns with a header row; no table inside a table (mail programs show them badly). */}
+        <ActionButton label="Insert table" disabled={state.table} onClick={() => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run()} />
       </div>
+      {state.table ? (
+        // Shown while the caret is in a table: rows go below the caret's, columns to its right.
+        <div role="toolbar" aria-label="Table" className="format-toolbar">
+          <ActionButton label="Add row" onClick={() => chain().addRowAfter().run()} />
+          <ActionButton label="Remove row" disabled={!state.canRemoveRow} onClick={() => chain().deleteRow().run()} />
+          <ActionButton label="Add column" onClick={() => chain().addColumnAfter().run()} />
+          <ActionButton label="Remove column" disabled={!state.canRemoveColumn} onClick={() => chain().deleteColumn().run()} />
+          <ActionButton label="Remove table" onClick={() => chain().deleteTable().run()} />
+        </div>
+      ) : null}
       {linking ? <LinkForm editor={editor} onClose={() => setLinking(false)} /> : null}
     </>
   );
@@ -107,6 +127,29 @@ function ToolButton({ label, pressed, expanded, onClick, shortcut, children }: T
       onClick={onClick}
     >
       {children}
+    </button>
+  );
+}
+
+/**
+ * Whether the caret's row and column may be removed: not when they are the table's only one
+ * (Remove table does that). prosemirror-tables' deleteRow and deleteColumn refuse then, but only
+ * when run: asked beforehand (can()) they answer yes, so the check is made here.
+ */
+function removable(state: EditorState): { canRemoveRow: boolean; canRemoveColumn: boolean } {
+  if (!isInTable(state)) return { canRemoveRow: false, canRemoveColumn: false };
+  const rect = selectedRect(state);
+  return {
+    canRemoveRow: !(rect.top === 0 && rect.bottom === rect.map.height),
+    canRemoveColumn: !(rect.left === 0 && rect.right === rect.map.width),
+  };
+}
+
+/** A command (not a state to toggle): named by its words, which it shows. */
+function ActionButton({ label, disabled, onClick }: { label: string; disabled?: boolean; onClick: () => void }) {
+  return (
+    <button type="button" disabled={disabled} onMouseDown={(event) => event.preventDefault()} onClick={onClick}>
+      {label}
     </button>
   );
 }

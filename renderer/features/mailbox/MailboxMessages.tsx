@@ -4,7 +4,8 @@ import type { Mailbox } from './use-mailbox.js';
 
 /**
  * The rows under the search box: the search's results when there is a search (each says its
- * folder), else the list with its order and grouping (All inboxes: each row says its account).
+ * folder, and in All inboxes its account), else the list with its order and grouping (All
+ * inboxes: each row says its account).
  */
 export function MailboxMessages({ accountId, mailbox, accountName }: { accountId: string; mailbox: Mailbox; accountName: (accountId: string) => string }) {
   const { folders, list, search, reader, sync, actions, listApi } = mailbox;
@@ -16,10 +17,11 @@ export function MailboxMessages({ accountId, mailbox, accountName }: { accountId
       <MessageList
         messages={search.results}
         folder={folderPath}
-        selected={opened && { folder: opened.folder, uid: opened.message.uid }}
-        onOpen={(m) => void reader.open(m.uid, m.folder ?? folderPath)}
+        selected={opened && { folder: opened.folder, uid: opened.message.uid, accountId: search.everyAccount ? opened.accountId : undefined }}
+        onOpen={(m) => void reader.open(m.uid, m.folder ?? folderPath, m.accountId ?? accountId)}
         emptyText={null}
-        folderName={folders.nameOf}
+        folderName={(path, inAccount) => (inAccount ? folders.nameIn(inAccount, path) : folders.nameOf(path))}
+        accountName={search.everyAccount ? accountName : undefined}
         {...selection}
       />
     );

@@ -27,9 +27,12 @@ type Props = {
   onOpen: (message: ListedMessage) => void;
   /** Shown when there are no rows (null: nothing, the caller says so itself). */
   emptyText?: string | null;
-  /** For search results: the name a folder path is shown by. */
-  folderName?: (path: string) => string;
-  /** For All inboxes: the name a row's account is shown by (then its folder, always the Inbox, is not). */
+  /** For search results: the name a folder path (of the row's account, where it says one) is shown by. */
+  folderName?: (path: string, accountId?: string) => string;
+  /**
+   * For All inboxes: the name a row's account is shown by. Its folder, always the Inbox, is then
+   * not shown, unless folderName is given too (the results of searching every account).
+   */
   accountName?: (accountId: string) => string;
   /** Asked when the rows drawn come near the end of those loaded: the next page of history. */
   onEndReached?: () => void;
@@ -317,7 +320,7 @@ type RowProps = {
   current: boolean;
   chosen: boolean;
   tabStop: boolean;
-  folderName?: (path: string) => string;
+  folderName?: (path: string, accountId?: string) => string;
   accountName?: (accountId: string) => string;
   onClick: (event: MouseEvent) => void;
   unfolded: boolean;
@@ -328,7 +331,8 @@ function MessageRow({ row, index, setSize, top, height, current, chosen, tabStop
   const m = row.message;
   const sender = m.from ? m.from.name || m.from.address : '(no sender)';
   const shownAccount = accountName && m.accountId !== undefined ? accountName(m.accountId) : undefined;
-  const shownFolder = m.folder === undefined || shownAccount !== undefined ? undefined : (folderName ?? inboxByName)(m.folder);
+  const nameFolder: (path: string, accountId?: string) => string = folderName ?? inboxByName;
+  const shownFolder = m.folder === undefined || (shownAccount !== undefined && !folderName) ? undefined : nameFolder(m.folder, m.accountId);
   const threadCount = !row.child && conversationSize(m) > 1 ? conversationSize(m) : 0;
   const states = [
     m.unread && 'unread',
@@ -375,7 +379,7 @@ function MessageRow({ row, index, setSize, top, height, current, chosen, tabStop
         {states.length ? <span className="visually-hidden">{states.map((s) => `, ${s}`).join('')}</span> : null}
         {shownFolder !== undefined || shownAccount !== undefined ? (
           <span className="folder-tag" aria-hidden="true">
-            {shownAccount ?? shownFolder}
+            {[shownFolder, shownAccount].filter((s) => s !== undefined).join(' · ')}
           </span>
         ) : null}
       </button>

@@ -1,7 +1,7 @@
 import { useId, type KeyboardEvent, type Ref } from 'react';
 import { searchSummary, type SearchModel } from './use-search.js';
 
-/** The search box (all folders of the chosen account), and what it found in words, said politely. */
+/** The search box (all folders of the chosen account, or of every account in All inboxes), and what it found in words, said politely. */
 export function SearchBox({ search, inputRef }: { search: SearchModel; inputRef: Ref<HTMLInputElement> }) {
   const id = useId();
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
@@ -27,13 +27,13 @@ export function SearchBox({ search, inputRef }: { search: SearchModel; inputRef:
           value={search.query}
           onChange={(e) => search.setQuery(e.target.value)}
           onKeyDown={onKeyDown}
-          placeholder="Search all folders"
+          placeholder={search.everyAccount ? 'Search all accounts' : 'Search all folders'}
           autoComplete="off"
           spellCheck={false}
         />
       </form>
       <p className="search-summary" aria-live="polite">
-        {search.results ? searchSummary(search.results.length) : ''}
+        {search.results ? searchSummary(search.results.length, search.everyAccount) : ''}
       </p>
     </>
   );

@@ -21,7 +21,7 @@ export function useMailbox(client: ContractClient, accounts: Accounts, status: S
   const folders = useFolders(client, accounts.accounts, accountId, onError);
   const { folderPath, allInboxes, shown } = folders;
   const list = useMailboxList(client, { accountId, folderPath, allInboxes, shown }, onError);
-  const search = useSearch(client, accountId, onError);
+  const search = useSearch(client, { accountId, allInboxes }, onError);
   const reader = useOpenedMessage(client, {
     accountId,
     folderPath,
@@ -31,7 +31,7 @@ export function useMailbox(client: ContractClient, accounts: Accounts, status: S
     onRead: ({ accountId: inAccount, folder, uid, wasUnread, isIt }) => {
       if (wasUnread) folders.countRead(inAccount, folder);
       list.markRead(isIt);
-      if (inAccount === accountId) search.markRead(folder, uid);
+      search.markRead(inAccount, folder, uid);
     },
     onError,
   });

@@ -7,11 +7,16 @@ import type { ListedMessage } from './MessageList.js';
 export const SEARCH_DELAY_MS = 150;
 
 /**
- * The search box of the chosen account: what is typed, and the answer to it (undefined while
- * the folder is shown). It asks once typing pauses, and again when the store changes under the
- * answer; only the latest question's answer is shown. Another account starts with an empty box.
+ * The search box of the chosen account, or of every account while All inboxes is shown: what is
+ * typed, and the answer to it (undefined while the list is shown). It asks once typing pauses,
+ * and again when the store changes under the answer; only the latest question's answer is shown.
+ * Another account starts with an empty box. In All inboxes each result says its account.
  */
-export function useSearch(client: ContractClient, accountId: string | undefined, onError: (error: AppErrorDto) => void) {
+export function useSearch(
+  client: ContractClient,
+  { accountId, allInboxes }: { accountId: string | undefined; allInboxes: boolean },
+  onError: (error: AppErrorDto) => void,
+) {
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<ListedMessage[]>();
   const text = query.trim();
@@ -21,12 +26,14 @@ export function useSearch(client: ContractClient, accountId: string | undefined,
     async (asked: string) => {
       if (!accountId) return;
       const request = ++latest.current;
-      const reply = await client.invoke('messages.search', { accountId, query: asked, limit: 100 });
+      const reply = allInboxes
+        ? await client.invoke('messages.searchAll', { query: asked, limit: 100 })
+        : await client.invoke('messages.search', { accountId, query: asked, limit: 100 });
       if (request !== latest.current) return;
       if (reply.ok) setResults(reply.value.messages);
       else onError(reply.error);
     },
-    [client, accountId, onError],
+    [client, accountId, allInboxes, onError],
   );
 
   useEffect(() => {
@@ -46,9 +53,9 @@ export function useSearch(client: ContractClient, accountId: string | undefined,
   useEffect(
     () =>
       client.on('messages.changed', (change) => {
-        if (change.accountId === accountId && text) void search(text);
+        if ((allInboxes || change.accountId === accountId) && text) void search(text);
       }),
-    [client, accountId, search, text],
+    [client, accountId, allInboxes, search, text],
   );
 
   return {
@@ -56,21 +63,23 @@ export function useSearch(client: ContractClient, accountId: string | undefined,
     setQuery,
     clear: () => setQuery(''),
     results,
+    /** The box searches every account (All inboxes is shown): each result says its account. */
+    everyAccount: allInboxes,
     /** Asks at once (Enter), without waiting for typing to pause. */
     searchNow() {
       if (text) void search(text);
     },
     /** A result just opened is shown as read. */
-    markRead(folder: string, uid: number) {
-      setResults((list) => list?.map((r) => (r.folder === folder && r.uid === uid ? { ...r, unread: false } : r)));
+    markRead(inAccount: string, folder: string, uid: number) {
+      setResults((list) => list?.map((r) => ((r.accountId ?? accountId) === inAccount && r.folder === folder && r.uid === uid ? { ...r, unread: false } : r)));
     },
   };
 }
 
 export type SearchModel = ReturnType<typeof useSearch>;
 
-/** What the search found, in words (the live region under the box). */
-export function searchSummary(count: number): string {
-  if (count === 0) return 'No messages found in any folder.';
-  return `${count.toLocaleString()} ${count === 1 ? 'message' : 'messages'} found in all folders.`;
+/** What the search found, in words (the live region under the box): in one account, or in every account. */
+export function searchSummary(count: number, everyAccount = false): string {
+  if (count === 0) return everyAccount ? 'No messages found in any account.' : 'No messages found in any folder.';
+  return `${count.toLocaleString()} ${count === 1 ? 'message' : 'messages'} found in ${everyAccount ? 'all accounts' : 'all folders'}.`;
 }

@@ -40,7 +40,7 @@ export function useOpenedMessage(client: ContractClient, { accountId, folderPath
     setOpened((o) => {
       if (!o) return o;
       const row =
-        results?.find((r) => r.folder === o.folder && r.uid === o.message.uid) ??
+        results?.find((r) => (r.accountId ?? accountId) === o.accountId && r.folder === o.folder && r.uid === o.message.uid) ??
         messages.find((m) => (m.accountId ?? accountId) === o.accountId && (m.folder ?? folderPath) === o.folder && m.uid === o.message.uid);
       if (!row || (row.unread === o.message.unread && row.flagged === o.message.flagged)) return o;
       return { ...o, message: { ...o.message, unread: row.unread, flagged: row.flagged } };
@@ -62,7 +62,7 @@ export function useOpenedMessage(client: ContractClient, { accountId, folderPath
     setOpened({ message: reply.value, folder: from, accountId: inAccount });
     const isIt = (m: ListedMessage) => (m.accountId ?? accountId) === inAccount && (m.folder ?? folderPath) === from && m.uid === uid;
     const listed = messages.find(isIt);
-    const found = inAccount === accountId ? results?.find((r) => r.folder === from && r.uid === uid) : undefined;
+    const found = results?.find((r) => (r.accountId ?? accountId) === inAccount && r.folder === from && r.uid === uid);
     onRead({ accountId: inAccount, folder: from, uid, wasUnread: (listed ?? found)?.unread ?? false, isIt });
   }
 

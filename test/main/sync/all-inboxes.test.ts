@@ -91,6 +91,41 @@ describe('All inboxes', () => {
     expect(failure.error.message.length).toBeGreaterThan(20);
   });
 
+  it('is searched in every account at once (messages.searchAll): newest first across them, each saying its account, the limit kept', async () => {
+    const tag = `AllInboxesSearch${randomUUID().slice(0, 8)}`;
+    await deliver('bob', `${tag} B1`, 40);
+    await deliver('alice', `${tag} A1`, 30);
+    await deliver('carol', `${tag} C1`, 20);
+    await deliver('bob', `${tag} B2`, 10);
+    await deliver('alice', `Unrelated ${randomUUID().slice(0, 8)}`, 5);
+    const { app, account: carol } = await bed.app({}, newProfile());
+    const { alice, bob } = await threeAccounts(app);
+    // The Inboxes are read once, as All inboxes does, so their copies are in the store.
+    await listAll(app);
+
+    const found = value(await app.client.invoke('messages.searchAll', { query: tag }));
+    expect(found.messages.map((m) => [m.subject.slice(tag.length + 1), m.accountId, m.folder])).toEqual([
+      ['B2', bob.id, 'INBOX'],
+      ['C1', carol.id, 'INBOX'],
+      ['A1', alice.id, 'INBOX'],
+      ['B1', bob.id, 'INBOX'],
+    ]);
+    const two = value(await app.client.invoke('messages.searchAll', { query: tag, limit: 2 }));
+    expect(two.messages.map((m) => m.subject.slice(tag.length + 1))).toEqual(['B2', 'C1']);
+    // A result opens in its own account.
+    const c1 = found.messages[1]!;
+    expect(value(await app.client.invoke('message.open', { accountId: c1.accountId, folder: c1.folder, uid: c1.uid })).subject).toBe(`${tag} C1`);
+
+    // An account removed is searched no more.
+    value(await app.client.invoke('accounts.remove', { accountId: bob.id }));
+    const after = value(await app.client.invoke('messages.searchAll', { query: tag }));
+    expect(after.messages.map((m) => m.subject.slice(tag.length + 1))).toEqual(['C1', 'A1']);
+
+    for (const input of [{ query: tag, limit: 0 }, { query: tag, limit: 501 }, { query: 'x'.repeat(1001) }, { query: tag, accountId: alice.id }, {}]) {
+      expect(await app.client.invoke('messages.searchAll', input as never)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    }
+  });
+
   it('checks its input: a page size from 1 to 500, and a cursor with a real account id', async () => {
     const { app } = await bed.app();
     for (const input of [{ limit: 0 }, { limit: 501 }, { before: { receivedAt: 1, accountId: 'x', uid: 1 } }, { before: { receivedAt: 1, accountId: 'acc_12345678', uid: 0 } }, { folder: 'INBOX' }]) {

@@ -71,6 +71,21 @@ describe('a hostile message, sanitized', () => {
   });
 });
 
+describe('a table, as the composer sends one', () => {
+  it('is kept whole: head, body, header and data cells, and how many rows or columns a cell spans', () => {
+    const sent = '<table><thead><tr><th colspan="2">Menu</th></tr></thead><tbody><tr><td rowspan="2"><p>Monday</p></td><td><p>Soup</p></td></tr><tr><td><p>Bread</p></td></tr></tbody></table>';
+    const { html } = sanitizeHtml(sent, { allowRemote: false });
+    const d = parse(html);
+    expect(html).toBe(sent);
+    expect(d.querySelector('thead th')?.getAttribute('colspan')).toBe('2');
+    expect([...d.querySelectorAll('tbody td')].map((td) => [td.textContent, td.getAttribute('rowspan')])).toEqual([
+      ['Monday', '2'],
+      ['Soup', null],
+      ['Bread', null],
+    ]);
+  });
+});
+
 describe('remote content, piece by piece', () => {
   it('an img srcset, a protocol-relative src and a relative src', () => {
     const r = sanitizeHtml('<img srcset="https://a.test/1.png 1x, https://b.test/2.png 2x"><img src="//c.test/x.png" alt="c"><img src="/local.png" alt="rel">', {
