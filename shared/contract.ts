@@ -282,10 +282,21 @@ export const requests = {
         folder: folderPathSchema.optional(),
         query: z.string().max(1000),
         limit: z.number().int().min(1).max(500).default(100),
+        /**
+         * With no folder named: ask the server too, for the account's folders whose copy is not
+         * complete yet (a first sync still coming in), Inbox, Sent and Archive first, at most ten.
+         * A named folder is always asked when its copy is incomplete.
+         */
+        askServer: z.boolean().default(false),
       })
       .strict()
       .refine((v) => v.folder === undefined || v.accountId !== undefined, 'A folder belongs to an account: give both.'),
-    output: z.object({ messages: z.array(messageSummarySchema.extend({ folder: z.string() })), serverChecked: z.boolean() }),
+    output: z.object({
+      messages: z.array(messageSummarySchema.extend({ folder: z.string() })),
+      serverChecked: z.boolean(),
+      /** Folders searched are not all complete on this computer: asking the server (askServer) may find more. */
+      incomplete: z.boolean(),
+    }),
   },
   /**
    * The search box in All inboxes: messages.search's query in every folder of every account,

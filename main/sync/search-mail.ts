@@ -3,7 +3,7 @@ import { AppError } from '../../shared/errors.js';
 import type { MessageSummary } from '../../shared/schemas.js';
 import { HEADER_QUERY, toMessageInput, withReferences } from '../imap/message-headers.js';
 import { searchServer, type ServerQuery } from '../imap/search-server.js';
-import type { MessageStore } from '../store/message-store.js';
+import type { Folder, MessageStore } from '../store/message-store.js';
 import type { MailSync } from './mail-sync.js';
 import { dayStart, nextDayStart, tokenize } from '../store/search-query.js';
 
@@ -58,28 +58,42 @@ export async function searchOnServer(client: ImapFlow, store: MessageStore, fold
   }
 }
 
-export type SearchInput = { accountId?: string; folder?: string; query: string; limit: number };
+export type SearchInput = { accountId?: string; folder?: string; query: string; limit: number; askServer?: boolean };
+
+/** How many incomplete folders one search asks the server about (each is a SELECT and a SEARCH). */
+const SERVER_FOLDERS = 10;
+/** Which incomplete folders are asked first: where what a person looks for usually is. */
+const ROLE_ORDER: readonly (string | null)[] = ['inbox', 'sent', 'archive'];
 
 /**
- * The search box: the local store first (instant, every folder); where a folder was named whose
- * copy is not complete yet, its server is asked too, and what it finds joins the store. Offline,
- * the local answer stands and says the server was not asked.
+ * The search box: the local store first (instant, every folder). A folder's copy may be
+ * incomplete (its first sync still coming in, or history never fetched): a named one's server is
+ * asked too, and with `askServer` so are the account's incomplete folders; what the servers find
+ * joins the store. Offline, the local answer stands and says the server was not asked.
  */
 export async function searchMail(
   mail: Pick<MailSync, 'store' | 'capabilities' | 'searchServer' | 'catchUpIndex'>,
   toSummary: (message: ReturnType<MessageStore['search']>[number]) => MessageSummary,
-  { accountId, folder, query, limit }: SearchInput,
-): Promise<{ messages: FoundMessage[]; serverChecked: boolean }> {
+  { accountId, folder, query, limit, askServer = false }: SearchInput,
+): Promise<{ messages: FoundMessage[]; serverChecked: boolean; incomplete: boolean }> {
   const { store } = mail;
   const target = accountId && folder ? store.folderByPath(accountId, folder) : undefined;
   if (folder && !target) throw new AppError('NOT_FOUND', { message: 'That folder does not exist.' });
+  const searchable = accountId !== undefined && mail.capabilities(accountId).serverSearch;
+  const incomplete = !searchable ? [] : target ? [target].filter(isIncomplete) : store.folders(accountId).filter(isIncomplete);
   let serverChecked = false;
-  if (target && accountId && target.oldestUid !== 1 && mail.capabilities(accountId).serverSearch) {
-    try {
-      await mail.searchServer(accountId, target, query, limit);
-      serverChecked = true;
-    } catch (error) {
-      if (!(error instanceof AppError) || !OFFLINE.has(error.code)) throw error;
+  if (accountId && incomplete.length && (target || askServer)) {
+    serverChecked = true;
+    for (const f of byRole(incomplete).slice(0, SERVER_FOLDERS)) {
+      try {
+        await mail.searchServer(accountId, f, query, limit);
+      } catch (error) {
+        serverChecked = false;
+        if (error instanceof AppError && OFFLINE.has(error.code)) break;
+        // A folder named fails the search; one of many (gone from the server since the folder
+        // list was read, say) leaves the others to answer.
+        if (target) throw error;
+      }
     }
   }
   const paths = new Map<number, string>();
@@ -90,7 +104,15 @@ export async function searchMail(
   // Right after a first sync some entries may be unwritten still: never answer without them.
   if (store.hasPendingIndex()) await mail.catchUpIndex();
   const found = store.search(query, { accountId, folderId: target?.id, limit });
-  return { messages: found.map((m) => ({ ...toSummary(m), folder: pathOf(m.folderId) })), serverChecked };
+  return { messages: found.map((m) => ({ ...toSummary(m), folder: pathOf(m.folderId) })), serverChecked, incomplete: incomplete.length > 0 };
+}
+
+/** A folder the store does not hold whole: its history is not all fetched (oldestUid 1 says it is). */
+const isIncomplete = (f: Folder) => f.selectable && f.oldestUid !== 1;
+
+function byRole(folders: Folder[]): Folder[] {
+  const rank = (f: Folder) => (ROLE_ORDER.includes(f.role) ? ROLE_ORDER.indexOf(f.role) : ROLE_ORDER.length);
+  return [...folders].sort((a, b) => rank(a) - rank(b));
 }
 
 export type FoundInAccount = FoundMessage & { accountId: string };
@@ -98,7 +120,7 @@ export type FoundInAccount = FoundMessage & { accountId: string };
 /**
  * The search box in All inboxes: every folder of these accounts (the accounts set up now) from
  * the local store, newest first across them, each message saying its account and folder. The
- * servers are not asked: searchMail asks one only for a folder named, and here none is.
+ * servers are not asked (searchMail asks them for one account's incomplete folders).
  */
 export async function searchEveryAccount(
   mail: Pick<MailSync, 'store' | 'catchUpIndex'>,

@@ -21,7 +21,7 @@ function app() {
     {
       'messages.search': ({ query }: { query: string }) => ({
         ok: true,
-        value: { messages: FOUND.filter((m) => m.subject.toLowerCase().includes(query.toLowerCase())), serverChecked: false },
+        value: { messages: FOUND.filter((m) => m.subject.toLowerCase().includes(query.toLowerCase())), serverChecked: false, incomplete: false },
       }),
       'message.open': ({ uid, folder: path }: { uid: number; folder: string }) => ({
         ok: true,
@@ -128,5 +128,44 @@ describe('the search box', () => {
     fireEvent.click(within(screen.getByRole('navigation', { name: 'Folders' })).getByRole('button', { name: 'Sent' }));
     await waitFor(() => expect((box() as HTMLInputElement).value).toBe(''));
     await folderShown();
+  });
+
+  it('lists the local answer at once, then asks the server where the copy is still coming in, and lists its answer', async () => {
+    const OLD = { ...summary(2, 'Lunch in 2019'), folder: 'INBOX' };
+    let answerServer: (reply: unknown) => void = () => {};
+    const { callsOf } = renderApp(
+      { folders: [folder('INBOX', 'inbox'), folder('Sent', 'sent')], messages: INBOX },
+      {
+        'messages.search': ({ askServer }: { askServer?: boolean }) =>
+          (askServer
+            ? new Promise((resolve) => (answerServer = resolve))
+            : { ok: true, value: { messages: [FOUND[0]], serverChecked: false, incomplete: true } }) as never,
+      },
+    );
+    await folderShown();
+    fireEvent.change(box(), { target: { value: 'lunch' } });
+    await waitFor(() => expect(rows().map((r) => r.textContent)).toEqual([expect.stringContaining('Re: Lunch on Friday?')]));
+    const summaryLine = () => screen.getByText(/found in all folders/).textContent;
+    expect(summaryLine()).toBe('1 message found in all folders. Asking the server about folders still being fetched…');
+    expect(callsOf('messages.search')).toEqual([
+      { accountId: account.id, query: 'lunch', limit: 100 },
+      { accountId: account.id, query: 'lunch', limit: 100, askServer: true },
+    ]);
+    answerServer({ ok: true, value: { messages: [FOUND[0], OLD], serverChecked: true, incomplete: true } });
+    await waitFor(() => expect(rows().map((r) => r.textContent)).toEqual([expect.stringContaining('Re: Lunch on Friday?'), expect.stringContaining('Lunch in 2019')]));
+    expect(summaryLine()).toBe('2 messages found in all folders.');
+  });
+
+  it('says when the server could not be asked, and keeps the local answer', async () => {
+    renderApp(
+      { folders: [folder('INBOX', 'inbox')], messages: INBOX },
+      { 'messages.search': () => ({ ok: true, value: { messages: [FOUND[0]], serverChecked: false, incomplete: true } }) },
+    );
+    await folderShown();
+    fireEvent.change(box(), { target: { value: 'lunch' } });
+    await waitFor(() =>
+      expect(screen.getByText(/found in all folders/).textContent).toBe('1 message found in all folders. The server could not be asked about folders still being fetched.'),
+    );
+    expect(rows().map((r) => r.textContent)).toEqual([expect.stringContaining('Re: Lunch on Friday?')]);
   });
 });

@@ -1,5 +1,5 @@
 import { useId, type KeyboardEvent, type Ref } from 'react';
-import { searchSummary, type SearchModel } from './use-search.js';
+import { searchSummary, serverSearchNote, type SearchModel } from './use-search.js';
 
 /** The search box (all folders of the chosen account, or of every account in All inboxes), and what it found in words, said politely. */
 export function SearchBox({ search, inputRef }: { search: SearchModel; inputRef: Ref<HTMLInputElement> }) {
@@ -33,7 +33,7 @@ export function SearchBox({ search, inputRef }: { search: SearchModel; inputRef:
         />
       </form>
       <p className="search-summary" aria-live="polite">
-        {search.results ? searchSummary(search.results.length, search.everyAccount) : ''}
+        {search.results ? searchSummary(search.results.length, search.everyAccount) + serverSearchNote(search.server) : ''}
       </p>
     </>
   );

@@ -19,24 +19,48 @@ export function useSearch(
 ) {
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<ListedMessage[]>();
+  const [server, setServer] = useState<ServerSearch>();
   const text = query.trim();
+  /** The question being answered: an answer to an older one is dropped. */
   const latest = useRef(0);
 
+  /**
+   * Asks the store, and shows its answer at once; where the account's copy is incomplete (a
+   * first sync still coming in), asks again with the server, and shows that answer when it
+   * comes. A refresh (the store changed) asks the store only, for the same question.
+   */
   const search = useCallback(
-    async (asked: string) => {
+    async (asked: string, { refresh = false } = {}) => {
       if (!accountId) return;
-      const request = ++latest.current;
-      const reply = allInboxes
-        ? await client.invoke('messages.searchAll', { query: asked, limit: 100 })
-        : await client.invoke('messages.search', { accountId, query: asked, limit: 100 });
+      const request = refresh ? latest.current : ++latest.current;
+      if (allInboxes) {
+        const reply = await client.invoke('messages.searchAll', { query: asked, limit: 100 });
+        if (request !== latest.current) return;
+        if (reply.ok) setResults(reply.value.messages);
+        else onError(reply.error);
+        return;
+      }
+      const reply = await client.invoke('messages.search', { accountId, query: asked, limit: 100 });
       if (request !== latest.current) return;
-      if (reply.ok) setResults(reply.value.messages);
-      else onError(reply.error);
+      if (!reply.ok) return onError(reply.error);
+      setResults(reply.value.messages);
+      if (refresh) return;
+      if (!reply.value.incomplete) return setServer(undefined);
+      setServer('asking');
+      const more = await client.invoke('messages.search', { accountId, query: asked, limit: 100, askServer: true });
+      if (request !== latest.current) return;
+      if (!more.ok) {
+        setServer(undefined);
+        return onError(more.error);
+      }
+      setResults(more.value.messages);
+      setServer(more.value.serverChecked ? undefined : 'unreachable');
     },
     [client, accountId, allInboxes, onError],
   );
 
   useEffect(() => {
+    setServer(undefined);
     if (!text) {
       latest.current++;
       setResults(undefined);
@@ -53,7 +77,7 @@ export function useSearch(
   useEffect(
     () =>
       client.on('messages.changed', (change) => {
-        if ((allInboxes || change.accountId === accountId) && text) void search(text);
+        if ((allInboxes || change.accountId === accountId) && text) void search(text, { refresh: true });
       }),
     [client, accountId, allInboxes, search, text],
   );
@@ -63,6 +87,8 @@ export function useSearch(
     setQuery,
     clear: () => setQuery(''),
     results,
+    /** Whether the server is being asked about folders not yet fetched whole, or could not be. */
+    server,
     /** The box searches every account (All inboxes is shown): each result says its account. */
     everyAccount: allInboxes,
     /** Asks at once (Enter), without waiting for typing to pause. */
@@ -77,6 +103,16 @@ export function useSearch(
 }
 
 export type SearchModel = ReturnType<typeof useSearch>;
+
+/** The second round of a search, at the server, for folders whose copy is still coming in. */
+export type ServerSearch = 'asking' | 'unreachable';
+
+/** What the second round is doing, in words, after the summary. */
+export function serverSearchNote(server: ServerSearch | undefined): string {
+  if (server === 'asking') return ' Asking the server about folders still being fetched…';
+  if (server === 'unreachable') return ' The server could not be asked about folders still being fetched.';
+  return '';
+}
 
 /** What the search found, in words (the live region under the box): in one account, or in every account. */
 export function searchSummary(count: number, everyAccount = false): string {

@@ -126,4 +126,35 @@ describe('search', () => {
     // What the server found before is in the store now, and still found offline.
     expect(offline.messages.map((m) => m.uid)).toEqual([3]);
   });
+
+  it('with no folder named, says when copies are incomplete, and asks their servers when told to (askServer)', async () => {
+    const { app, account } = await appWithCarol();
+    const word = `tapir${tag()}`;
+    const paths = [`SearchAll1-${tag()}`, `SearchAll2-${tag()}`];
+    for (const [i, path] of paths.entries()) {
+      await bed.direct.mailboxCreate(path);
+      for (let n = 1; n <= 6; n++) await bed.direct.append(path, rawMessage(n, { subject: n === 2 ? `Old ${word} ${i}` : `Message ${n}` }), []);
+      value(await app.client.invoke('messages.list', { accountId: account.id, folder: path }));
+      const folderId = app.store.folderByPath(account.id, path)!.id;
+      app.store.applySync(folderId, { remove: app.store.uidsInRange(folderId, 1, 5), state: { oldestUid: 5 } });
+    }
+
+    const local = value(await app.client.invoke('messages.search', { accountId: account.id, query: word }));
+    expect(local).toMatchObject({ messages: [], serverChecked: false, incomplete: true });
+
+    const asked = value(await app.client.invoke('messages.search', { accountId: account.id, query: word, askServer: true }));
+    expect(asked.serverChecked).toBe(true);
+    expect(asked.messages.map((m) => [m.folder, m.uid, m.subject]).sort()).toEqual([
+      [paths[0], 2, `Old ${word} 0`],
+      [paths[1], 2, `Old ${word} 1`],
+    ]);
+    // Found once, kept: the local answer has them now.
+    expect(value(await app.client.invoke('messages.search', { accountId: account.id, query: word })).messages).toHaveLength(2);
+
+    bed.proxy.refuse();
+    bed.proxy.cutAll();
+    const offline = value(await app.client.invoke('messages.search', { accountId: account.id, query: word, askServer: true }));
+    expect(offline).toMatchObject({ serverChecked: false, incomplete: true });
+    expect(offline.messages).toHaveLength(2);
+  });
 });
