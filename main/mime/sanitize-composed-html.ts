@@ -42,6 +42,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
     img: ['src', 'alt', 'width', 'height'],
     ol: ['start'],
     blockquote: ['type'],
+    table: ['border', 'cellpadding', 'cellspacing'],
     th: ['colspan', 'rowspan'],
     td: ['colspan', 'rowspan'],
   },
@@ -59,6 +60,9 @@ const OPTIONS: sanitizeHtml.IOptions = {
       return { tagName, attribs: href !== undefined && LINK_TARGET.test(href.trim()) ? { ...rest, href: href.trim() } : rest };
     },
     blockquote: (tagName, attribs): sanitizeHtml.Tag => ({ tagName, attribs: attribs.type === 'cite' ? { type: 'cite' } : {} }),
+    // Ruled, whatever came in: without style (never sent) a bare table reaches the other side
+    // without lines, its columns running into each other.
+    table: (tagName): sanitizeHtml.Tag => ({ tagName, attribs: { border: '1', cellpadding: '4', cellspacing: '0' } }),
     th: tableCell,
     td: tableCell,
   },

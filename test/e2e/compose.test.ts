@@ -295,7 +295,7 @@ describe('composing in Chromium through `npm run web`', () => {
     const mail = await simpleParser(source);
     // The table whole, without the editor's column widths (style, <colgroup>).
     expect(mail.html).toMatch(
-      /^<p>Menu:<\/p><table><tbody><tr><th><p>Day<\/p><\/th><th><p>Dish<\/p><\/th><\/tr><tr><td><p>Monday<\/p><\/td><td><p>Soup<\/p><\/td><\/tr><tr><td><p>Tuesday<\/p><\/td><td><p>Salad<\/p><\/td><\/tr><\/tbody><\/table>(<p><\/p>)?$/,
+      /^<p>Menu:<\/p><table border="1" cellpadding="4" cellspacing="0"><tbody><tr><th><p>Day<\/p><\/th><th><p>Dish<\/p><\/th><\/tr><tr><td><p>Monday<\/p><\/td><td><p>Soup<\/p><\/td><\/tr><tr><td><p>Tuesday<\/p><\/td><td><p>Salad<\/p><\/td><\/tr><\/tbody><\/table>(<p><\/p>)?$/,
     );
     expect(mail.text?.trim()).toMatch(/^Menu:\n+Day +Dish\nMonday +Soup\nTuesday +Salad$/);
   });

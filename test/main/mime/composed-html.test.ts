@@ -28,14 +28,14 @@ describe('the sanitizer of composed HTML', () => {
     ['SVG and MathML', '<svg><a xlink:href="javascript:alert(1)"><text>t</text></a><image href="https://x.example/i.png"/></svg><math><mtext>m</mtext></math>', '<a>t</a>m'],
     ['what the editor makes', '<h2>Plan</h2><p><strong>b</strong> <em>i</em> <u>u</u> <s>s</s> <code>c</code></p><blockquote><p>q</p></blockquote><ol start="3"><li><p>x</p></li></ol><ul><li><p>y</p></li></ul><hr /><pre><code>z</code></pre>', '<h2>Plan</h2><p><strong>b</strong> <em>i</em> <u>u</u> <s>s</s> <code>c</code></p><blockquote><p>q</p></blockquote><ol start="3"><li><p>x</p></li></ol><ul><li><p>y</p></li></ul><hr /><pre><code>z</code></pre>'],
     [
-      'a table as the editor makes it, without its column widths',
+      'a table as the editor makes it, without its column widths, ruled',
       '<table style="min-width: 75px"><colgroup><col style="min-width: 25px"><col style="min-width: 25px"></colgroup><tbody><tr><th colspan="1" rowspan="1"><p>Day</p></th><th><p>Dish</p></th></tr><tr><td colspan="2" rowspan="1"><p>Soup and <strong>bread</strong></p></td></tr></tbody></table>',
-      '<table><tbody><tr><th colspan="1" rowspan="1"><p>Day</p></th><th><p>Dish</p></th></tr><tr><td colspan="2" rowspan="1"><p>Soup and <strong>bread</strong></p></td></tr></tbody></table>',
+      '<table border="1" cellpadding="4" cellspacing="0"><tbody><tr><th colspan="1" rowspan="1"><p>Day</p></th><th><p>Dish</p></th></tr><tr><td colspan="2" rowspan="1"><p>Soup and <strong>bread</strong></p></td></tr></tbody></table>',
     ],
     [
       'a pasted table: its head kept, its cells’ other attributes, and spans that are not numbers, not',
       '<table border="1" background="https://t.example/b.png" bgcolor="red"><thead><tr><th scope="col" rowspan="x2" onclick="x()">h</th></tr></thead><tbody><tr><td colspan=" 3 " style="background:url(https://t.example/b)" background="https://t.example/c.png" width="9" id="c">d</td><td rowspan="0">e</td></tr></tbody></table>',
-      '<table><thead><tr><th>h</th></tr></thead><tbody><tr><td colspan="3">d</td><td>e</td></tr></tbody></table>',
+      '<table border="1" cellpadding="4" cellspacing="0"><thead><tr><th>h</th></tr></thead><tbody><tr><td colspan="3">d</td><td>e</td></tr></tbody></table>',
     ],
   ];
   for (const [what, dirty, clean] of cases) {
@@ -67,7 +67,7 @@ describe('preparing what the composer sent', () => {
       '<p>Menu:</p><table style="min-width: 50px"><colgroup><col style="min-width: 25px"><col style="min-width: 25px"></colgroup><tbody><tr><th><p>Day</p></th><th><p>Dish</p></th></tr><tr><td><p>Monday</p></td><td><p>Soup</p></td></tr><tr><td><p>Tuesday</p></td><td><p>Salad</p></td></tr></tbody></table>';
     const ready = await prepareComposed({ accountId: 'acc_12345678', text: '', html }, undefined, noSources);
     expect(ready.html).toBe(
-      '<p>Menu:</p><table><tbody><tr><th><p>Day</p></th><th><p>Dish</p></th></tr><tr><td><p>Monday</p></td><td><p>Soup</p></td></tr><tr><td><p>Tuesday</p></td><td><p>Salad</p></td></tr></tbody></table>',
+      '<p>Menu:</p><table border="1" cellpadding="4" cellspacing="0"><tbody><tr><th><p>Day</p></th><th><p>Dish</p></th></tr><tr><td><p>Monday</p></td><td><p>Soup</p></td></tr><tr><td><p>Tuesday</p></td><td><p>Salad</p></td></tr></tbody></table>',
     );
     expect(ready.text).toBe('Menu:\n\nDay       Dish\nMonday    Soup\nTuesday   Salad');
   });
