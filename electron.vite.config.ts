@@ -37,6 +37,9 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: 'out/renderer',
+      // electron-vite leaves every bundle unminified; the renderer's is parsed at each start of
+      // the window, and minified it is about a third of the size.
+      minify: true,
       rollupOptions: { input: resolve('renderer/index.html') },
     },
   },

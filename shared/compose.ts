@@ -28,15 +28,4 @@ export const composedHtmlSchema = z
   .max(25 * 1024 * 1024)
   .refine((v) => !v.includes('\0'), 'The message’s HTML may not contain a NUL character.');
 
-const MIME_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
-
-/** A MIME type the contract accepts for an attachment: the given one when it is one (and not multipart/*), else application/octet-stream. */
-export function attachableContentType(type: string): string {
-  return MIME_TYPE.test(type) && !/^multipart\//i.test(type) ? type : 'application/octet-stream';
-}
-
-/** A file name the contract accepts: one line, no control characters, at most 255 characters ("attachment" when nothing is left). */
-export function attachableFilename(name: string | null | undefined): string {
-  const clean = (name ?? '').replace(/[\x00-\x1f\x7f]/g, '').trim();
-  return (clean || 'attachment').slice(0, 255);
-}
+export { attachableContentType, attachableFilename } from './attachment-limits.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { appErrorSchema, type AppErrorDto } from './errors.js';
 import { MAX_PART_INDEX } from './message-parts.js';
+import { isOpenableUrl, OPENABLE_SCHEMES } from './openable-url.js';
 import { outboxItemSchema } from './outbox.js';
 import { forwardedAttachmentsSchema } from './compose.js';
 import { addressSuggestionSchema, draftIdSchema, draftMessageSchema, savedDraftSchema } from './drafts.js';
@@ -55,20 +56,6 @@ export type ComposeRequest = z.infer<typeof composeRequestSchema>;
 export const inboxMessageSchema = messageSummarySchema.extend({ accountId: accountIdSchema, folder: z.string() });
 export type InboxMessage = z.infer<typeof inboxMessageSchema>;
 
-/** The schemes a link in a message may open with (links.open): anything else is refused. */
-export const OPENABLE_SCHEMES: readonly string[] = ['http:', 'https:', 'mailto:'];
-
-/** True for an absolute http, https or mailto URL (an http(s) one with a host). */
-export function isOpenableUrl(value: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  if (!OPENABLE_SCHEMES.includes(url.protocol)) return false;
-  return url.protocol === 'mailto:' || url.hostname !== '';
-}
 
 /** One part of a message: its account, folder and UID, and the part's place (AttachmentInfo.part). */
 const attachmentRefSchema = z
@@ -512,10 +499,9 @@ export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 /** Every reply on either transport is one of these: a value, or a typed error. Never a throw. */
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: AppErrorDto };
 
-export const replySchema = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), value: z.unknown() }),
-  z.object({ ok: z.literal(false), error: appErrorSchema }),
-]);
+export { replySchema } from './reply.js';
+// Apart from the schemas, for the renderer (shared/openable-url.ts); part of the contract all the same.
+export { isOpenableUrl, OPENABLE_SCHEMES };
 
 export const requestChannels = Object.keys(requests) as RequestChannel[];
 export const eventNames = Object.keys(events) as EventName[];

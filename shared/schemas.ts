@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_ATTACHMENTS_BYTES } from './attachment-limits.js';
 import { appErrorSchema } from './errors.js';
 
 /**
@@ -288,15 +289,7 @@ export function incomingOf(account: Pick<Account, 'incoming'>): IncomingProtocol
   return account.incoming ?? 'imap';
 }
 
-/**
- * Who the account sends as, the default first. An account stored without identities (made
- * before them, or in a test's memory settings) has one: its own name and address, with the
- * account's id.
- */
-export function identitiesOf(account: Pick<Account, 'id' | 'name' | 'email' | 'identities'>): Identity[] {
-  if (account.identities?.length) return account.identities;
-  return [{ id: account.id, name: account.name, email: account.email }];
-}
+export { identitiesOf } from './identities.js';
 
 /**
  * What the account's incoming protocol can do, for the UI to offer only what works. POP3 knows
@@ -418,8 +411,7 @@ const messageIdRefIn = (label: string) =>
       .regex(/^<[^<>\s]+>$/, `${label}: a message reference must look like <id@host>.`),
   );
 
-/** Attachments together may decode to at most this many bytes (what most providers accept, before base64). */
-export const MAX_ATTACHMENTS_BYTES = 25 * 1024 * 1024;
+export { MAX_ATTACHMENTS_BYTES };
 const MAX_ATTACHMENTS_LABEL = '25 MB';
 
 const isBase64 = (v: string) => v.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(v);

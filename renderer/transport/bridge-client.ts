@@ -1,10 +1,5 @@
-import {
-  replySchema,
-  type BridgeMessage,
-  type ContractClient,
-  type EventName,
-  type Reply,
-} from '../../shared/contract.js';
+import type { BridgeMessage, ContractClient, EventName, Reply } from '../../shared/contract.js';
+import { replySchema } from '../../shared/reply.js';
 import { BRIDGE_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../shared/bridge-protocol.js';
 
 

@@ -1,5 +1,5 @@
-import { attachableContentType, attachableFilename } from '../../../shared/compose.js';
-import { MAX_ATTACHMENTS_BYTES, type OutgoingAttachment } from '../../../shared/schemas.js';
+import { attachableContentType, attachableFilename, MAX_ATTACHMENTS_BYTES } from '../../../shared/attachment-limits.js';
+import type { OutgoingAttachment } from '../../../shared/schemas.js';
 
 /** An attachment in the composer: what mail.send takes, and its size for the list. */
 export type ComposerAttachment = OutgoingAttachment & { size: number };

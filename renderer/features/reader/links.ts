@@ -1,4 +1,4 @@
-import { isOpenableUrl } from '../../../shared/contract.js';
+import { isOpenableUrl } from '../../../shared/openable-url.js';
 
 /** What a link in a message does when clicked: open (after asking when its text shows another domain), or nothing. */
 export type LinkDecision =

@@ -1,5 +1,5 @@
 import createDOMPurify, { type Config } from 'dompurify';
-import { isOpenableUrl } from '../../../shared/contract.js';
+import { isOpenableUrl } from '../../../shared/openable-url.js';
 import {
   cssUrls,
   emptyReport,
