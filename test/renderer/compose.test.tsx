@@ -58,25 +58,28 @@ describe('compose', () => {
   });
 });
 
+/** Bob's message that the replies answer. */
+const BOBS: MessageDetail = {
+  uid: 4,
+  messageId: '<orig@example.test>',
+  from: { name: 'Bob', address: 'bob@example.test' },
+  subject: 'Lunch',
+  flagged: false,
+  hasAttachments: false,
+  receivedAt: 0,
+  attachments: [],
+  date: '2026-11-20T12:00:00.000Z',
+  unread: false,
+  size: 100,
+  to: [{ name: '', address: 'alice@example.test' }],
+  cc: [],
+  replyTo: [],
+  references: ['<root@example.test>'],
+  text: 'Friday?\nBob',
+};
+
 describe('a reply', () => {
-  const original: MessageDetail = {
-    uid: 4,
-    messageId: '<orig@example.test>',
-    from: { name: 'Bob', address: 'bob@example.test' },
-    subject: 'Lunch',
-    flagged: false,
-    hasAttachments: false,
-    receivedAt: 0,
-    attachments: [],
-    date: '2026-11-20T12:00:00.000Z',
-    unread: false,
-    size: 100,
-    to: [{ name: '', address: 'alice@example.test' }],
-    cc: [],
-    replyTo: [],
-    references: ['<root@example.test>'],
-    text: 'Friday?\nBob',
-  };
+  const original: MessageDetail = BOBS;
 
   it('goes to the sender, threads under the original and quotes it', () => {
     const draft = replyDraft(original);
@@ -95,24 +98,7 @@ describe('a reply', () => {
 });
 
 describe('the composer’s heading', () => {
-  const original: MessageDetail = {
-    uid: 4,
-    messageId: '<orig@example.test>',
-    from: { name: 'Bob', address: 'bob@example.test' },
-    subject: 'Lunch',
-    flagged: false,
-    hasAttachments: false,
-    receivedAt: 0,
-    attachments: [],
-    date: '2026-11-20T12:00:00.000Z',
-    unread: false,
-    size: 100,
-    to: [{ name: '', address: 'alice@example.test' }],
-    cc: [],
-    replyTo: [],
-    references: [],
-    text: 'Friday?',
-  };
+  const original: MessageDetail = { ...BOBS, references: [], text: 'Friday?' };
 
   function headingFor(initial: Draft): string {
     render(<Compose client={fakeClient({}).client} account={account} initial={initial} onQueued={() => {}} onDiscard={() => {}} />);
