@@ -377,6 +377,19 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
       outbox.start();
       mail.start();
     },
+    /**
+     * Asks, once, what the window asks first (the accounts, the first account's folders and the
+     * first page of its Inbox) and throws the answers away, while the window is still loading:
+     * the store's pages, the handlers and their contract checks are then warm when the window
+     * asks (the first answers took ~0.2 s each cold, ~0.03 s warm). It asks nothing the window
+     * would not, and a failure is the window's to meet when it asks.
+     */
+    prepareFirstScreen: async (): Promise<void> => {
+      const accounts = await dispatch('accounts.list', {});
+      const first = accounts.ok ? (accounts.value as { id: string }[])[0] : undefined;
+      if (!first) return;
+      await Promise.all([dispatch('folders.list', { accountId: first.id }), dispatch('messages.list', { accountId: first.id, folder: 'INBOX', limit: 200 })]);
+    },
     /** Idempotent: a second call waits for the first. */
     stop: () =>
       (stopping ??= (async () => {
