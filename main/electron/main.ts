@@ -118,8 +118,8 @@ async function start(): Promise<void> {
   service = mail;
   // Whatever was queued when the app last stopped (or crashed) goes out now.
   mail.start();
-  // While the window loads (below), main readies what it will ask first.
-  void mail.prepareFirstScreen();
+  // While the window loads (its own process, created below), main readies what it will ask first.
+  setImmediate(() => mail.prepareFirstScreen());
   app.on('before-quit', () => void mail.stop());
   registerIpc(ipcMain, mail.dispatch, trustedSenderCheck(() => mainWindow, paths.rendererUrl));
 
