@@ -53,6 +53,17 @@ function start(replies: Record<string, ScriptedReply>) {
   return { ...fake, onSaved };
 }
 
+
+/** What Save asks for after the review's servers were kept and the SMTP port set to 2587. */
+const addedWithSmtpPort2587 = (name: string) => ({
+  name,
+  email: 'alice@example.test',
+  password: 'pw',
+  username: 'alice',
+  incoming: 'imap',
+  imap: { host: 'imap.example.test', port: 993, security: 'tls' },
+  smtp: { host: 'smtp.example.test', port: 2587, security: 'starttls' },
+});
 describe('the setup wizard’s first step', () => {
   it('asks only for a name, an address and a password, with Continue and “Set up manually”', () => {
     render(<SetupWizard client={fakeClient({}).client} onSaved={() => {}} />);
@@ -114,15 +125,7 @@ describe('the review of found settings', () => {
     fill('SMTP port', '2587');
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(onSaved).toHaveBeenCalledWith(SAVED));
-    expect(invoke).toHaveBeenCalledWith('accounts.add', {
-      name: 'Alice',
-      email: 'alice@example.test',
-      password: 'pw',
-      username: 'alice',
-      incoming: 'imap',
-      imap: { host: 'imap.example.test', port: 993, security: 'tls' },
-      smtp: { host: 'smtp.example.test', port: 2587, security: 'starttls' },
-    });
+    expect(invoke).toHaveBeenCalledWith('accounts.add', addedWithSmtpPort2587('Alice'));
   });
 
   it('leaves the user name out when it is the address', async () => {
@@ -183,15 +186,7 @@ describe('the review of found settings', () => {
     expect([valueOf('SMTP server'), valueOf('SMTP port'), valueOf('SMTP security')]).toEqual(['smtp.example.test', '2587', 'starttls']);
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(onSaved).toHaveBeenCalledWith(SAVED));
-    expect(invoke).toHaveBeenCalledWith('accounts.add', {
-      name: 'Alice Example',
-      email: 'alice@example.test',
-      password: 'pw',
-      username: 'alice',
-      incoming: 'imap',
-      imap: { host: 'imap.example.test', port: 993, security: 'tls' },
-      smtp: { host: 'smtp.example.test', port: 2587, security: 'starttls' },
-    });
+    expect(invoke).toHaveBeenCalledWith('accounts.add', addedWithSmtpPort2587('Alice Example'));
   });
 
   it('opens the manual form with a POP3 server found as POP3, its hints kept', async () => {
