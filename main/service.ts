@@ -12,6 +12,7 @@ import { checkDomain } from './accounts/domain/check-domain.js';
 import { RemoteContentSenders } from './accounts/remote-content-senders.js';
 import { isOpenableUrl, requests, type ComposeRequest, type EventPayload } from '../shared/contract.js';
 import { AppError } from '../shared/errors.js';
+import { PAGE_SIZE } from '../shared/list-pages.js';
 import { trustCertificate } from './accounts/trust-certificate.js';
 import { discoverAccount, verifyAccount } from './accounts/autoconfig/discover-account.js';
 import { discoveryOptionsFromEnv, type DiscoveryOptions } from './accounts/autoconfig/discovery-options.js';
@@ -409,8 +410,5 @@ function undoDelayFrom(settingsFile: KeyValueFile): number | undefined {
   const seconds = settingsFile.get('undoSendSeconds');
   return typeof seconds === 'number' && seconds >= 0 && seconds <= 60 ? seconds * 1000 : undefined;
 }
-
-/** The window's first page of a list (renderer/features/mailbox/use-message-pages.ts asks as many). */
-const PAGE_SIZE = 200;
 
 export type MailService = ReturnType<typeof createMailService>;

@@ -2,14 +2,14 @@ import { useCallback, useRef, useState } from 'react';
 import type { ContractClient, Reply, RequestInput } from '../../../shared/contract.js';
 import type { AppErrorDto } from '../../../shared/errors.js';
 import type { MessageSummary } from '../../../shared/schemas.js';
+import { PAGE_SIZE } from '../../../shared/list-pages.js';
 import type { ListedMessage } from './MessageList.js';
 
 export type ListSort = 'date' | 'sender' | 'subject';
 /** How the list is ordered, and whether it shows one row per conversation (by date only). */
 export type ListOrder = { sort: ListSort; threads: boolean };
 
-/** Rows asked for first (a first screen draws sooner from fewer). */
-export const PAGE_SIZE = 200;
+export { PAGE_SIZE };
 /** Rows asked for each further page of history: the most a request takes, so a fast scroll waits on few round trips. */
 export const MORE_SIZE = 500;
 
