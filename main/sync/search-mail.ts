@@ -96,15 +96,24 @@ export async function searchMail(
       }
     }
   }
-  const paths = new Map<number, string>();
-  const pathOf = (folderId: number) => {
-    if (!paths.has(folderId)) paths.set(folderId, store.folder(folderId)?.path ?? '');
-    return paths.get(folderId)!;
+  const folderOf = folderLookup(store);
+  const found = await searchStore(mail, query, { accountId, folderId: target?.id, limit });
+  return { messages: found.map((m) => ({ ...toSummary(m), folder: folderOf(m.folderId)?.path ?? '' })), serverChecked, incomplete: incomplete.length > 0 };
+}
+
+/** The store's answer, never without the search entries a first sync left for later (the writer catches up first). */
+async function searchStore(mail: Pick<MailSync, 'store' | 'catchUpIndex'>, query: string, options: Parameters<MessageStore['search']>[1]) {
+  if (mail.store.hasPendingIndex()) await mail.catchUpIndex();
+  return mail.store.search(query, options);
+}
+
+/** A folder by id, each read from the store once per answer (a page of results shares a few folders). */
+function folderLookup(store: MessageStore): (folderId: number) => Folder | undefined {
+  const folders = new Map<number, Folder | undefined>();
+  return (folderId) => {
+    if (!folders.has(folderId)) folders.set(folderId, store.folder(folderId));
+    return folders.get(folderId);
   };
-  // Right after a first sync some entries may be unwritten still: never answer without them.
-  if (store.hasPendingIndex()) await mail.catchUpIndex();
-  const found = store.search(query, { accountId, folderId: target?.id, limit });
-  return { messages: found.map((m) => ({ ...toSummary(m), folder: pathOf(m.folderId) })), serverChecked, incomplete: incomplete.length > 0 };
 }
 
 /** A folder the store does not hold whole: its history is not all fetched (oldestUid 1 says it is). */
@@ -128,15 +137,9 @@ export async function searchEveryAccount(
   accountIds: readonly string[],
   { query, limit }: { query: string; limit: number },
 ): Promise<{ messages: FoundInAccount[] }> {
-  const { store } = mail;
-  const folders = new Map<number, { accountId: string; path: string } | undefined>();
-  const folderOf = (folderId: number) => {
-    if (!folders.has(folderId)) folders.set(folderId, store.folder(folderId));
-    return folders.get(folderId);
-  };
-  if (store.hasPendingIndex()) await mail.catchUpIndex();
+  const folderOf = folderLookup(mail.store);
   const messages: FoundInAccount[] = [];
-  for (const m of store.search(query, { accountIds, limit })) {
+  for (const m of await searchStore(mail, query, { accountIds, limit })) {
     const folder = folderOf(m.folderId);
     if (folder) messages.push({ ...toSummary(m), accountId: folder.accountId, folder: folder.path });
   }
