@@ -248,11 +248,7 @@ describe.each(VARIANTS)('every screen, $name', ({ name: variant, options }) => {
   });
 
   it('Send without a password: the composer asks for it', async () => {
-    await page.getByRole('button', { name: 'Compose', exact: true }).click();
-    await page.getByLabel('To', { exact: true }).fill('grace@navy.example');
-    await page.getByLabel('Subject', { exact: true }).fill('Slides for Thursday');
-    await page.getByLabel('Message', { exact: true }).fill('Grace, the slides follow tomorrow.');
-    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await sendToGrace(page);
     const composer = page.getByRole('form', { name: 'New message' });
     await composer.getByRole('group', { name: 'Enter the password again' }).waitFor();
     expect(await composer.getByRole('alert').textContent()).toContain(`No password is stored for ${TOUR.alice.email}`);
@@ -395,11 +391,7 @@ describe.each(VARIANTS)('every screen, $name', ({ name: variant, options }) => {
   });
 
   it('a message the server refused, in the status line and in the outbox', async () => {
-    await page.getByRole('button', { name: 'Compose', exact: true }).click();
-    await page.getByLabel('To', { exact: true }).fill('grace@navy.example');
-    await page.getByLabel('Subject', { exact: true }).fill('Slides for Thursday');
-    await page.getByLabel('Message', { exact: true }).fill('Grace, the slides follow tomorrow.');
-    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await sendToGrace(page);
     await page.getByRole('status').filter({ hasText: 'Message not sent.' }).waitFor({ timeout: 20_000 });
     expect(await page.getByRole('alert').filter({ hasText: 'Recipient address rejected: User unknown' }).count()).toBe(1);
     expect(await screen('26-send-failed')).toEqual([]);
@@ -455,3 +447,12 @@ describe('the scan itself', () => {
     }
   });
 });
+
+/** Writes a short message to Grace and presses Send (the tour's two sends that do not go through). */
+async function sendToGrace(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Compose', exact: true }).click();
+  await page.getByLabel('To', { exact: true }).fill('grace@navy.example');
+  await page.getByLabel('Subject', { exact: true }).fill('Slides for Thursday');
+  await page.getByLabel('Message', { exact: true }).fill('Grace, the slides follow tomorrow.');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+}
