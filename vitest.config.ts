@@ -12,7 +12,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     globalSetup: ['test/testbed/global-setup.ts'],
-    setupFiles: ['test/support/dom-wait-budget.ts'],
+    setupFiles: ['test/support/dom-wait-budget.ts', 'test/support/deferred-parts-loaded.ts'],
     env: { MUA_LOG: 'silent' },
   },
 });

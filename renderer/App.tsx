@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { ContractClient } from '../shared/contract.js';
 import type { AppErrorDto } from '../shared/errors.js';
 import type { OutgoingMessage } from '../shared/schemas.js';
@@ -11,31 +11,43 @@ import { Splitter } from './features/layout/Splitter.js';
 import { PANE_LIMITS, usePaneLayout } from './features/layout/pane-layout.js';
 import { ConfirmDeleteForGood } from './features/mailbox/ConfirmDeleteForGood.js';
 import { MailboxView } from './features/mailbox/MailboxView.js';
+import { askForFirstScreen } from './features/mailbox/first-screen.js';
 import { useMailbox } from './features/mailbox/use-mailbox.js';
 import { answersTo } from './features/reader/answers.js';
 import { ShortcutsHelp } from './features/shortcuts/ShortcutsHelp.js';
 import { useMailboxShortcuts } from './features/shortcuts/use-mailbox-shortcuts.js';
 import { StatusLine } from './features/status/StatusLine.js';
 import { useStatusLine } from './features/status/use-status-line.js';
+import { usePreloadDeferredParts } from './deferred/deferred-parts.js';
 import { useView } from './features/views/use-view.js';
+import { askingAhead } from './transport/asking-ahead.js';
 import { ViewRouter } from './features/views/ViewRouter.js';
 
 /**
  * The app: the sidebar of accounts and folders, the status line, and the view chosen (the mailbox
  * unless another is). Each feature keeps its own state in its hooks; this only wires them together.
  */
-export function App({ client }: { client: ContractClient }) {
+export function App({ client: main }: { client: ContractClient }) {
+  const client = useMemo(() => askingAhead(main), [main]);
   const views = useView();
   const [error, setError] = useState<AppErrorDto>();
-  const accounts = useAccounts(client, setError, () => views.show('add-account'));
+  const accounts = useAccounts(
+    client,
+    setError,
+    () => views.show('add-account'),
+    ([first]) => {
+      if (first) askForFirstScreen(client, first.id);
+    },
+  );
   const status = useStatusLine(client, setError);
   useComposeRequests(client, views.compose);
   const mailbox = useMailbox(client, accounts, status, setError);
   const { folders, search, actions } = mailbox;
   const [helpOpen, setHelpOpen] = useState(false);
   const panes = usePaneLayout();
-  const answers = answersTo(mailbox.reader.opened, { ...accounts, compose: views.compose });
+  const answers = answersTo(mailbox.reader.opened, { ...accounts, compose: views.compose, onError: setError });
   const inMailbox = views.view.kind === 'mailbox';
+  usePreloadDeferredParts(mailbox.list.messages.length > 0);
   useMailboxShortcuts(mailbox, answers, { compose: views.compose, openHelp: () => setHelpOpen(true) }, inMailbox && accounts.account !== undefined && !helpOpen && !actions.confirming);
 
   /** A message taken back from the outbox opens in the composer, in its own account. */

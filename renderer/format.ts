@@ -6,10 +6,12 @@ let dayFormat: Intl.DateTimeFormat | undefined;
 let timeFormat: Intl.DateTimeFormat | undefined;
 
 /**
- * Makes the list's date formats now. The first costs ~90 ms (the locale's data is set up): done
- * while the page waits for main's first answers, it is not paid while the first rows are drawn.
+ * Makes the list's date formats now. The first costs 50–90 ms (the locale's data is set up): done
+ * while main reads the first page (features/mailbox/first-screen.ts), not before the page has
+ * sent its first requests (which it would hold back), it is not paid while the rows are drawn.
  */
 export function prepareDateFormats(): void {
+  if (dayFormat && timeFormat) return;
   formatDate(new Date().toISOString());
   formatDate(new Date(0).toISOString());
 }

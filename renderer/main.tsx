@@ -2,14 +2,15 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connectToMain } from './api.js';
 import { App } from './App.js';
-import { prepareDateFormats } from './format.js';
+import { askingAhead } from './transport/asking-ahead.js';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
+const client = askingAhead(connectToMain());
+// Leaves as soon as the connection is open, before React's first render has run its effects.
+client.askAhead('accounts.list', {});
 createRoot(root).render(
   <StrictMode>
-    <App client={connectToMain()} />
+    <App client={client} />
   </StrictMode>,
 );
-// After the first render has asked main for the accounts: the wait for the answer is idle time.
-setTimeout(prepareDateFormats, 0);

@@ -1,4 +1,6 @@
-import { z } from 'zod';
+// zod's mini build: the renderer checks every reply's error with this schema, and the full build
+// (four times the size) would be parsed at each start of the window only for that.
+import * as z from 'zod/mini';
 
 /**
  * The closed set of failures that may cross the boundary between main and the renderer.
@@ -50,9 +52,9 @@ export const appErrorSchema = z.object({
   code: z.enum(ERROR_CODES),
   message: z.string(),
   /** The server's reply line(s), verbatim, where a server said something. */
-  serverReply: z.string().optional(),
+  serverReply: z.optional(z.string()),
   /** Structured facts a UI may show (e.g. the rejected address, the size limit). Never secrets. */
-  details: z.record(z.string(), z.string()).optional(),
+  details: z.optional(z.record(z.string(), z.string())),
 });
 
 export type AppErrorDto = z.infer<typeof appErrorSchema>;

@@ -20,7 +20,7 @@ export const outboxItemSchema = z.object({
   attempts: z.number().int().nonnegative(),
   /** For `retrying`: when the next attempt is due, and why the last one did not go through. */
   retryAt: z.string().optional(),
-  error: appErrorSchema.optional(),
+  error: z.optional(appErrorSchema),
   /** For `sent`: who the server accepted, and who it refused with its reason. */
   accepted: z.array(z.string()).optional(),
   rejected: z.array(z.object({ address: z.string(), reply: z.string() })).optional(),

@@ -554,7 +554,7 @@ export type DiscoveredServer = z.infer<typeof discoveredServerSchema>;
 /** What one place answered: 'incomplete' found only incoming or only outgoing servers. */
 export const discoveryAttemptSchema = discoverySourceSchema.extend({
   outcome: z.enum(['found', 'incomplete', 'not-found', 'failed', 'timed-out', 'not-needed']),
-  error: appErrorSchema.optional(),
+  error: z.optional(appErrorSchema),
 });
 export type DiscoveryAttempt = z.infer<typeof discoveryAttemptSchema>;
 
@@ -564,7 +564,7 @@ export const serverCheckSchema = z.object({
   host: z.string(),
   port,
   outcome: z.enum(['ok', 'failed', 'skipped']),
-  error: appErrorSchema.optional(),
+  error: z.optional(appErrorSchema),
 });
 export type ServerCheck = z.infer<typeof serverCheckSchema>;
 
@@ -620,6 +620,6 @@ export const domainCheckSchema = z.object({
     explanation: z.string(),
   }),
   /** Set when DNS could not be asked at all (the rest then says so). */
-  error: appErrorSchema.optional(),
+  error: z.optional(appErrorSchema),
 });
 export type DomainCheck = z.infer<typeof domainCheckSchema>;

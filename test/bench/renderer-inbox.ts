@@ -3,11 +3,18 @@
  * Debian's Chromium on a profile whose Inbox holds COUNT messages, built directly in mail.sqlite
  * (test/support/seeded-profile.ts: complete, so no server is needed to list it).
  *
- *   npm run bench:renderer -- [--count 100000] [--scroll 10000] [--opens 20]
+ *   npm run bench:renderer -- [--count 100000] [--scroll 10000] [--opens 20] [--cold 5]
  *
  * Measures:
- * - inbox: from the page's start (navigation start, performance.now() = 0) to the first message
- *   rows in the DOM, on a cold start (first load after the server started) and on reloads;
+ * - cold starts: COLD times, each with a new server process (`npm run web`'s, on the same profile)
+ *   and a new Chromium on a new browser profile (nothing cached): from the page's start
+ *   (navigation start, performance.now() = 0) to the first message rows in the DOM. Each start
+ *   is measured twice over, in a Chromium driven over the DevTools protocol with its Page domain
+ *   only (test/support/bare-chromium.ts: no inspector costs, as a person's window) and in one
+ *   driven by Playwright (which turns on the inspector's Runtime and Network domains). Reference
+ *   in the same go: the same cold start of a page that only writes one row (the floor Chromium
+ *   and the server set under any page on this machine);
+ * - inbox: the same, in the Playwright browser used for what follows: its first load, and reloads;
  * - open: from the click on a row to the reader's heading showing that message, for messages whose
  *   source is kept in the store (the newest 50): median and worst;
  * - scroll: SCROLL rows scrolled by script, ROWS_PER_FRAME rows a frame, paging history in as it
@@ -17,10 +24,11 @@
  * Targets: inbox under 1 s, open under 50 ms, no frame over 50 ms while scrolling.
  * Build first: `npx electron-vite build`.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { bareColdLoad } from '../support/bare-chromium.js';
 import { launchChromium } from '../support/chromium.js';
 import { seedProfile } from '../support/seeded-profile.js';
 import { BUILT_WEB_ENTRY, startWebApp } from '../support/web-app.js';
@@ -31,12 +39,15 @@ const { values: args } = parseArgs({
     scroll: { type: 'string', default: '10000' },
     opens: { type: 'string', default: '20' },
     'rows-per-frame': { type: 'string', default: '16' },
+    cold: { type: 'string', default: '5' },
   },
 });
 const COUNT = Number(args.count);
 const SCROLL = Number(args.scroll);
 const OPENS = Number(args.opens);
 const ROWS_PER_FRAME = Number(args['rows-per-frame']);
+const COLD = Number(args.cold);
+const ROW = 'ul.message-list > li';
 
 if (!existsSync(BUILT_WEB_ENTRY)) {
   console.error('out/main/web.js is missing: run `npx electron-vite build` first.');
@@ -51,6 +62,50 @@ const dataDir = mkdtempSync(join(tmpdir(), 'mua-bench-renderer-'));
 const seedStart = performance.now();
 const { subjectOf } = seedProfile(dataDir, { count: COUNT, cached: 50 });
 const seedMs = performance.now() - seedStart;
+
+/** The reference page: one row, written by a module script, served by the same server. */
+const floorDir = mkdtempSync(join(tmpdir(), 'mua-bench-floor-'));
+writeFileSync(join(floorDir, 'index.html'), '<!doctype html><html lang="en"><head><meta charset="UTF-8"><title>Floor</title><script type="module" src="./floor.js"></script></head><body><div id="root"></div></body></html>');
+writeFileSync(join(floorDir, 'floor.js'), `document.getElementById('root').innerHTML = '<ul class="message-list"><li>One row</li></ul>';`);
+
+/** One cold start: a new server on the profile, a new Chromium; the time to the first row. */
+async function coldStart(driver: 'bare' | 'playwright', page: 'app' | 'floor'): Promise<number> {
+  const server = await startWebApp(dataDir, {}, page === 'floor' ? { rendererDir: floorDir } : {});
+  try {
+    if (driver === 'bare') return await bareColdLoad(server.url, ROW);
+    const browser = await launchChromium();
+    try {
+      const tab = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+      await tab.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });
+      await tab.addInitScript((row: string) => {
+        const w = window as unknown as { __rowsAt?: number };
+        const observer = new MutationObserver(() => {
+          if (w.__rowsAt === undefined && document.querySelector(row)) {
+            w.__rowsAt = performance.now();
+            observer.disconnect();
+          }
+        });
+        observer.observe(document, { childList: true, subtree: true });
+      }, ROW);
+      await tab.goto(server.url);
+      await tab.waitForFunction(() => (window as unknown as { __rowsAt?: number }).__rowsAt !== undefined, undefined, { timeout: 30_000 });
+      return await tab.evaluate(() => (window as unknown as { __rowsAt: number }).__rowsAt);
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+const colds = { bare: { app: [] as number[], floor: [] as number[] }, playwright: { app: [] as number[], floor: [] as number[] } };
+for (let round = 0; round < COLD; round++) {
+  // Alternated, so a slow spell of the host falls on both pages and both drivers alike.
+  for (const driver of ['bare', 'playwright'] as const) {
+    for (const page of round % 2 ? (['floor', 'app'] as const) : (['app', 'floor'] as const)) colds[driver][page].push(await coldStart(driver, page));
+  }
+  console.error(`cold start ${round + 1}/${COLD}: app ${colds.bare.app.at(-1)!.toFixed(0)} ms bare, ${colds.playwright.app.at(-1)!.toFixed(0)} ms with Playwright`);
+}
 
 const app = await startWebApp(dataDir);
 const browser = await launchChromium();
@@ -161,9 +216,16 @@ try {
   const heapScrolled = await heap();
   const domScrolled = await domCounts();
 
+  const coldFigures = (xs: number[]) => ({ medianMs: Math.round(median(xs)), allMs: xs.map(Math.round) });
+  const ratio = (driver: 'bare' | 'playwright') => median(colds[driver].app) / median(colds[driver].floor);
   const figures = {
     data: { messages: COUNT, cachedBodies: 50, seedMs: Math.round(seedMs), viewport: '1280x800', chromium: browser.version() },
-    inbox: { coldMs: inboxTimes[0], reloadMs: inboxTimes.slice(1), reloadMedianMs: median(inboxTimes.slice(1)) },
+    coldStarts: {
+      runs: COLD,
+      bare: { app: coldFigures(colds.bare.app), floor: coldFigures(colds.bare.floor), appOverFloor: Math.round(ratio('bare') * 100) / 100 },
+      playwright: { app: coldFigures(colds.playwright.app), floor: coldFigures(colds.playwright.floor), appOverFloor: Math.round(ratio('playwright') * 100) / 100 },
+    },
+    inbox: { firstLoadMs: inboxTimes[0], reloadMs: inboxTimes.slice(1), reloadMedianMs: median(inboxTimes.slice(1)) },
     open: { runs: OPENS, medianMs: median(openTimes), worstMs: Math.max(...openTimes), allMs: openTimes.map((t) => Math.round(t * 10) / 10) },
     scroll: { rows: SCROLL, rowsPerFrame: ROWS_PER_FRAME, ...scroll },
     heap: { afterInbox: heapInbox, afterScroll: heapScrolled },
@@ -172,7 +234,10 @@ try {
   console.log(JSON.stringify(figures, null, 2));
   console.log(`
 Renderer benchmark: ${COUNT.toLocaleString()} messages in the Inbox (store built in ${(seedMs / 1000).toFixed(1)} s), Chromium ${browser.version()}, 1280x800
-  inbox drawn: cold ${ms(inboxTimes[0]!)}, reloads ${inboxTimes.slice(1).map(ms).join(', ')}        (target < 1000 ms)
+  cold starts (${COLD}, new server and new Chromium each), first rows drawn:        (target < 1000 ms)
+    no inspector: median ${ms(median(colds.bare.app))} (${colds.bare.app.map((x) => x.toFixed(0)).join(', ')}); one-row page ${ms(median(colds.bare.floor))}; ratio ${ratio('bare').toFixed(2)}
+    Playwright:   median ${ms(median(colds.playwright.app))} (${colds.playwright.app.map((x) => x.toFixed(0)).join(', ')}); one-row page ${ms(median(colds.playwright.floor))}; ratio ${ratio('playwright').toFixed(2)}
+  inbox drawn in the Playwright browser below: first load ${ms(inboxTimes[0]!)}, reloads ${inboxTimes.slice(1).map(ms).join(', ')}
   open cached: median ${ms(median(openTimes))}, worst ${ms(Math.max(...openTimes))} of ${OPENS}        (target < 50 ms)
   scroll ${SCROLL.toLocaleString()} rows (${ROWS_PER_FRAME}/frame, reached row ${scroll.reached}): ${scroll.frames} frames in ${ms(scroll.totalMs)}, over 50 ms: ${scroll.over50}, worst ${ms(scroll.worst)}, p95 ${ms(scroll.p95)}, frames waiting on a page: ${scroll.stalled}
   rows in the DOM: ${domInbox.rows} after drawing, at most ${scroll.maxRowsInDom} while scrolling, ${domScrolled.rows} after; elements ${domInbox.elements} → ${domScrolled.elements}
@@ -181,4 +246,5 @@ Renderer benchmark: ${COUNT.toLocaleString()} messages in the Inbox (store built
   await browser.close();
   await app.stop();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(floorDir, { recursive: true, force: true });
 }

@@ -5,8 +5,10 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import type { MessageDetail } from '../../shared/schemas.js';
 import { plainTextOf } from '../../shared/plain-text.js';
 import { Compose } from '../../renderer/features/compose/Compose.js';
-import { linkAddress, quotableHtml, textToHtml } from '../../renderer/features/compose/rich-text.js';
-import { draftFromSaved, EMPTY_DRAFT, forwardDraft, replyAllDraft, replyDraft, type Draft } from '../../renderer/features/compose/reply-draft.js';
+import { linkAddress, textToHtml } from '../../renderer/features/compose/rich-text.js';
+import { quotableHtml } from '../../renderer/features/compose/quote-html.js';
+import { draftFromSaved, EMPTY_DRAFT, type Draft } from '../../renderer/features/compose/reply-draft.js';
+import { forwardDraft, replyAllDraft, replyDraft } from '../../renderer/features/compose/answer-drafts.js';
 import { testAccount } from '../support/test-account.js';
 import { fakeClient, type ScriptedReply } from './fake-client.js';
 import { composerReplies } from './mail-fixtures.js';

@@ -3,7 +3,8 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MessageDetail } from '../../shared/schemas.js';
 import { Compose } from '../../renderer/features/compose/Compose.js';
-import { EMPTY_DRAFT, forwardDraft, replyAllDraft, replyDraft, type Draft } from '../../renderer/features/compose/reply-draft.js';
+import { EMPTY_DRAFT, type Draft } from '../../renderer/features/compose/reply-draft.js';
+import { forwardDraft, replyAllDraft, replyDraft } from '../../renderer/features/compose/answer-drafts.js';
 import { splitAddresses } from '../../renderer/format.js';
 import { testAccount } from '../support/test-account.js';
 import { fakeClient } from './fake-client.js';

@@ -9,11 +9,13 @@ export const BUILT_WEB_ENTRY = join(ROOT, 'out', 'main', 'web.js');
 
 /**
  * Starts `npm run web`'s server (the built one) on a free port, as a person would. `env` adds to
- * the inherited environment (MAIL_ISPDB_URL and MAIL_DNS_SERVERS for discovery, say).
+ * the inherited environment (MAIL_ISPDB_URL and MAIL_DNS_SERVERS for discovery, say); `rendererDir`
+ * serves other pages than the built renderer's (a benchmark's reference page).
  */
-export async function startWebApp(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<WebApp> {
+export async function startWebApp(dataDir: string, env: NodeJS.ProcessEnv = {}, { rendererDir }: { rendererDir?: string } = {}): Promise<WebApp> {
   if (!existsSync(BUILT_WEB_ENTRY)) throw new Error('out/main/web.js is missing: run `npm run build` first (npm test does).');
-  const child: ChildProcess = spawn(process.execPath, [BUILT_WEB_ENTRY, '--port', '0', '--data-dir', dataDir, '--no-open'], {
+  const args = [BUILT_WEB_ENTRY, '--port', '0', '--data-dir', dataDir, '--no-open', ...(rendererDir ? ['--renderer-dir', rendererDir] : [])];
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, MUA_LOG: 'info', ...env },

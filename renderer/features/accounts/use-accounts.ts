@@ -5,18 +5,20 @@ import type { Account } from '../../../shared/schemas.js';
 
 /**
  * The accounts kept (accounts.list, then as main says they changed) and the one chosen (the
- * first until another is). `onNone` is told once, when there turns out to be none at the start.
+ * first until another is). `onNone` is told once, when there turns out to be none at the start;
+ * `onListed` is told of the list read at the start before it is drawn.
  */
-export function useAccounts(client: ContractClient, onError: (error: AppErrorDto) => void, onNone: () => void) {
+export function useAccounts(client: ContractClient, onError: (error: AppErrorDto) => void, onNone: () => void, onListed: (accounts: Account[]) => void = () => {}) {
   const [accounts, setAccounts] = useState<Account[]>();
   const [accountId, setAccountId] = useState<string>();
   // The list is asked for once per client: the latest callbacks are used without asking again.
-  const told = useRef({ onError, onNone });
-  told.current = { onError, onNone };
+  const told = useRef({ onError, onNone, onListed });
+  told.current = { onError, onNone, onListed };
 
   useEffect(() => {
     void client.invoke('accounts.list', {}).then((reply) => {
       if (!reply.ok) return told.current.onError(reply.error);
+      told.current.onListed(reply.value);
       setAccounts(reply.value);
       setAccountId((current) => current ?? reply.value[0]?.id);
       if (reply.value.length === 0) told.current.onNone();

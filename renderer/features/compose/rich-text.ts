@@ -1,5 +1,3 @@
-import createDOMPurify from 'dompurify';
-
 /** Text as HTML text: the five characters that mean something in markup, escaped. */
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -23,27 +21,6 @@ export function textToHtml(text: string): string {
   }
   for (; depth > 0; depth--) html += '</blockquote>';
   return html;
-}
-
-/** What of a received message's HTML the composer quotes: structure, emphasis and links; never an image, style, form or script. */
-const QUOTE_TAGS = [
-  'p', 'br', 'div', 'span', 'strong', 'b', 'em', 'i', 'u', 's', 'strike', 'del', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a',
-  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'table', 'thead', 'tbody', 'tr', 'td', 'th',
-];
-
-/**
- * A received message's HTML made fit to quote in a reply or a forward, with DOMPurify: only the
- * tags above, links only to http, https and mailto, nothing that loads (no image, no style, no
- * background). The editor's own schema narrows it further to what it can edit.
- */
-export function quotableHtml(html: string, win: Window = window): string {
-  const purify = createDOMPurify(win as never);
-  return purify.sanitize(html, {
-    ALLOWED_TAGS: QUOTE_TAGS,
-    ALLOWED_ATTR: ['href'],
-    ALLOWED_URI_REGEXP: /^(?:https?:|mailto:)/i,
-    KEEP_CONTENT: true,
-  }) as unknown as string;
 }
 
 /** A link address as typed: made whole (example.test → https://example.test) and kept only if it is http, https or mailto. */

@@ -8,17 +8,20 @@ const SORTS: { value: ListSort; label: string }[] = [
   { value: 'subject', label: 'Subject' },
 ];
 
+/** The list's order as last chosen (by date, one row a message, when nothing was). */
+export function storedListOrder(): ListOrder {
+  try {
+    const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null') as Partial<ListOrder> | null;
+    const sort = SORTS.some((s) => s.value === saved?.sort) ? saved!.sort! : 'date';
+    return { sort, threads: saved?.threads === true };
+  } catch {
+    return { sort: 'date', threads: false };
+  }
+}
+
 /** The list's order and grouping, remembered in localStorage like the layout. */
 export function useListOrder() {
-  const [order, setOrder] = useState<ListOrder>(() => {
-    try {
-      const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null') as Partial<ListOrder> | null;
-      const sort = SORTS.some((s) => s.value === saved?.sort) ? saved!.sort! : 'date';
-      return { sort, threads: saved?.threads === true };
-    } catch {
-      return { sort: 'date', threads: false };
-    }
-  });
+  const [order, setOrder] = useState<ListOrder>(storedListOrder);
   useEffect(() => {
     try {
       localStorage.setItem(STORAGE_KEY, JSON.stringify(order));

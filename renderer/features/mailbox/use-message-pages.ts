@@ -21,6 +21,12 @@ function inboxesCursorAfter(m: ListedMessage): InboxesCursor {
   return { receivedAt: m.receivedAt, accountId: m.accountId!, uid: m.uid };
 }
 
+/** A page of a folder's list as asked of main (the first page's, asked ahead at start, must be the same). */
+export function folderPageInput(accountId: string, folder: string, { sort, threads }: ListOrder, limit: number, after?: ListedMessage): RequestInput<'messages.list'> {
+  // Conversations are shown in the date order only.
+  return { accountId, folder, limit, sort, threads: threads && sort === 'date', ...(after ? { before: cursorAfter(after, sort) } : {}) };
+}
+
 /** Where the next page starts: the last row's date and uid, and for a sender or subject sort its key as shown. */
 export function cursorAfter(m: MessageSummary, sort: ListSort): Cursor {
   const key = sort === 'sender' ? (m.from ? m.from.name || m.from.address : '') : sort === 'subject' ? m.subject : undefined;
@@ -51,14 +57,13 @@ export function useMessagePages(
   const loaded = useRef(0);
   const more = useRef(false);
   const { sort, threads } = order;
-  const effectiveThreads = threads && sort === 'date';
 
   const page = useCallback(
     (limit: number, after?: ListedMessage): Promise<Reply<ListedMessage[]>> =>
       allInboxes
         ? client.invoke('messages.listInboxes', { limit, ...(after ? { before: inboxesCursorAfter(after) } : {}) })
-        : client.invoke('messages.list', { accountId: accountId!, folder, limit, sort, threads: effectiveThreads, ...(after ? { before: cursorAfter(after, sort) } : {}) }),
-    [client, accountId, folder, sort, effectiveThreads, allInboxes],
+        : client.invoke('messages.list', folderPageInput(accountId!, folder, { sort, threads }, limit, after)),
+    [client, accountId, folder, sort, threads, allInboxes],
   );
   const ready = allInboxes || accountId !== undefined;
 

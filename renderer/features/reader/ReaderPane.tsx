@@ -4,7 +4,7 @@ import type { Folder } from '../../../shared/schemas.js';
 import { draftFromSaved, type Draft } from '../compose/reply-draft.js';
 import type { MessageActions } from '../mailbox/use-message-actions.js';
 import type { Answers } from './answers.js';
-import { Reader } from './Reader.js';
+import { Reader } from '../../deferred/deferred-parts.js';
 import type { Opened } from './use-opened-message.js';
 
 type Props = {

@@ -3,12 +3,9 @@ import type { ContractClient } from '../../../shared/contract.js';
 import type { AppErrorDto } from '../../../shared/errors.js';
 import type { Account, OutgoingMessage } from '../../../shared/schemas.js';
 import { ErrorAlert } from '../../components/ErrorAlert.js';
-import { AccountSettings } from '../accounts/AccountSettings.js';
-import { SetupWizard } from '../accounts/SetupWizard.js';
 import type { Accounts } from '../accounts/use-accounts.js';
-import { Compose } from '../compose/Compose.js';
-import { OutboxView } from '../outbox/OutboxView.js';
 import type { StatusLineModel } from '../status/use-status-line.js';
+import { AccountSettings, Compose, OutboxView, SetupWizard } from '../../deferred/deferred-parts.js';
 import type { Views } from './use-view.js';
 
 type Props = {
