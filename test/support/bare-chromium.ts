@@ -19,7 +19,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
  */
 export async function bareColdLoad(url: string, selector: string, { width = 1280, height = 800, timeoutMs = 30_000 } = {}): Promise<number> {
   const profile = mkdtempSync(join(tmpdir(), 'mua-bare-chromium-'));
-  const browser = spawn(CHROMIUM_PATH, [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'], { stdio: 'ignore' });
+  // In a process group of its own, so that its helper processes go with it.
+  const browser = spawn(CHROMIUM_PATH, [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, '--remote-debugging-port=0', 'about:blank'], { stdio: 'ignore', detached: true });
   try {
     const endpoint = await devToolsEndpoint(profile, timeoutMs);
     const cdp = await connect(endpoint);
@@ -53,9 +54,14 @@ export async function bareColdLoad(url: string, selector: string, { width = 1280
       cdp.close();
     }
   } finally {
-    browser.kill('SIGKILL');
-    await new Promise((resolve) => (browser.exitCode !== null ? resolve(undefined) : browser.once('exit', resolve)));
-    rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+    const exited = new Promise((resolve) => (browser.exitCode !== null ? resolve(undefined) : browser.once('exit', resolve)));
+    try {
+      process.kill(-browser.pid!, 'SIGKILL');
+    } catch {
+      browser.kill('SIGKILL');
+    }
+    await exited;
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
 
