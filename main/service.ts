@@ -383,15 +383,26 @@ export function createMailService({ settingsFile, secrets, outboxDir, storeDir, 
      * Reads, once, what the window shows first (the first account's folders and the first page
      * of its Inbox) from the store and checks it as the contract would, while the window is still
      * loading: the store's pages, that code and the contract's checks are then warm when the window
-     * asks (its first answers took ~0.2 s each cold, ~0.03 s warm). Reads only: nothing here
-     * reaches a server, so a failure there (a missing password, say) still meets the window.
+     * asks (its first answers took ~0.2 s each cold, ~0.03 s warm). Then parses the newest message
+     * of that page from its kept source, as opening it would (the first open's parse took 17 ms
+     * against 3–5 ms after). Reads only: nothing here reaches a server, writes or marks anything,
+     * so a failure there (a missing password, say) still meets the window. Answers the UID parsed.
      */
-    prepareFirstScreen: (): void => {
-      const first = accounts.list()[0];
-      if (!first) return;
-      requests['folders.list'].output.safeParse(folderDtos(store, first.id));
-      const inbox = store.folderByPath(first.id, 'INBOX');
-      if (inbox) requests['messages.list'].output.safeParse(store.listMessages(inbox.id, { limit: PAGE_SIZE, sort: 'date' }).map(toSummary));
+    prepareFirstScreen: async (): Promise<{ parsed?: number }> => {
+      // Only a head start: whatever fails here fails again, and is said, when the window asks.
+      try {
+        const first = accounts.list()[0];
+        if (!first) return {};
+        requests['folders.list'].output.safeParse(folderDtos(store, first.id));
+        const inbox = store.folderByPath(first.id, 'INBOX');
+        if (!inbox) return {};
+        const page = store.listMessages(inbox.id, { limit: PAGE_SIZE, sort: 'date' });
+        requests['messages.list'].output.safeParse(page.map(toSummary));
+        const newest = page[0];
+        return newest && (await mail.parseKept(first.id, inbox, newest.uid)) ? { parsed: newest.uid } : {};
+      } catch {
+        return {};
+      }
     },
     /** Idempotent: a second call waits for the first. */
     stop: () =>

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   // Whatever was queued when the app last stopped (or crashed) goes out now.
   service.start();
   // While the browser loads the page, main readies what it will ask first.
-  setImmediate(() => service.prepareFirstScreen());
+  setImmediate(() => void service.prepareFirstScreen());
   const bridge = await startBridge({ dispatch: service.dispatch, bus: service.bus, staticRoot, port, parts: service.parts });
 
   console.log(`Profile folder: ${dataDir}`);

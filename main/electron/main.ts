@@ -119,7 +119,7 @@ async function start(): Promise<void> {
   // Whatever was queued when the app last stopped (or crashed) goes out now.
   mail.start();
   // While the window loads (its own process, created below), main readies what it will ask first.
-  setImmediate(() => mail.prepareFirstScreen());
+  setImmediate(() => void mail.prepareFirstScreen());
   app.on('before-quit', () => void mail.stop());
   registerIpc(ipcMain, mail.dispatch, trustedSenderCheck(() => mainWindow, paths.rendererUrl));
 

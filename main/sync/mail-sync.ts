@@ -243,6 +243,21 @@ export class MailSync {
     return { ...toSummary(stored), ...parsed, unread: false };
   }
 
+  /**
+   * Parses a message as opening it would, from its kept source only, and keeps nothing: no
+   * body written, not marked read, nothing fetched. Readies the parser for the first open
+   * (MailService.prepareFirstScreen). Answers whether there was a kept source to parse.
+   */
+  async parseKept(accountId: string, folder: Folder, uid: number): Promise<boolean> {
+    const stored = this.store.message(folder.id, uid);
+    if (!stored) return false;
+    const file = join(this.accountBodies(accountId), String(folder.id), `${uid}.eml`);
+    const source = stored.sourceInStore ? this.store.sourceOf(folder.id, uid) : stored.bodyFile && existsSync(file) ? file : undefined;
+    if (!source) return false;
+    await parseMessageForReader(source);
+    return true;
+  }
+
   /** A message's raw source (View source), from its kept copy (downloaded and kept first if need be), cut at `limit` bytes. */
   async source(accountId: string, path: string, uid: number, limit?: number): Promise<MessageSource> {
     const { source } = await this.keptMessage(accountId, path, uid);

@@ -30,7 +30,7 @@ vi.mock('../../../main/service.js', async () => {
         bus,
         dispatch: service.dispatch,
         handlers: { 'accounts.list': async () => [{ id: 'account-0001', email: 'me@example.org' }] },
-        prepareFirstScreen: () => {},
+        prepareFirstScreen: async () => ({}),
         store: {
           folderByPath: (_id: string, path: string) => (path === 'INBOX' ? { id: 1, unread: 4, oldestUid: 99 } : undefined),
           counts: () => ({ total: 0, unread: 0 }),

@@ -1,5 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openSettingsFile } from '../../../main/accounts/settings-store.js';
+import { MemorySecretStore } from '../../../main/accounts/secret-store.js';
 import { inMemoryService, newProfile, testbedAccount, value } from '../../support/accounts.js';
+import { seedProfile } from '../../support/seeded-profile.js';
 
 /**
  * While the window loads, main reads what the window will show first (MailService.prepareFirstScreen),
@@ -42,7 +48,7 @@ describe('preparing the first screen', () => {
     const restarted = inMemoryService({}, profile);
     apps.push(restarted);
     const { asked, listed } = record(restarted);
-    restarted.prepareFirstScreen();
+    await restarted.prepareFirstScreen();
     expect(asked).toEqual([]);
     expect(listed).toEqual([{ folderId: restarted.store.folderByPath(bob.id, 'INBOX')!.id, limit: 200 }]);
   });
@@ -51,7 +57,33 @@ describe('preparing the first screen', () => {
     const app = inMemoryService();
     apps.push(app);
     const { asked, listed } = record(app);
-    app.prepareFirstScreen();
+    expect(await app.prepareFirstScreen()).toEqual({});
     expect([asked, listed]).toEqual([[], []]);
+  });
+
+  it('parses the newest message from its kept source, as opening it would, and keeps nothing: no body written, its flags as they were', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mua-first-screen-'));
+    seedProfile(dir, { count: 3, cached: 1 });
+    const app = inMemoryService({}, { settingsFile: openSettingsFile(dir), secrets: new MemorySecretStore(), outboxDir: join(dir, 'outbox'), storeDir: dir });
+    apps.push(app);
+    const [account] = value(await app.client.invoke('accounts.list', {}));
+    const inbox = app.store.folderByPath(account!.id, 'INBOX')!;
+    const before = app.store.message(inbox.id, 3)!;
+    expect(before.bodyText).toBeNull();
+
+    const { asked } = record(app);
+    expect(await app.prepareFirstScreen()).toEqual({ parsed: 3 });
+    expect(asked).toEqual([]);
+    expect(app.store.message(inbox.id, 3)).toEqual(before);
+  });
+
+  it('parses nothing when the newest message has no kept source (it would have to be fetched)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mua-first-screen-'));
+    seedProfile(dir, { count: 3, cached: 0 });
+    const app = inMemoryService({}, { settingsFile: openSettingsFile(dir), secrets: new MemorySecretStore(), outboxDir: join(dir, 'outbox'), storeDir: dir });
+    apps.push(app);
+    const { asked } = record(app);
+    expect(await app.prepareFirstScreen()).toEqual({});
+    expect(asked).toEqual([]);
   });
 });
