@@ -11,7 +11,7 @@ import { parseMessageForReader, snippetOf } from '../mime/parse-message-file.js'
 import { MergedList } from '../store/merged-list.js';
 import { InlineStoreWriter, type StoreWriter } from '../store/store-writer.js';
 import { ThreadIndex } from '../store/threading.js';
-import type { Folder, ListCursor, ListSort, MessageStore, StoredMessage } from '../store/message-store.js';
+import type { Folder, KeptMessage, ListCursor, ListSort, MessageStore, StoredMessage } from '../store/message-store.js';
 import { ImapIncoming, type ImapSyncOptions } from './incoming/imap-incoming.js';
 import type { FolderChange, IncomingMail, KeepOptions, KeptRole } from './incoming/incoming-mail.js';
 import { Pop3Incoming, type Pop3IncomingOptions } from './incoming/pop3-incoming.js';
@@ -250,9 +250,7 @@ export class MailSync {
    */
   async parseKept(accountId: string, folder: Folder, uid: number): Promise<boolean> {
     const stored = this.store.message(folder.id, uid);
-    if (!stored) return false;
-    const file = join(this.accountBodies(accountId), String(folder.id), `${uid}.eml`);
-    const source = stored.sourceInStore ? this.store.sourceOf(folder.id, uid) : stored.bodyFile && existsSync(file) ? file : undefined;
+    const source = stored && this.localSource(accountId, folder, stored);
     if (!source) return false;
     await parseMessageForReader(source);
     return true;
@@ -284,13 +282,25 @@ export class MailSync {
     const folder = await folderAt(this.store, accountId, path, () => backend.refreshFolders(accountId));
     const stored = this.store.message(folder.id, uid);
     if (!stored) throw new AppError('NOT_FOUND', { message: 'That message is no longer in this folder.' });
-    if (stored.sourceInStore) {
-      const bytes = this.store.sourceOf(folder.id, uid);
-      if (bytes) return { folder, stored, source: bytes };
-    }
-    const file = join(this.accountBodies(accountId), String(folder.id), `${uid}.eml`);
-    if (!stored.bodyFile || !existsSync(file)) await backend.fetchBody(accountId, folder, uid, file);
+    const local = this.localSource(accountId, folder, stored);
+    if (local) return { folder, stored, source: local };
+    const file = this.bodyFileOf(accountId, folder, uid);
+    await backend.fetchBody(accountId, folder, uid, file);
     return { folder, stored, source: file };
+  }
+
+  /** The message's source as kept on this computer: its bytes in the store, else its file; undefined when neither is there. */
+  private localSource(accountId: string, folder: Folder, stored: KeptMessage): string | Buffer | undefined {
+    if (stored.sourceInStore) {
+      const bytes = this.store.sourceOf(folder.id, stored.uid);
+      if (bytes) return bytes;
+    }
+    const file = this.bodyFileOf(accountId, folder, stored.uid);
+    return stored.bodyFile && existsSync(file) ? file : undefined;
+  }
+
+  private bodyFileOf(accountId: string, folder: Folder, uid: number): string {
+    return join(this.accountBodies(accountId), String(folder.id), `${uid}.eml`);
   }
 
   /** Resolves once the folder's prefetch, if one is running, has finished (IMAP: POP3 downloads whole messages). */

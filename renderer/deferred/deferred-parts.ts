@@ -5,7 +5,7 @@ import { deferredView } from './deferred-view.js';
 /**
  * What the first screen (the mailbox's list) does not need, each in a chunk of its own, so that
  * the window reads less code before it can draw the list: the start-up chunk went from 504 to
- * 325 KB. Measured by the renderer benchmark (test/bench/renderer-inbox.ts); which modules the
+ * 324 KB. Measured by the renderer benchmark (test/bench/renderer-inbox.ts); which modules the
  * start-up chunk may reach is specified in test/renderer/start-up-chunk.test.ts.
  */
 export const SetupWizard = deferredView(() => import('../features/accounts/SetupWizard.js').then((m) => m.SetupWizard));

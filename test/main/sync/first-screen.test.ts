@@ -36,6 +36,15 @@ function record(app: ReturnType<typeof inMemoryService>) {
   return { asked, listed };
 }
 
+/** A service on a profile of three messages in alice's Inbox, the newest `cached` with their source kept in the store. */
+function seededService({ cached }: { cached: number }) {
+  const dir = mkdtempSync(join(tmpdir(), 'mua-first-screen-'));
+  seedProfile(dir, { count: 3, cached });
+  const app = inMemoryService({}, { settingsFile: openSettingsFile(dir), secrets: new MemorySecretStore(), outboxDir: join(dir, 'outbox'), storeDir: dir });
+  apps.push(app);
+  return app;
+}
+
 describe('preparing the first screen', () => {
   it('reads the first page of the first account’s Inbox from the store, and asks no handler (any of them may reach a server)', async () => {
     const profile = newProfile();
@@ -62,10 +71,7 @@ describe('preparing the first screen', () => {
   });
 
   it('parses the newest message from its kept source, as opening it would, and keeps nothing: no body written, its flags as they were', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mua-first-screen-'));
-    seedProfile(dir, { count: 3, cached: 1 });
-    const app = inMemoryService({}, { settingsFile: openSettingsFile(dir), secrets: new MemorySecretStore(), outboxDir: join(dir, 'outbox'), storeDir: dir });
-    apps.push(app);
+    const app = seededService({ cached: 1 });
     const [account] = value(await app.client.invoke('accounts.list', {}));
     const inbox = app.store.folderByPath(account!.id, 'INBOX')!;
     const before = app.store.message(inbox.id, 3)!;
@@ -78,10 +84,7 @@ describe('preparing the first screen', () => {
   });
 
   it('parses nothing when the newest message has no kept source (it would have to be fetched)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mua-first-screen-'));
-    seedProfile(dir, { count: 3, cached: 0 });
-    const app = inMemoryService({}, { settingsFile: openSettingsFile(dir), secrets: new MemorySecretStore(), outboxDir: join(dir, 'outbox'), storeDir: dir });
-    apps.push(app);
+    const app = seededService({ cached: 0 });
     const { asked } = record(app);
     expect(await app.prepareFirstScreen()).toEqual({});
     expect(asked).toEqual([]);
